@@ -1,0 +1,201 @@
+"""Small event dataclasses, each with a one-line ``__str__``.
+
+The terminal, the in-window overlay and the tests all show the same line, so an event's
+``__str__`` is its user-facing message. The engine's own report (``sandbox.hot.ReloadReport``)
+follows the same rule. Nothing here imports SDL or rich.
+"""
+
+from __future__ import annotations
+
+import linecache
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+__all__ = [
+    "ErrorInfo",
+    "Event",
+    "FrameInfo",
+    "GameError",
+    "Notice",
+    "Restarted",
+    "ScreenshotSaved",
+]
+
+
+def _relative(path: str | None, root: Path | None) -> str | None:
+    """``path`` shown relative to the game folder when it lies under it."""
+    if path is None:
+        return None
+    if root is not None:
+        try:
+            return Path(path).resolve().relative_to(root.resolve()).as_posix()
+        except (ValueError, OSError):
+            pass
+    return path
+
+
+def _under(path: str, root: Path | None) -> bool:
+    if root is None:
+        return True
+    try:
+        Path(path).resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class FrameInfo:
+    """One traceback frame: where, in which function, and the source line."""
+
+    path: str
+    line: int
+    function: str
+    source: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line} in {self.function}"
+
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    """What went wrong, where (file:line) and what to do next, from an exception.
+
+    ``path`` is relative to the game folder when the error is in the game's own code.
+    ``frames`` holds only the game's own frames (the sandbox's internals are trimmed away),
+    innermost last; ``hint`` says what to do next.
+    """
+
+    kind: str
+    message: str
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+    source_line: str | None = None
+    frames: tuple[FrameInfo, ...] = ()
+    hint: str = "fix and save to retry (F9)"
+    exception: BaseException | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def where(self) -> str:
+        """``main.py:12``, or ``""`` when the location is unknown."""
+        if self.path is None:
+            return ""
+        return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+    def __str__(self) -> str:
+        where = f" at {self.where}" if self.where else ""
+        message = f": {self.message}" if self.message else ""
+        return f"{self.kind}{message}{where}"
+
+    @classmethod
+    def from_exception(
+        cls,
+        exc: BaseException,
+        root: Path | str | None = None,
+        hint: str = "fix and save to retry (F9)",
+    ) -> ErrorInfo:
+        """Build an ErrorInfo from ``exc``, locating it in the game under ``root``.
+
+        A SyntaxError points at the offending line of the file that failed to parse; any
+        other exception points at the innermost traceback frame inside the game folder (or
+        the innermost frame at all when none is).
+        """
+        root_path = Path(root) if root is not None else None
+        frames = tuple(_game_frames(exc.__traceback__, root_path))
+        kind = type(exc).__name__
+        if isinstance(exc, SyntaxError) and exc.filename and not exc.filename.startswith("<"):
+            text = (exc.text or "").rstrip("\n") or None
+            if text is None and exc.lineno:
+                text = linecache.getline(exc.filename, exc.lineno).rstrip("\n") or None
+            return cls(
+                kind=kind,
+                message=exc.msg or "",
+                path=_relative(exc.filename, root_path),
+                line=exc.lineno,
+                column=exc.offset,
+                source_line=text,
+                frames=frames,
+                hint=hint,
+                exception=exc,
+            )
+        message = str(exc)
+        if isinstance(exc, KeyError) and len(exc.args) == 1:
+            message = repr(exc.args[0])
+        if frames:
+            last = frames[-1]
+            return cls(kind, message, last.path, last.line, None, last.source or None, frames,
+                       hint, exc)
+        # No frame inside the game: fall back to the innermost frame anywhere.
+        tb_all = traceback.extract_tb(exc.__traceback__)
+        if tb_all:
+            inner = tb_all[-1]
+            return cls(kind, message, _relative(inner.filename, root_path), inner.lineno, None,
+                       (inner.line or None), frames, hint, exc)
+        return cls(kind, message, None, None, None, None, frames, hint, exc)
+
+
+def _game_frames(tb: TracebackType | None, root: Path | None) -> list[FrameInfo]:
+    frames: list[FrameInfo] = []
+    for summary in traceback.extract_tb(tb):
+        filename = summary.filename
+        if filename.startswith("<") or not _under(filename, root):
+            continue
+        frames.append(
+            FrameInfo(
+                path=_relative(filename, root) or filename,
+                line=summary.lineno or 0,
+                function=summary.name,
+                source=(summary.line or "").strip(),
+            )
+        )
+    return frames
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base class of the host's events; ``str(event)`` is the line everyone shows."""
+
+
+@dataclass(frozen=True)
+class GameError(Event):
+    """A hook (load, update, draw, on_event) raised or hung; the game is paused."""
+
+    hook: str
+    error: ErrorInfo
+
+    def __str__(self) -> str:
+        return f"{self.hook}() failed: {self.error} — game paused; {self.error.hint}"
+
+
+@dataclass(frozen=True)
+class Restarted(Event):
+    """A hot restart (F5) re-imported every game module and ran load() again."""
+
+    modules: int
+    seconds: float
+
+    def __str__(self) -> str:
+        return f"restarted: {self.modules} modules imported fresh ({self.seconds * 1000:.1f} ms)"
+
+
+@dataclass(frozen=True)
+class ScreenshotSaved(Event):
+    """A screenshot was written to ``path``."""
+
+    path: str
+
+    def __str__(self) -> str:
+        return f"screenshot saved to {self.path}"
+
+
+@dataclass(frozen=True)
+class Notice(Event):
+    """A one-line message that needs no structure of its own (paused, resumed, …)."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
