@@ -1,0 +1,43 @@
+"""``potato-sandbox new``: a runnable skeleton, never overwriting anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sandbox.scaffold import ScaffoldError, create_game
+
+
+def test_new_game_has_every_hook_and_a_handler(tmp_path: Path) -> None:
+    made = create_game(tmp_path / "mygame")
+    source = (tmp_path / "mygame" / "main.py").read_text()
+    for hook in ("def load(", "def update(dt)", "def draw(renderer)", "def on_event(event)"):
+        assert hook in source
+    assert "@hot.after_reload" in source
+    assert 'TITLE = "mygame"' in source
+    assert (tmp_path / "mygame" / "README.md").read_text().startswith("# mygame")
+    assert "potato-sandbox" in str(made) and "mygame" in str(made)
+    compile(source, "main.py", "exec")  # the skeleton is valid Python
+
+
+def test_new_refuses_to_overwrite(tmp_path: Path) -> None:
+    game = tmp_path / "g"
+    game.mkdir()
+    (game / "main.py").write_text("precious = 1\n")
+    with pytest.raises(ScaffoldError, match="not overwriting"):
+        create_game(game)
+    assert (game / "main.py").read_text() == "precious = 1\n"
+    assert not (game / "README.md").exists()
+
+
+def test_new_refuses_a_file_path(tmp_path: Path) -> None:
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    with pytest.raises(ScaffoldError, match="is a file"):
+        create_game(target)
+
+
+def test_new_title_with_quotes_stays_valid_python(tmp_path: Path) -> None:
+    create_game(tmp_path / 'we"ird')
+    compile((tmp_path / 'we"ird' / "main.py").read_text(), "main.py", "exec")
