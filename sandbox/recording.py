@@ -1,0 +1,188 @@
+"""Recordings of play: a state snapshot plus input events by fixed-step tick, as a JSON file.
+
+The file is plain data, never pickle, so opening a recording cannot run code. Format
+(version 1)::
+
+    {"format": "potato-sandbox-recording", "version": 1, "game": "bounce",
+     "step": 0.016666666666666666, "ticks": 120, "seed": 1234,
+     "snapshot": {"main": {"pos_x": 1, "trail": {"__tuple__": [1, 2]}}},
+     "events": [{"tick": 3, "event": {"type": "keydown", "key": "Left"}}]}
+
+Snapshot values are JSON scalars and lists; tuples, sets, dicts (any hashable keys), non-finite
+floats, enum members and instances of the game's own classes are tagged objects
+(``{"__tuple__": [...]}``, ``{"__object__": "main.Ball", "state": {...}}``). Values that are not
+plain data (an SDL texture) are left out and named in ``Recording.skipped``; on replay they
+keep their current values. Events are whatever plain dicts the host's event codec produces.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from sandbox.snapshot import Snapshot
+
+__all__ = ["FORMAT", "VERSION", "Recording", "RecordingError"]
+
+FORMAT = "potato-sandbox-recording"
+VERSION = 1
+
+
+class RecordingError(Exception):
+    """A recording could not be written or read; the message says why and what to do."""
+
+
+class _Unsaveable(Exception):
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+@dataclass
+class Recording:
+    """A snapshot and the events of a stretch of play, tick by tick."""
+
+    game: str
+    step: float
+    snapshot: Snapshot
+    events: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    ticks: int = 0
+    seed: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+    def save(self, path: str | Path, modules: dict[str, ModuleType]) -> None:
+        """Write the recording to ``path`` as JSON; unsaveable values go to ``skipped``."""
+        self.skipped = []
+        snapshot: dict[str, dict[str, Any]] = {}
+        for mod_name, values in self.snapshot.values.items():
+            encoded: dict[str, Any] = {}
+            for name, value in values.items():
+                try:
+                    encoded[name] = _encode(value, modules)
+                except _Unsaveable as exc:
+                    self.skipped.append(f"{mod_name}.{name} ({exc.what})")
+            snapshot[mod_name] = encoded
+        document = {
+            "format": FORMAT,
+            "version": VERSION,
+            "game": self.game,
+            "step": self.step,
+            "ticks": self.ticks,
+            "seed": self.seed,
+            "snapshot": snapshot,
+            "events": [{"tick": tick, "event": event} for tick, event in self.events],
+        }
+        target = Path(path)
+        try:
+            # Write beside, then rename: a crash mid-write never leaves a truncated recording.
+            partial = target.with_name(target.name + ".partial")
+            partial.write_text(json.dumps(document, indent=1), encoding="utf-8")
+            partial.replace(target)
+        except OSError as exc:
+            raise RecordingError(f"could not write recording {target}: {exc.strerror or exc}") \
+                from exc
+
+    @classmethod
+    def load(cls, path: str | Path, game: str, modules: dict[str, ModuleType]) -> Recording:
+        """Read a recording of ``game``; a bad file raises RecordingError saying what is wrong."""
+        source = Path(path)
+        try:
+            text = source.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise RecordingError(f"no recording at {source}; record one with --record") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RecordingError(f"could not read recording {source}: {exc}") from exc
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise RecordingError(
+                f"{source} is not a complete recording (JSON error at line {exc.lineno}, "
+                f"column {exc.colno}: {exc.msg}); it may have been cut off — record it again"
+            ) from None
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+            raise RecordingError(f"{source} is not a potato-sandbox recording")
+        if doc.get("version") != VERSION:
+            raise RecordingError(
+                f"{source} is a version {doc.get('version')!r} recording; this sandbox reads "
+                f"version {VERSION} — record it again with this version"
+            )
+        if doc.get("game") != game:
+            raise RecordingError(
+                f"{source} was recorded in game {doc.get('game')!r}, not {game!r}; "
+                f"replay it with: potato-sandbox <{doc.get('game')} folder> --replay {source}"
+            )
+        try:
+            snapshot = Snapshot()
+            for mod_name, values in doc["snapshot"].items():
+                snapshot.values[mod_name] = {
+                    name: _decode(value, modules) for name, value in values.items()
+                }
+            events = [(int(item["tick"]), dict(item["event"])) for item in doc["events"]]
+            return cls(game, float(doc["step"]), snapshot, events, int(doc["ticks"]),
+                       int(doc.get("seed", 0)))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise RecordingError(f"{source} is damaged ({type(exc).__name__}: {exc}); "
+                                 "record it again") from None
+
+
+def _class_path(cls: type, modules: dict[str, ModuleType]) -> str | None:
+    if cls.__module__ in modules and "<locals>" not in cls.__qualname__:
+        return f"{cls.__module__}.{cls.__qualname__}"
+    return None
+
+
+def _encode(value: Any, modules: dict[str, ModuleType]) -> Any:
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"__float__": repr(value)}
+    if isinstance(value, list):
+        return [_encode(v, modules) for v in value]
+    if isinstance(value, tuple) and type(value) is tuple:
+        return {"__tuple__": [_encode(v, modules) for v in value]}
+    if isinstance(value, (set, frozenset)):
+        return {"__set__": [_encode(v, modules) for v in value]}
+    if isinstance(value, dict):
+        return {"__dict__": [[_encode(k, modules), _encode(v, modules)] for k, v in value.items()]}
+    where = _class_path(type(value), modules)
+    if isinstance(value, enum.Enum) and where:
+        return {"__enum__": where, "name": value.name}
+    if where is not None and hasattr(value, "__dict__"):
+        return {"__object__": where, "state": _encode(dict(vars(value)), modules)}
+    raise _Unsaveable(f"a {type(value).__name__}, not plain data")
+
+
+def _find_class(path: str, modules: dict[str, ModuleType]) -> Any:
+    mod_name, _, qualname = path.partition(".")
+    target: Any = modules[mod_name]
+    for part in qualname.split("."):
+        target = getattr(target, part)
+    return target
+
+
+def _decode(value: Any, modules: dict[str, ModuleType]) -> Any:
+    if isinstance(value, list):
+        return [_decode(v, modules) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "__tuple__" in value:
+        return tuple(_decode(v, modules) for v in value["__tuple__"])
+    if "__set__" in value:
+        return {_decode(v, modules) for v in value["__set__"]}
+    if "__dict__" in value:
+        return {_decode(k, modules): _decode(v, modules) for k, v in value["__dict__"]}
+    if "__float__" in value:
+        return float(value["__float__"])
+    if "__enum__" in value:
+        return _find_class(value["__enum__"], modules)[value["name"]]
+    if "__object__" in value:
+        cls = _find_class(value["__object__"], modules)
+        obj = object.__new__(cls)
+        obj.__dict__.update(_decode(value["state"], modules))
+        return obj
+    raise ValueError(f"unknown tagged value {sorted(value)}")

@@ -1,0 +1,115 @@
+"""Snapshots of a game's module-level state, for looped live editing (F6/F7).
+
+A snapshot holds every module-level value of the game's modules that is not a function, class
+or module, deep-copied. Values that cannot be copied (an SDL texture, a file) are kept by
+reference and listed once, so the terminal can say which state a loop pass will not reset.
+Restoring copies again, so the snapshot itself stays pristine across any number of passes.
+Instances of game classes are copied with their class object, which the engine patches in
+place, so a restored snapshot runs the new methods of a reload made during the loop.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+__all__ = ["Snapshot", "is_state"]
+
+
+def is_state(name: str, value: object) -> bool:
+    """True for a module-level name that holds state rather than code or imports."""
+    if name.startswith("__") or name == "hot":
+        return False
+    return not (
+        inspect.ismodule(value)
+        or inspect.isclass(value)
+        or inspect.isroutine(value)
+        or isinstance(value, (staticmethod, classmethod, property))
+    )
+
+
+@dataclass
+class Snapshot:
+    """Module-level state of a set of game modules at one moment."""
+
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    by_reference: list[str] = field(default_factory=list)
+
+    @classmethod
+    def take(cls, modules: Mapping[str, ModuleType]) -> Snapshot:
+        """Deep-copy the state of ``modules``; uncopyable values are kept by reference."""
+        snap = cls()
+        for mod_name, module in modules.items():
+            saved: dict[str, Any] = {}
+            for name, value in vars(module).items():
+                if not is_state(name, value):
+                    continue
+                saved[name] = snap._copy_or_keep(f"{mod_name}.{name}", value)
+            snap.values[mod_name] = saved
+        return snap
+
+    def _copy_or_keep(self, qualified: str, value: object) -> object:
+        try:
+            return copy.deepcopy(value)
+        except Exception:  # any failure to copy (ctypes pointers, locks, files) means "keep"
+            self.by_reference.append(qualified)
+            return value
+
+    def restore(self, modules: Mapping[str, ModuleType]) -> None:
+        """Put the saved values back into ``modules`` (copied again, so this can repeat).
+
+        Names a reload removed stay removed; names it added keep their current values.
+        """
+        kept = set(self.by_reference)
+        for mod_name, saved in self.values.items():
+            module = modules.get(mod_name)
+            if module is None:
+                continue
+            namespace = vars(module)
+            for name, value in saved.items():
+                if name not in namespace:
+                    continue
+                namespace[name] = value if f"{mod_name}.{name}" in kept else copy.deepcopy(value)
+
+    def adopt(self, modules: Mapping[str, ModuleType], names: Iterable[tuple[str, str]]) -> None:
+        """Take the current values of ``names`` into the snapshot (an edited constant).
+
+        When a reload during a loop re-runs ``SPEED = 3``, the edit is code, not play: the
+        next pass must start from the new value, not the recorded one.
+        """
+        for mod_name, name in names:
+            module = modules.get(mod_name)
+            if module is None or name not in vars(module):
+                continue
+            value = vars(module)[name]
+            if is_state(name, value):
+                self.values.setdefault(mod_name, {})[name] = self._copy_or_keep(
+                    f"{mod_name}.{name}", value
+                )
+
+    def __str__(self) -> str:
+        count = sum(len(v) for v in self.values.values())
+        extra = f", {len(self.by_reference)} kept by reference" if self.by_reference else ""
+        return f"snapshot of {count} values in {len(self.values)} modules{extra}"
+
+
+def rebound_names(
+    before: Mapping[str, Mapping[str, object]], modules: Mapping[str, ModuleType]
+) -> list[tuple[str, str]]:
+    """Names whose value is a different object after a reload than ``before`` it."""
+    changed: list[tuple[str, str]] = []
+    for mod_name, module in modules.items():
+        old = before.get(mod_name, {})
+        for name, value in vars(module).items():
+            if name in old and old[name] is not value and is_state(name, value):
+                changed.append((mod_name, name))
+    return changed
+
+
+def identities(modules: Mapping[str, ModuleType]) -> dict[str, dict[str, object]]:
+    """A shallow view of every module's namespace, to compare with after a reload."""
+    return {name: dict(vars(module)) for name, module in modules.items()}
