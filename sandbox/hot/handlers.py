@@ -1,0 +1,68 @@
+"""The registry of ``before_reload`` / ``after_reload`` handlers.
+
+A handler is keyed by its module and qualname, so re-running its ``def`` replaces the
+registration instead of doubling it. Handlers run in dependency order of their modules and
+top to bottom (by line) within a module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+__all__ = ["Handler", "HandlerRegistry"]
+
+Handler = Callable[[], object]
+
+
+def _key(func: Handler) -> tuple[str, str]:
+    module = getattr(func, "__module__", None) or "?"
+    qualname = getattr(func, "__qualname__", None) or repr(func)
+    return module, qualname
+
+
+def _line(func: Handler) -> int:
+    code = getattr(func, "__code__", None)
+    return code.co_firstlineno if code is not None else 0
+
+
+class HandlerRegistry:
+    """Handlers by phase (``"before"`` / ``"after"``), keyed by (module, qualname)."""
+
+    def __init__(self) -> None:
+        self._phases: dict[str, dict[tuple[str, str], Handler]] = {"before": {}, "after": {}}
+
+    def register(self, phase: str, func: Handler) -> None:
+        """Register (or replace) ``func`` for ``phase``."""
+        self._phases[phase][_key(func)] = func
+
+    def snapshot(self) -> dict[str, dict[tuple[str, str], Handler]]:
+        """A copy of the registry, for rollback."""
+        return {phase: dict(table) for phase, table in self._phases.items()}
+
+    def restore(self, snapshot: dict[str, dict[tuple[str, str], Handler]]) -> None:
+        """Put back a registry taken by :meth:`snapshot`."""
+        self._phases = {phase: dict(table) for phase, table in snapshot.items()}
+
+    def forget_modules(self, names: Iterable[str]) -> None:
+        """Drop every handler registered by the modules ``names``."""
+        drop = set(names)
+        for table in self._phases.values():
+            for key in [k for k in table if k[0] in drop]:
+                del table[key]
+
+    def forget(self, module: str, qualname: str) -> None:
+        """Drop the handlers registered under ``module.qualname`` (its def was removed)."""
+        for table in self._phases.values():
+            table.pop((module, qualname), None)
+
+    def ordered(self, phase: str, module_order: list[str]) -> list[Handler]:
+        """Handlers of ``phase``: modules in ``module_order``, top to bottom within each."""
+        rank = {name: i for i, name in enumerate(module_order)}
+        table = self._phases[phase]
+        keys = sorted(
+            table, key=lambda k: (rank.get(k[0], len(rank)), k[0], _line(table[k]), k[1])
+        )
+        return [table[k] for k in keys]
+
+    def __len__(self) -> int:
+        return sum(len(t) for t in self._phases.values())

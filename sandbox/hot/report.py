@@ -1,0 +1,66 @@
+"""The engine's report of one reload or restart: a dataclass with a one-line ``__str__``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sandbox.events import ErrorInfo
+
+__all__ = ["ReloadReport"]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+@dataclass
+class ReloadReport:
+    """What one reload did: which modules changed and what was patched, re-run or rebound.
+
+    ``patched``, ``rerun``, ``added``, ``removed`` and ``rebound`` hold short descriptions
+    (``"main.update"``, ``"main.py:12"``, ``"main.Ball (__slots__ changed)"``); ``changed``
+    holds the names of the modules whose new code is live. ``files`` names the files read
+    (``main.py``), for the message. When ``ok`` is false, ``error`` is the exception and
+    ``error_info`` locates it.
+    """
+
+    ok: bool = True
+    error: BaseException | None = None
+    error_info: ErrorInfo | None = None
+    changed: list[str] = field(default_factory=list)
+    patched: list[str] = field(default_factory=list)
+    rerun: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    rebound: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    files: list[str] = field(default_factory=list)
+    restart: bool = False
+
+    def __str__(self) -> str:
+        if not self.ok:
+            info = self.error_info
+            text = str(info) if info is not None else repr(self.error)
+            hint = info.hint if info is not None else "fix and save to retry (F9)"
+            verb = "restart failed" if self.restart else "reload failed"
+            return f"{verb}: {text} — {hint}"
+        ms = f"({self.seconds * 1000:.1f} ms)"
+        if self.restart:
+            return f"restarted: {_plural(len(self.changed), 'module')} imported fresh {ms}"
+        if not self.changed:
+            return "nothing changed"
+        parts: list[str] = []
+        if self.patched:
+            parts.append(_plural(len(self.patched), "function") + " patched")
+        if self.added:
+            parts.append(_plural(len(self.added), "definition") + " added")
+        if self.removed:
+            parts.append(_plural(len(self.removed), "definition") + " removed")
+        if self.rerun:
+            parts.append(_plural(len(self.rerun), "statement") + " re-run")
+        if self.rebound:
+            why = "; ".join(self.rebound)
+            parts.append(_plural(len(self.rebound), "name") + f" rebound ({why})")
+        files = ", ".join(self.files or [f"{name}.py" for name in self.changed])
+        detail = ", ".join(parts) if parts else "no code changes"
+        return f"reloaded {files}: {detail} {ms}"
