@@ -1,0 +1,196 @@
+"""Hot-reloadable assets: ``assets.image("ball.png")``, ``assets.sound(...)``, ``assets.font(...)``.
+
+Games call these from any hook (every frame is fine: results are cached). When an asset file
+changes on disk the host calls :meth:`AssetLibrary.refresh` at the next frame boundary, and the
+next call returns the new version; where the loader can, the existing object is updated in
+place, so a texture kept in a module global shows the new pixels too. A file that fails to
+load keeps the old version and reports the error. Lookup searches the game's folder, then the
+sandbox's own ``assets/``; a missing asset says where it looked and suggests close names.
+
+This module holds no SDL code: the host registers one loader per kind (``sandbox.sdl`` makes
+textures, sounds and fonts).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sandbox.events import Event
+
+__all__ = [
+    "SANDBOX_ASSETS",
+    "AssetError",
+    "AssetLibrary",
+    "AssetReloaded",
+    "Loader",
+    "font",
+    "image",
+    "sound",
+]
+
+SANDBOX_ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+
+@dataclass(frozen=True)
+class Loader:
+    """How to load one kind of asset: ``load(path, *args)``, and ``swap(old, new)``.
+
+    ``swap`` moves the new version into the old object and returns the object to keep (the
+    old one, updated in place, or simply the new one when in-place update is impossible).
+    """
+
+    load: Callable[..., Any]
+    swap: Callable[[Any, Any], Any] = lambda old, new: new
+    suffixes: tuple[str, ...] = ()
+
+
+class AssetError(Exception):
+    """An asset could not be found or loaded; the message says where and what to do."""
+
+
+@dataclass(frozen=True)
+class AssetReloaded(Event):
+    """An asset file changed on disk and the new version is live (or failed and was kept)."""
+
+    path: str
+    error: str | None = None
+
+    def __str__(self) -> str:
+        if self.error:
+            return f"asset {self.path} failed to load: {self.error} — keeping the old version"
+        return f"reloaded asset {self.path}"
+
+
+@dataclass
+class _Entry:
+    kind: str
+    path: Path
+    args: tuple[Any, ...]
+    value: Any
+    stamp: tuple[int, int]
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return (info.st_mtime_ns, info.st_size)
+
+
+@dataclass
+class AssetLibrary:
+    """The assets of one game: lookup, cache, and reload on change."""
+
+    game_root: Path
+    loaders: dict[str, Loader] = field(default_factory=dict)
+    search: tuple[Path, ...] = ()
+    _cache: dict[tuple[str, str, tuple[Any, ...]], _Entry] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.game_root = Path(self.game_root).resolve()
+        if not self.search:
+            self.search = (self.game_root, self.game_root / "assets", SANDBOX_ASSETS)
+
+    def find(self, name: str) -> Path:
+        """The file for ``name``; AssetError says where it looked and suggests close names."""
+        for folder in self.search:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate.resolve()
+        known: list[str] = []
+        for folder in self.search:
+            if folder.is_dir():
+                known.extend(
+                    p.relative_to(folder).as_posix()
+                    for p in folder.rglob("*")
+                    if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".py"
+                )
+        close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+        looked = ", ".join(str(folder) for folder in self.search)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise AssetError(f"asset {name!r} not found (looked in {looked}){hint}")
+
+    def get(self, kind: str, name: str, *args: Any) -> Any:
+        """The cached asset ``name`` of ``kind``, loading it on first use."""
+        key = (kind, name, args)
+        entry = self._cache.get(key)
+        if entry is not None:
+            return entry.value
+        loader = self.loaders.get(kind)
+        if loader is None:
+            raise AssetError(f"no {kind} loader: assets work inside a running sandbox game")
+        path = self.find(name)
+        try:
+            value = loader.load(path, *args)
+        except Exception as exc:  # a broken file: say which, and what the loader said
+            raise AssetError(f"could not load {kind} {path.name}: {exc}") from exc
+        self._cache[key] = _Entry(kind, path, args, value, _stamp(path))
+        return value
+
+    def watched_suffixes(self) -> tuple[str, ...]:
+        """File suffixes the watcher should report for assets."""
+        return tuple(sorted({s for loader in self.loaders.values() for s in loader.suffixes}))
+
+    def refresh(self, changed: Iterable[Path] | None = None) -> list[AssetReloaded]:
+        """Reload cached assets whose files changed; a broken file keeps the old version."""
+        wanted = None if changed is None else {Path(p).resolve() for p in changed}
+        events: list[AssetReloaded] = []
+        for entry in self._cache.values():
+            if wanted is not None and entry.path not in wanted:
+                continue
+            try:
+                stamp = _stamp(entry.path)
+            except OSError:
+                events.append(AssetReloaded(entry.path.name, "the file is gone"))
+                continue
+            # A path the watcher reported is reloaded even if its stamp looks the same:
+            # mtimes are coarse (milliseconds apart can share one) and sizes often match.
+            if stamp == entry.stamp and wanted is None:
+                continue
+            entry.stamp = stamp
+            loader = self.loaders[entry.kind]
+            try:
+                new = loader.load(entry.path, *entry.args)
+            except Exception as exc:  # keep the old version; the host shows the panel
+                events.append(AssetReloaded(entry.path.name, str(exc) or type(exc).__name__))
+                continue
+            entry.value = loader.swap(entry.value, new)
+            events.append(AssetReloaded(entry.path.name))
+        return events
+
+    def clear(self) -> None:
+        """Forget every cached asset (hot restart)."""
+        self._cache.clear()
+
+
+_active: list[AssetLibrary] = []
+
+
+def activate(library: AssetLibrary | None) -> None:
+    """Make ``library`` the one the module-level functions use (None: no game running)."""
+    _active.clear()
+    if library is not None:
+        _active.append(library)
+
+
+def _library() -> AssetLibrary:
+    if not _active:
+        raise AssetError("no game is running: assets are available inside potato-sandbox")
+    return _active[0]
+
+
+def image(name: str) -> Any:
+    """A texture for the game's renderer, from ``name`` (PNG, BMP, JPG …)."""
+    return _library().get("image", name)
+
+
+def sound(name: str) -> Any:
+    """A playable sound from ``name`` (WAV, OGG …); call ``.play()`` on it."""
+    return _library().get("sound", name)
+
+
+def font(name: str = "fonts/DejaVuSansMono.ttf", size: int = 16) -> Any:
+    """A font from ``name`` at ``size`` points (the sandbox's monospaced font by default)."""
+    return _library().get("font", name, size)
