@@ -1,0 +1,410 @@
+"""The only module that imports SDL: window, renderer, text, pixels and one error check.
+
+The host creates one ``Display`` and never reloads it. Every SDL call that can fail goes
+through ``check()`` so failures read "Error encountered <doing what>: <SDL's reason>".
+
+Read-back policy: ``present()`` reads the finished frame (overlay included) into a fresh
+RGBA32 buffer *before* presenting, because SDL_RenderReadPixels after SDL_RenderPresent is
+undefined. Measured at 640x480 on the software renderer: ~0.25 ms per read-back (the frame
+itself costs ~0.1 ms), so it is done every frame by default; ``Display(readback=False)``
+turns it off (e.g. on a GPU, where a read-back is a pipeline sync).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sdl2
+import sdl2.ext
+import sdl2.sdlimage as sdlimage
+import sdl2.sdlttf as sdlttf
+
+__all__ = ["FONT_PATH", "Display", "Font", "KeyPress", "NoDisplayError", "SDLError", "check",
+           "keycode_name"]
+
+FONT_PATH = Path(__file__).resolve().parent.parent / "assets" / "fonts" / "DejaVuSansMono.ttf"
+RGB = tuple[int, int, int]
+RGBA = tuple[int, int, int, int]
+_FORMAT = sdl2.SDL_PIXELFORMAT_RGBA32  # byte order r, g, b, a whatever the endianness
+
+
+class SDLError(RuntimeError):
+    """An SDL call failed; the message says what we were doing and SDL's reason."""
+
+
+class NoDisplayError(SDLError):
+    """There is no display to open a window on (suggest ``--headless``)."""
+
+
+def _sdl_reason() -> str:
+    reason = sdl2.SDL_GetError()
+    text = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+    return text or "unknown SDL error"
+
+
+def check(result: Any, doing: str) -> Any:
+    """Return ``result`` unless it signals an SDL failure (negative int or NULL pointer)."""
+    failed = (isinstance(result, int) and result < 0) or result is None
+    if not failed and not isinstance(result, int):
+        try:
+            failed = not bool(result)  # NULL ctypes pointers are falsy
+        except (TypeError, ValueError):
+            failed = False
+    if failed:
+        raise SDLError(f"Error encountered {doing}: {_sdl_reason()}")
+    return result
+
+
+def keycode_name(sym: int) -> str:
+    """SDL's name for a key code: ``"F9"``, ``"Escape"``, ``"A"``, ``"Space"``."""
+    name: bytes = sdl2.SDL_GetKeyName(sym)
+    return name.decode("utf-8", "replace")
+
+
+@dataclass(frozen=True)
+class KeyPress:
+    """A key-down event reduced to what the host needs."""
+
+    name: str
+    repeat: bool = False
+
+
+class Font:
+    """A TTF font with a small cache of rendered lines (texture, width, height) per colour."""
+
+    def __init__(self, renderer: Any, path: Path = FONT_PATH, size: int = 14,
+                 cache_size: int = 256) -> None:
+        self._renderer = renderer
+        self._font = check(sdlttf.TTF_OpenFont(str(path).encode(), size),
+                           f"opening the font {path}")
+        self.line_height: int = int(sdlttf.TTF_FontLineSkip(self._font))
+        self._cache: OrderedDict[tuple[str, RGB], tuple[Any, int, int]] = OrderedDict()
+        self._cache_size = cache_size
+
+    def size(self, text: str) -> tuple[int, int]:
+        """Width and height in pixels of one line of ``text``."""
+        w, h = ctypes.c_int(0), ctypes.c_int(0)
+        check(sdlttf.TTF_SizeUTF8(self._font, text.encode(), ctypes.byref(w), ctypes.byref(h)),
+              "measuring text")
+        return w.value, h.value
+
+    def texture(self, text: str, rgb: RGB) -> tuple[Any, int, int]:
+        """The cached texture of ``text`` in ``rgb``: overlays redraw the same lines each frame."""
+        key = (text, rgb)
+        hit = self._cache.get(key)
+        if hit is not None:
+            self._cache.move_to_end(key)
+            return hit
+        colour = sdl2.SDL_Color(rgb[0], rgb[1], rgb[2], 255)
+        surface = check(sdlttf.TTF_RenderUTF8_Blended(self._font, text.encode(), colour),
+                        "rendering text")
+        try:
+            tex = check(sdl2.SDL_CreateTextureFromSurface(self._renderer, surface),
+                        "creating a text texture")
+            entry = (tex, int(surface.contents.w), int(surface.contents.h))
+        finally:
+            sdl2.SDL_FreeSurface(surface)
+        self._cache[key] = entry
+        if len(self._cache) > self._cache_size:
+            _, (old, _w, _h) = self._cache.popitem(last=False)
+            sdl2.SDL_DestroyTexture(old)
+        return entry
+
+    def close(self) -> None:
+        """Free every cached texture and the font."""
+        for tex, _w, _h in self._cache.values():
+            sdl2.SDL_DestroyTexture(tex)
+        self._cache.clear()
+        if self._font:
+            sdlttf.TTF_CloseFont(self._font)
+            self._font = None
+
+
+class Display:
+    """The window and the ``sdl2.ext.Renderer`` handed to the game's ``draw()``."""
+
+    def __init__(self, title: str, size: tuple[int, int], headless: bool = False,
+                 vsync: bool = True, readback: bool = True) -> None:
+        self.headless = headless
+        self.readback = readback
+        self._closed = True
+        if headless:
+            # OVERRIDE beats an SDL_VIDEODRIVER set in the environment.
+            sdl2.SDL_SetHintWithPriority(b"SDL_VIDEODRIVER", b"dummy", sdl2.SDL_HINT_OVERRIDE)
+        if sdl2.SDL_InitSubSystem(sdl2.SDL_INIT_VIDEO) < 0:
+            reason = _sdl_reason()
+            if headless:
+                raise SDLError(f"Error encountered starting SDL's video: {reason}")
+            raise NoDisplayError(f"No display to open a window on (SDL: {reason}). "
+                                 "Run with --headless to use SDL's dummy video driver.")
+        self._closed = False
+        driver = (sdl2.SDL_GetCurrentVideoDriver() or b"").decode()
+        asked = os.environ.get("SDL_VIDEODRIVER", "")
+        if not headless and driver in ("offscreen", "dummy") and asked != driver:
+            # SDL 2.32 silently falls back to an invisible driver when there is no display.
+            self.close()
+            raise NoDisplayError(f"No display to open a window on (SDL picked its '{driver}' "
+                                 "driver). Run with --headless, or set DISPLAY.")
+        try:
+            self._open(title, size, headless, vsync)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self, title: str, size: tuple[int, int], headless: bool, vsync: bool) -> None:
+        self._window: Any = None
+        self._renderer_obj: Any = None
+        self._font: Font | None = None
+        self._held_tex: Any = None
+        self._frame: bytearray | None = None
+        check(sdlttf.TTF_Init(), "starting SDL_ttf")
+        self._ttf = True
+        sdlimage.IMG_Init(sdlimage.IMG_INIT_PNG)  # PNG writing needs no loader flags
+        flags = sdl2.SDL_WINDOW_HIDDEN if headless else sdl2.SDL_WINDOW_SHOWN
+        self._window = check(sdl2.SDL_CreateWindow(
+            title.encode(), sdl2.SDL_WINDOWPOS_CENTERED, sdl2.SDL_WINDOWPOS_CENTERED,
+            size[0], size[1], flags), "creating the window")
+        if headless:
+            modes = [sdl2.SDL_RENDERER_SOFTWARE]
+        else:
+            fast = sdl2.SDL_RENDERER_ACCELERATED | (sdl2.SDL_RENDERER_PRESENTVSYNC if vsync else 0)
+            modes = [fast, sdl2.SDL_RENDERER_SOFTWARE]
+        error: Exception | None = None
+        for mode in modes:
+            try:
+                # ext.Renderer wants the SDL_Window struct, not the pointer SDL returns.
+                self._renderer_obj = sdl2.ext.Renderer(self._window.contents, flags=mode)
+                break
+            except Exception as exc:  # sdl2.ext raises its own SDLError type
+                error = exc
+        if self._renderer_obj is None:
+            raise SDLError(f"Error encountered creating the renderer: {error}")
+        # The software renderer may report PRESENTVSYNC even when asked without it; headless
+        # never waits for a display, whatever SDL reports.
+        self.vsync = not headless and bool(self._info().flags & sdl2.SDL_RENDERER_PRESENTVSYNC)
+        self._size = (int(size[0]), int(size[1]))
+        self._font = Font(self._renderer_obj.sdlrenderer)
+
+    def _info(self) -> Any:
+        info = sdl2.SDL_RendererInfo()
+        check(sdl2.SDL_GetRendererInfo(self._sdl_renderer, ctypes.byref(info)),
+              "reading the renderer's info")
+        return info
+
+    @property
+    def renderer_name(self) -> str:
+        """``"software"``, ``"opengl"``, …: which SDL render driver is in use."""
+        return bytes(self._info().name).decode()
+
+    @property
+    def _sdl_renderer(self) -> Any:
+        return self._renderer_obj.sdlrenderer
+
+    @property
+    def renderer(self) -> Any:
+        """The ``sdl2.ext.Renderer`` games draw with."""
+        return self._renderer_obj
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Logical size of the window (and of every frame) in pixels."""
+        return self._size
+
+    @property
+    def line_height(self) -> int:
+        """Pixels between two lines of overlay text."""
+        assert self._font is not None
+        return self._font.line_height
+
+    def set_title(self, title: str) -> None:
+        """Change the window's title."""
+        sdl2.SDL_SetWindowTitle(self._window, title.encode())
+
+    @property
+    def title(self) -> str:
+        """The window's current title."""
+        raw: bytes = sdl2.SDL_GetWindowTitle(self._window)
+        return raw.decode("utf-8", "replace")
+
+    def set_size(self, size: tuple[int, int]) -> None:
+        """Resize the window and the renderer's logical size; the held frame is dropped."""
+        w, h = int(size[0]), int(size[1])
+        if w <= 0 or h <= 0:
+            raise ValueError(f"window size must be positive, got {size!r}")
+        sdl2.SDL_SetWindowSize(self._window, w, h)
+        self._renderer_obj.logical_size = (w, h)
+        self._size = (w, h)
+        self._frame = None
+        if self._held_tex:
+            sdl2.SDL_DestroyTexture(self._held_tex)
+            self._held_tex = None
+
+    # -- events ------------------------------------------------------------------------------
+    def poll(self) -> list[Any]:
+        """Every pending SDL event, as copies (SDL reuses the struct we poll into)."""
+        events: list[Any] = []
+        ev = sdl2.SDL_Event()
+        while sdl2.SDL_PollEvent(ctypes.byref(ev)):
+            events.append(sdl2.SDL_Event.from_buffer_copy(ev))
+        return events
+
+    def key_of(self, event: Any) -> str | None:
+        """``"F9"``, ``"Escape"``, … for a key-down event, else None."""
+        if event.type != sdl2.SDL_KEYDOWN:
+            return None
+        return keycode_name(event.key.keysym.sym)
+
+    def key_press(self, event: Any) -> KeyPress | None:
+        """The key-down ``event`` as a KeyPress (with its auto-repeat flag), else None."""
+        name = self.key_of(event)
+        return None if name is None else KeyPress(name, bool(event.key.repeat))
+
+    def is_quit(self, event: Any) -> bool:
+        """True for the window's close button (SDL_QUIT or a window-close event)."""
+        if event.type == sdl2.SDL_QUIT:
+            return True
+        return bool(event.type == sdl2.SDL_WINDOWEVENT
+                    and event.window.event == sdl2.SDL_WINDOWEVENT_CLOSE)
+
+    def push_key(self, name: str) -> None:
+        """Push a real key-down and key-up for ``name`` ("F9") into SDL's event queue."""
+        sym = sdl2.SDL_GetKeyFromName(name.encode())
+        if sym == sdl2.SDLK_UNKNOWN:
+            raise ValueError(f"unknown key name {name!r} (SDL names: 'F9', 'Escape', 'A')")
+        for kind, state in ((sdl2.SDL_KEYDOWN, sdl2.SDL_PRESSED),
+                            (sdl2.SDL_KEYUP, sdl2.SDL_RELEASED)):
+            ev = sdl2.SDL_Event()
+            ev.type = kind
+            ev.key.windowID = sdl2.SDL_GetWindowID(self._window)
+            ev.key.state = state
+            ev.key.keysym.sym = sym
+            ev.key.keysym.scancode = sdl2.SDL_GetScancodeFromKey(sym)
+            # SDL_PushEvent returns 1 on success, 0 when filtered, <0 on error.
+            check(sdl2.SDL_PushEvent(ctypes.byref(ev)), f"pushing the key {name}")
+
+    # -- drawing -----------------------------------------------------------------------------
+    def clear(self, rgb: RGB | RGBA) -> None:
+        """Fill the whole frame with ``rgb``."""
+        self._renderer_obj.clear(tuple(rgb))
+
+    def fill_rect(self, x: int, y: int, w: int, h: int, rgba: RGB | RGBA) -> None:
+        """Alpha-blended rectangle; the renderer's blend mode and colour are restored."""
+        r = self._sdl_renderer
+        mode = ctypes.c_int(0)
+        old = [ctypes.c_uint8(0) for _ in range(4)]
+        sdl2.SDL_GetRenderDrawBlendMode(r, ctypes.byref(mode))
+        sdl2.SDL_GetRenderDrawColor(r, *(ctypes.byref(c) for c in old))
+        a = rgba[3] if len(rgba) == 4 else 255
+        check(sdl2.SDL_SetRenderDrawBlendMode(r, sdl2.SDL_BLENDMODE_BLEND), "setting blending")
+        sdl2.SDL_SetRenderDrawColor(r, rgba[0], rgba[1], rgba[2], a)
+        check(sdl2.SDL_RenderFillRect(r, ctypes.byref(sdl2.SDL_Rect(x, y, w, h))),
+              "filling a rectangle")
+        sdl2.SDL_SetRenderDrawBlendMode(r, mode.value)
+        sdl2.SDL_SetRenderDrawColor(r, *(c.value for c in old))
+
+    def text(self, x: int, y: int, text: str, rgb: RGB = (255, 255, 255)) -> int:
+        """Draw one line in the monospaced overlay font at (x, y); returns its width."""
+        assert self._font is not None
+        if not text:
+            return 0
+        tex, w, h = self._font.texture(text, rgb)
+        check(sdl2.SDL_RenderCopy(self._sdl_renderer, tex, None,
+                                  ctypes.byref(sdl2.SDL_Rect(x, y, w, h))), "drawing text")
+        return w
+
+    def text_size(self, text: str) -> tuple[int, int]:
+        """Width and height of one line of ``text`` in the overlay font."""
+        assert self._font is not None
+        return self._font.size(text) if text else (0, self._font.line_height)
+
+    # -- frames ------------------------------------------------------------------------------
+    def read_frame(self) -> bytearray:
+        """Read what has been drawn so far (not yet presented) as RGBA32 bytes."""
+        w, h = self._size
+        buf = bytearray(w * h * 4)
+        ptr = (ctypes.c_ubyte * len(buf)).from_buffer(buf)
+        check(sdl2.SDL_RenderReadPixels(self._sdl_renderer, None, _FORMAT, ptr, w * 4),
+              "reading back the frame")
+        return buf
+
+    def draw_frame(self, frame: bytes | bytearray) -> None:
+        """Copy a frame from ``read_frame()``/``pixels()`` onto the whole target."""
+        w, h = self._size
+        if len(frame) != w * h * 4:
+            raise ValueError("frame does not match the window size")
+        if not self._held_tex:
+            self._held_tex = check(sdl2.SDL_CreateTexture(
+                self._sdl_renderer, _FORMAT, sdl2.SDL_TEXTUREACCESS_STREAMING, w, h),
+                "creating the frame texture")
+        data = (ctypes.c_ubyte * len(frame)).from_buffer_copy(frame)
+        check(sdl2.SDL_UpdateTexture(self._held_tex, None, data, w * 4), "updating a texture")
+        check(sdl2.SDL_RenderCopy(self._sdl_renderer, self._held_tex, None, None),
+              "drawing the held frame")
+
+    def present(self) -> None:
+        """Read the frame back (see the module docstring), then show it."""
+        if self.readback:
+            self._frame = self.read_frame()
+        self._renderer_obj.present()
+
+    def pixels(self) -> bytes:
+        """RGBA32 bytes of the last presented frame (w * h * 4)."""
+        if self._frame is None:
+            raise SDLError("no frame has been presented (or read-back is off)")
+        return bytes(self._frame)
+
+    def pixel(self, x: int, y: int) -> tuple[int, int, int, int]:
+        """(r, g, b, a) at (x, y) of the last presented frame."""
+        w, h = self._size
+        if not (0 <= x < w and 0 <= y < h):
+            raise IndexError(f"pixel ({x}, {y}) is outside the {w}x{h} frame")
+        if self._frame is None:
+            raise SDLError("no frame has been presented (or read-back is off)")
+        i = (y * w + x) * 4
+        r, g, b, a = self._frame[i:i + 4]
+        return (r, g, b, a)
+
+    def save_png(self, path: str | Path) -> Path:
+        """Write the last presented frame to ``path`` as a PNG (SDL_image)."""
+        if self._frame is None:
+            raise SDLError("no frame has been presented (or read-back is off)")
+        w, h = self._size
+        out = Path(path)
+        data = (ctypes.c_ubyte * len(self._frame)).from_buffer(self._frame)
+        surface = check(sdl2.SDL_CreateRGBSurfaceWithFormatFrom(
+            data, w, h, 32, w * 4, _FORMAT), "wrapping the frame in a surface")
+        try:
+            check(sdlimage.IMG_SavePNG(surface, str(out).encode()), f"writing {out}")
+        finally:
+            sdl2.SDL_FreeSurface(surface)
+        return out
+
+    def close(self) -> None:
+        """Destroy the renderer and window and release SDL (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        font = getattr(self, "_font", None)
+        if font is not None:
+            font.close()
+        if getattr(self, "_held_tex", None):
+            sdl2.SDL_DestroyTexture(self._held_tex)
+        renderer = getattr(self, "_renderer_obj", None)
+        if renderer is not None:
+            renderer.destroy()
+        if getattr(self, "_window", None):
+            sdl2.SDL_DestroyWindow(self._window)
+        if getattr(self, "_ttf", False):
+            sdlttf.TTF_Quit()
+        sdl2.SDL_QuitSubSystem(sdl2.SDL_INIT_VIDEO)
+
+    def __enter__(self) -> Display:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
