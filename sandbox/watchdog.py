@@ -1,0 +1,214 @@
+"""Run game hooks with a time limit, and turn what game code must not do into clear errors.
+
+The host calls hooks on the main thread about 120 times a second, so a call must stay cheap:
+``Watchdog.call`` only writes a start time and a sequence number under an uncontended lock
+(no thread per call, no wake-up). One long-lived daemon thread sleeps until the earliest moment
+the running call could overrun, checks whether the same call is still running, and if so raises
+an exception *in the main thread* with ``PyThreadState_SetAsyncExc``.
+
+Why an asynchronous exception: ``signal.setitimer``/SIGALRM would also interrupt the main
+thread between bytecodes, but it is Unix-only and SDL installs its own signal handling; an
+async exception works everywhere CPython runs. Like a signal, it is raised only between
+bytecodes: a pure-Python endless loop is interrupted at once, but a hang inside one C call
+(``time.sleep(60)``, a blocking read) is interrupted only when that call returns. The
+exception is raised in the innermost frame that was running, so its traceback names the file
+and line where the hook was stuck.
+
+The exception raised in the hook is a private ``BaseException`` subclass, so a game's
+``except Exception`` cannot swallow it; ``call`` turns it into ``HookTimeout`` (an ``Exception``
+carrying the stuck traceback). Game code that calls ``sys.exit()`` or raises
+``KeyboardInterrupt`` gets a ``GameExit`` instead of ending the session; a real Ctrl+C (seen
+by the handler of ``install_sigint_handler``) still propagates.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import signal
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from types import FrameType
+from typing import TypeVar
+
+from sandbox.events import ErrorInfo, FrameInfo
+
+__all__ = [
+    "GameExit",
+    "HookTimeout",
+    "Watchdog",
+    "error_info",
+    "install_sigint_handler",
+    "recursion_info",
+]
+
+T = TypeVar("T")
+
+_sigint_count = 0
+
+
+def _set_async_exc(tid: int, exc: type[BaseException] | None) -> None:
+    """Raise ``exc`` in thread ``tid`` at its next bytecode boundary; None clears a pending one.
+
+    The C API takes NULL (not Py_None) to clear, hence the two argument forms.
+    """
+    arg = ctypes.py_object(exc) if exc is not None else None
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), arg)
+
+
+class _Interrupt(BaseException):
+    """Raised inside the stuck hook; a BaseException so ``except Exception`` lets it through."""
+
+
+class HookTimeout(Exception):
+    """A hook ran longer than the limit; its traceback ends where the hook was stuck."""
+
+
+class GameExit(Exception):
+    """Game code called ``sys.exit()`` or raised KeyboardInterrupt/SystemExit in a hook."""
+
+
+def install_sigint_handler() -> None:
+    """Count real Ctrl+C presses so ``Watchdog.call`` lets them end the session."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        global _sigint_count
+        _sigint_count += 1
+        signal.default_int_handler(signum, frame)
+
+    signal.signal(signal.SIGINT, handler)
+
+
+class Watchdog:
+    """Run callables on the calling thread with a time limit of ``timeout`` seconds."""
+
+    def __init__(self, timeout: float = 2.0, root: str | Path | None = None) -> None:
+        self.timeout = timeout
+        self.root = Path(root) if root is not None else None
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._seq = 0  # id of the current call; 0 = none yet
+        self._active = False
+        self._start = 0.0
+        self._tid = 0
+        self._fired = 0  # seq of the last call interrupted
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="sandbox-watchdog", daemon=True)
+        self._thread.start()
+
+    def call(self, fn: Callable[..., T], *args: object) -> T:
+        """Return ``fn(*args)``; raise HookTimeout if it overruns, GameExit if it exits."""
+        if self._active and self._tid == threading.get_ident():
+            return fn(*args)  # nested: the outer call's deadline already covers this one
+        with self._lock:
+            self._seq += 1
+            seq = self._seq
+            self._tid = threading.get_ident()
+            self._start = time.perf_counter()
+            self._active = True
+        try:
+            try:
+                return fn(*args)
+            finally:
+                self._disarm(seq)
+        except _Interrupt as exc:
+            # The interrupt may have landed inside the first _disarm: finish disarming.
+            self._disarm(seq)
+            name = getattr(fn, "__name__", "hook")
+            raise HookTimeout(
+                f"{name}() ran longer than {self.timeout:g} s and was interrupted"
+            ).with_traceback(exc.__traceback__) from None
+        except (SystemExit, KeyboardInterrupt) as exc:
+            if isinstance(exc, KeyboardInterrupt) and _sigint_count:
+                raise  # the user pressed Ctrl+C: that one does end the session
+            raise GameExit(_exit_message(exc, fn, self.root)).with_traceback(
+                exc.__traceback__
+            ) from None
+
+    def close(self) -> None:
+        """Stop the watchdog thread (a call in progress is no longer limited)."""
+        self._closed = True
+        self._wake.set()
+        self._thread.join(1.0)
+
+    def _disarm(self, seq: int) -> None:
+        with self._lock:
+            self._active = False
+            fired = self._fired == seq
+        if fired:
+            # Fired but maybe not raised yet (the hook returned just in time): clear it, so it
+            # can never surface after call() returns. No new one can be set once inactive.
+            _set_async_exc(self._tid, None)
+
+    def _run(self) -> None:
+        fired_at = 0.0
+        while not self._closed:
+            with self._lock:
+                now = time.perf_counter()
+                if self._active:
+                    # A hook that swallowed the interrupt is hit again a full period later.
+                    again = self._fired == self._seq
+                    due = (fired_at if again else self._start) + self.timeout
+                    if now >= due:
+                        self._fired = self._seq
+                        fired_at = now
+                        _set_async_exc(self._tid, _Interrupt)
+                        due = now + self.timeout
+                    wait = due - now
+                else:
+                    # No call that starts from now on can overrun sooner than this.
+                    wait = self.timeout
+            self._wake.wait(wait)
+
+
+def _exit_message(exc: BaseException, fn: Callable[..., object], root: Path | None) -> str:
+    what = "called sys.exit()" if isinstance(exc, SystemExit) else "raised KeyboardInterrupt"
+    where = ErrorInfo.from_exception(exc, root).where
+    at = f" at {where}" if where else ""
+    name = getattr(fn, "__name__", "hook")
+    return f"game code {what} in {name}(){at}; the session stays up — press Esc to quit"
+
+
+def recursion_info(exc: RecursionError, root: str | Path | None = None) -> ErrorInfo:
+    """An ErrorInfo for infinite recursion: the repeating function, once, not 1000 frames."""
+    base = ErrorInfo.from_exception(exc, root)
+    counts = Counter((f.path, f.line, f.function) for f in base.frames)
+    if not counts:
+        return base
+    top = max(counts.values())
+    # The innermost frame among the most repeated ones is the recursive call site.
+    inner = next(f for f in reversed(base.frames) if counts[(f.path, f.line, f.function)] == top)
+    seen: set[tuple[str, int, str]] = set()
+    frames: list[FrameInfo] = []
+    for frame in base.frames:  # keep each distinct frame once, outermost first
+        key = (frame.path, frame.line, frame.function)
+        if key not in seen:
+            seen.add(key)
+            frames.append(frame)
+    return ErrorInfo(
+        kind="RecursionError",
+        message=f"infinite recursion in {inner.function}() ({inner.path}:{inner.line})",
+        path=inner.path,
+        line=inner.line,
+        source_line=inner.source or None,
+        frames=tuple(frames),
+        hint="the function calls itself without end: add a stopping case, then save (F9)",
+        exception=exc,
+    )
+
+
+def error_info(exc: BaseException, root: str | Path | None = None) -> ErrorInfo:
+    """ErrorInfo for any hook failure, with clear wording for hangs, recursion and exits."""
+    if isinstance(exc, RecursionError):
+        return recursion_info(exc, root)
+    info = ErrorInfo.from_exception(exc, root)
+    if isinstance(exc, HookTimeout):
+        return replace(info, hint="an endless loop? fix it and save to retry (F9)")
+    if isinstance(exc, GameExit):
+        # str(exc) is a whole sentence with its own "at file:line"; keep the first clause.
+        return replace(info, message=str(exc).split(" in ")[0],
+                       hint="the session stays up — press Esc to quit, or save to continue")
+    return info
