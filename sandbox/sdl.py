@@ -352,6 +352,11 @@ class Display:
             self._frame = self.read_frame()
         self._renderer_obj.present()
 
+    @property
+    def last_frame(self) -> bytearray | None:
+        """The buffer of the last presented frame (not a copy; never written to again)."""
+        return self._frame
+
     def pixels(self) -> bytes:
         """RGBA32 bytes of the last presented frame (w * h * 4)."""
         if self._frame is None:

@@ -1,0 +1,348 @@
+"""The host loop: events → pending reload → ``update(dt)`` ticks → ``draw`` → overlay → present.
+
+The host owns the window and the renderer (created once, never reloaded) and the engine's
+``Reloader``. Reloads happen only here, on the main thread, at the frame boundary.
+
+When a hook raises, the game pauses at that frame: no hook runs again until a reload, and the
+last good frame (read back before the overlay was drawn on it) is re-presented under the error
+panel. A half-drawn frame is never shown: on a ``draw()`` failure the held frame overwrites
+whatever ``draw()`` managed to draw. With read-back off, the background is cleared instead.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType, TracebackType
+from typing import Any, Protocol
+
+from sandbox.clock import FixedClock, StepPerFrame
+from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSaved
+from sandbox.game import GameSettings, check_hooks, find_game, read_settings
+from sandbox.hot import Reloader, ReloadReport
+from sandbox.overlay import Overlay
+from sandbox.sdl import Display
+
+__all__ = ["KEYS", "ConsoleLike", "GameFailed", "Host"]
+
+KEYS: tuple[tuple[str, str], ...] = (
+    ("F9", "reload now"), ("F5", "hot restart"), ("F10", "pause / resume"),
+    ("F11", "step one frame while paused"), ("F3", "HUD"), ("F12", "screenshot"),
+    ("F1", "help"), ("Escape", "quit"),
+)
+
+
+class ConsoleLike(Protocol):
+    """What the host needs from ``sandbox.console.Console``."""
+
+    def banner(self, game_name: str, folder: Path, keys: Any) -> None: ...
+    def event(self, ev: object) -> None: ...
+    def error(self, info: ErrorInfo) -> None: ...
+    def info(self, text: str) -> None: ...
+
+
+class GameFailed(Exception):
+    """The game's ``main.py`` failed on its first import; there is nothing to run."""
+
+    exit_code = 1
+
+    def __init__(self, info: ErrorInfo) -> None:
+        super().__init__(f"{info} — fix it and start again")
+        self.info = info
+
+
+class Host:
+    """Runs one game: see DESIGN.md §3 (the host) and docs/architecture.md (host.py)."""
+
+    def __init__(self, game_dir: str | Path, *, headless: bool = False, watch: bool = True,
+                 fps: int = 60, hang_timeout: float = 2.0,
+                 console: ConsoleLike | None = None) -> None:
+        self.spec = find_game(game_dir)
+        self.root = self.spec.root
+        self.headless, self.fps, self.hang_timeout = headless, fps, hang_timeout
+        self.console = console
+        self.events: list[object] = []
+        self.last_error: ErrorInfo | None = None
+        self.running = True
+        self.frames = 0
+        self.frame_seconds = 0.0
+        self._user_paused = False
+        self._error_paused = False
+        self._step_once = False
+        self._held: bytearray | None = None   # the last good frame without the overlay
+        self._frozen: bytearray | None = None  # what is shown while paused by an error
+        step = 1.0 / fps
+        self.clock = FixedClock(step, StepPerFrame(step) if headless else time.perf_counter)
+        self.reloader = Reloader(self.root)
+        self.display: Display | None = None
+        self.watcher: Any = None
+        try:
+            self.game: ModuleType = self._import_entry()
+            self.settings: GameSettings = read_settings(self.game, self.spec.name)
+            self.display = Display(self.settings.title, self.settings.size, headless=headless)
+            self.overlay = Overlay()
+            if watch:
+                from sandbox.watcher import Watcher  # watchfiles only when watching
+
+                self.watcher = Watcher(self.root)
+                self.watcher.start()
+        except BaseException:
+            self.close()
+            raise
+        if console is not None:
+            console.banner(self.spec.name, self.root, KEYS)
+        for problem in self.settings.problems:
+            self._emit(Notice(problem))
+        self._check_hooks()
+        self._call("load")
+
+    def _import_entry(self) -> ModuleType:
+        try:
+            return self.reloader.import_module("main")
+        except Exception as exc:
+            raise GameFailed(ErrorInfo.from_exception(exc, self.root)) from exc
+
+    # -- context manager -----------------------------------------------------------------------
+    def __enter__(self) -> Host:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop watching, close the window and forget the game's modules (idempotent)."""
+        if self.watcher is not None:
+            self.watcher.stop()
+            self.watcher = None
+        if self.display is not None:
+            self.display.close()
+            self.display = None
+        self.reloader.close()
+
+    # -- state -----------------------------------------------------------------------------------
+    @property
+    def paused(self) -> bool:
+        """True when paused by F10 or by an error in a hook."""
+        return self._user_paused or self._error_paused
+
+    def _emit(self, ev: object) -> None:
+        self.events.append(ev)
+        if self.console is None:
+            return
+        self.console.event(ev)
+        info = ev.error if isinstance(ev, GameError) else getattr(ev, "error_info", None)
+        if isinstance(info, ErrorInfo):
+            self.console.error(info)
+
+    def _check_hooks(self) -> None:
+        for warning in check_hooks(self.game):
+            self._emit(Notice(warning))
+
+    def _call(self, hook: str, *args: object) -> bool:
+        """Run one hook if the game defines it; on an exception pause and report once."""
+        fn = getattr(self.game, hook, None)
+        if fn is None or not callable(fn):
+            return True
+        try:
+            self.invoke(fn, *args)
+        except (Exception, SystemExit) as exc:
+            self._fail(hook, ErrorInfo.from_exception(exc, self.root))
+            return False
+        return True
+
+    def invoke(self, fn: Callable[..., object], *args: object) -> object:
+        """The single place hooks are called: the watchdog wraps this with a time limit."""
+        return fn(*args)
+
+    def _fail(self, hook: str, info: ErrorInfo) -> None:
+        self.last_error = info
+        self._error_paused = True
+        self._frozen = self._held
+        self._emit(GameError(hook, info))
+
+    # -- reloads ---------------------------------------------------------------------------------
+    def reload(self, paths: set[Path] | None = None, explicit: bool = True) -> ReloadReport:
+        """Reload what changed on disk (F9); an explicit reload also retries a paused hook."""
+        report = self.reloader.reload(paths)
+        self.reloader.reload_requested = False
+        if not report.ok:
+            self.last_error = report.error_info or ErrorInfo.from_exception(
+                report.error or RuntimeError("reload failed"), self.root)
+            self._emit(report)
+            return report
+        if report.changed or explicit:
+            self._emit(report)
+        if report.changed or (explicit and self._error_paused):
+            self._resume()
+        if report.changed:
+            self._apply_settings()
+            if self.reloader.entry in report.changed:
+                self._check_hooks()
+        return report
+
+    def restart(self) -> ReloadReport:
+        """Hot restart (F5): every game module imported fresh, then ``load()`` again."""
+        report = self.reloader.restart()
+        if not report.ok:
+            self.last_error = report.error_info
+            self._emit(report)
+            return report
+        self.game = self.reloader.modules.get(self.reloader.entry, self.game)
+        self._emit(Restarted(len(report.changed), report.seconds))
+        self._resume()
+        self._apply_settings()
+        self._check_hooks()
+        self._call("load")
+        return report
+
+    def _resume(self) -> None:
+        self.last_error = None
+        self._error_paused = False
+        self._frozen = None
+        self.clock.reset()
+
+    def _apply_settings(self) -> None:
+        new = read_settings(self.game, self.spec.name)
+        assert self.display is not None
+        if new.title != self.settings.title:
+            self.display.set_title(new.title)
+        if new.size != self.settings.size:
+            self.display.set_size(new.size)
+            self._held = self._frozen = None
+        for problem in set(new.problems) - set(self.settings.problems):
+            self._emit(Notice(problem))
+        self.settings = new
+
+    def _apply_pending(self) -> None:
+        paths: set[Path] = self.watcher.drain() if self.watcher is not None else set()
+        if paths:
+            self.reload(paths, explicit=False)
+        if self.reloader.reload_requested:
+            self.reload(None, explicit=False)
+
+    # -- the frame -------------------------------------------------------------------------------
+    def _handle_events(self, display: Display) -> None:
+        for event in display.poll():
+            if display.is_quit(event):
+                self.running = False
+                continue
+            key = display.key_of(event)
+            action = self._key_actions().get(key or "")
+            if action is not None:
+                action()
+            elif not self._error_paused:
+                self._call("on_event", event)
+
+    def _key_actions(self) -> dict[str, Callable[[], object]]:
+        return {"F9": self.reload, "F5": self.restart, "F10": self._toggle_pause,
+                "F11": self._request_step, "F3": self._toggle_hud, "F1": self._toggle_help,
+                "F12": self._screenshot_key, "Escape": self.stop}
+
+    def stop(self) -> None:
+        """End ``run()`` after this frame (Escape, window close)."""
+        self.running = False
+
+    def _toggle_pause(self) -> None:
+        self._user_paused = not self._user_paused
+        self._emit(Notice("paused (F10 resumes, F11 steps)" if self._user_paused else "resumed"))
+
+    def _request_step(self) -> None:
+        if self._user_paused:
+            self._step_once = True
+
+    def _toggle_hud(self) -> None:
+        self.overlay.show_hud = not self.overlay.show_hud
+
+    def _toggle_help(self) -> None:
+        self.overlay.show_help = not self.overlay.show_help
+
+    def _screenshot_key(self) -> None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        self.screenshot(Path.cwd() / f"{self.spec.name}-{stamp}-{self.frames}.png")
+
+    def frame(self) -> bool:
+        """Run one frame; False once the host should stop (Escape, window closed)."""
+        display = self.display
+        if display is None or not self.running:
+            return False
+        start = time.perf_counter()
+        self._handle_events(display)
+        if not self.running:
+            return False
+        self._apply_pending()
+        ticks = self.clock.tick()
+        if self._user_paused:
+            ticks = 1 if self._step_once else 0
+            self._step_once = False
+        for _ in range(0 if self._error_paused else ticks):
+            if not self._call("update", self.clock.step):
+                break
+        if not self._error_paused:
+            if getattr(self.game, "draw", None) is None:
+                display.clear(self.settings.background)
+            else:
+                # On failure _fail() froze the last good frame; it overwrites the half-drawn one.
+                self._call("draw", display.renderer)
+        if self._error_paused:
+            if self._frozen is not None:
+                display.draw_frame(self._frozen)
+            else:
+                display.clear(self.settings.background)
+        overlay_on = self.overlay.visible(self.last_error)
+        if overlay_on and not self._error_paused and display.readback:
+            self._held = display.read_frame()
+        self.overlay.draw(display, self.last_error, self._hud(), [f"{k}: {d}" for k, d in KEYS])
+        display.present()
+        if not overlay_on and not self._error_paused:
+            self._held = display.last_frame
+        self.frames += 1
+        self.frame_seconds = time.perf_counter() - start
+        return True
+
+    def _hud(self) -> list[str]:
+        return [f"frame {self.frames}  {self.frame_seconds * 1000:.2f} ms"
+                f"{'  paused' if self.paused else ''}"]
+
+    # -- driving it ------------------------------------------------------------------------------
+    def step(self, n: int = 1) -> int:
+        """Run ``n`` frames without sleeping; returns how many ran (fewer after Escape)."""
+        for done in range(n):
+            if not self.frame():
+                return done
+        return n
+
+    def press(self, key: str) -> None:
+        """Push a real SDL key event ("F9"); it is handled at the next frame."""
+        assert self.display is not None
+        self.display.push_key(key)
+
+    def wait_for_change(self, timeout: float = 5.0) -> bool:
+        """Block until the watcher has queued a change (False without a watcher)."""
+        return self.watcher is not None and bool(self.watcher.wait(timeout))
+
+    def pixel(self, x: int, y: int) -> tuple[int, int, int, int]:
+        """(r, g, b, a) at (x, y) of the last presented frame."""
+        assert self.display is not None
+        return self.display.pixel(x, y)
+
+    def screenshot(self, path: str | Path) -> Path:
+        """Save the last presented frame as a PNG."""
+        assert self.display is not None
+        out = self.display.save_png(path)
+        self._emit(ScreenshotSaved(str(out)))
+        return out
+
+    def run(self, max_frames: int | None = None) -> int:
+        """The real loop until quit (or ``max_frames``); sleeps to ``fps`` unless headless."""
+        budget = 1.0 / self.fps
+        while max_frames is None or self.frames < max_frames:
+            start = time.perf_counter()
+            if not self.frame():
+                break
+            vsync = self.display is not None and self.display.vsync
+            if not self.headless and not vsync:
+                time.sleep(max(0.0, budget - (time.perf_counter() - start)))
+        return self.frames
+
