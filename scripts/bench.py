@@ -1,0 +1,389 @@
+#!/usr/bin/env python
+"""potato-sandbox benchmarks: apply cost, save-to-screen latency, frames, overhead, memory.
+
+    scripts/bench.py [engine|latency|frames|memory|overhead|all] [--quick] [--json FILE]
+
+Every measurement prints its median, p95 and min–max; ratios are computed from numbers taken
+in the same run. ``--quick`` uses tiny counts (a smoke test, not a measurement). See
+docs/performance.md for what each section measures and the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+for _p in (str(HERE), str(REPO)):
+    if _p not in sys.path:
+        sys.path.insert(0, _p)
+
+import bench_engine  # noqa: E402
+import bench_misc  # noqa: E402
+
+SECTIONS = ("engine", "latency", "frames", "overhead", "memory")
+FRAME_BUDGET = 1 / 60
+
+
+# ---------------------------------------------------------------------------- statistics
+
+
+def summary(samples: Sequence[float]) -> dict[str, float]:
+    """Median, p95 (nearest rank), min, max and count of ``samples``."""
+    if not samples:
+        return {"n": 0}
+    s = sorted(samples)
+    rank = max(0, min(len(s) - 1, -(-95 * len(s) // 100) - 1))
+    return {
+        "n": len(s),
+        "median": statistics.median(s),
+        "p95": s[rank],
+        "min": s[0],
+        "max": s[-1],
+    }
+
+
+def fmt_ms(seconds: float | None, digits: int = 2) -> str:
+    """Seconds as milliseconds with ``digits`` decimals ("–" for no value)."""
+    return "–" if seconds is None else f"{seconds * 1e3:.{digits}f}"
+
+
+def stat_cells(samples: Sequence[float], digits: int = 2) -> list[str]:
+    """Table cells: median, p95, min–max (ms), n."""
+    s = summary(samples)
+    if not s["n"]:
+        return ["–", "–", "–", "0"]
+    return [
+        fmt_ms(s["median"], digits),
+        fmt_ms(s["p95"], digits),
+        f"{fmt_ms(s['min'], digits)}–{fmt_ms(s['max'], digits)}",
+        str(int(s["n"])),
+    ]
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain-text table: first column left-aligned, the rest right-aligned."""
+    cols = [headers, *rows]
+    widths = [max(len(r[i]) if i < len(r) else 0 for r in cols) for i in range(len(headers))]
+
+    def line(r: Sequence[str]) -> str:
+        cells = [
+            (c.ljust(w) if i == 0 or (i == 1 and not _numeric(c)) else c.rjust(w))
+            for i, (c, w) in enumerate(zip(r, widths, strict=False))
+        ]
+        return "  ".join(cells).rstrip()
+
+    out = [line(headers), "  ".join("-" * w for w in widths)]
+    out.extend(line(r) for r in rows)
+    return "\n".join(out)
+
+
+def _numeric(cell: str) -> bool:
+    return cell[:1].isdigit() or cell[:1] in "–-"
+
+
+def verdict(ok: bool | None) -> str:
+    """MET / MISSED for a target check (or "n/a")."""
+    return "n/a" if ok is None else ("MET" if ok else "MISSED")
+
+
+# ---------------------------------------------------------------------------- machine
+
+
+def machine() -> dict[str, Any]:
+    """CPU model, cores, Python, OS and the versions of the peers."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for ln in Path("/proc/cpuinfo").read_text().splitlines():
+            if ln.startswith("model name"):
+                cpu = ln.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = {}
+    for dist in ("potato-sandbox", "ipython", "jurigged", "psutil", "pysdl2"):
+        try:
+            versions[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            versions[dist] = "not installed"
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "os": platform.platform(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "loadavg": list(load),
+        "versions": versions,
+    }
+
+
+def print_machine(m: dict[str, Any]) -> None:
+    """The header every run starts with."""
+    v = m["versions"]
+    print(f"machine: {m['cpu']}, {m['cores']} cores; {m['python']}; {m['os']}")
+    print(
+        f"date: {m['date']}; load average {m['loadavg'][0]:.2f}; "
+        + ", ".join(f"{k} {val}" for k, val in v.items())
+    )
+    print()
+
+
+# ---------------------------------------------------------------------------- sections
+
+
+def section_engine(quick: bool) -> dict[str, Any]:
+    """Apply cost of one reload, ours next to each peer, one fresh process per peer."""
+    results: list[dict[str, Any]] = []
+    for name in bench_engine.PEERS:
+        cmd = [sys.executable, str(HERE / "bench_engine.py"), "--peer", name]
+        if quick:
+            cmd.append("--quick")
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)
+        if proc.returncode != 0:
+            err = (proc.stderr.strip().splitlines() or ["worker failed"])[-1]
+            results += [
+                {"peer": name, "scenario": s.key, "seconds": [], "error": err, "note": ""}
+                for s in bench_engine.SCENARIOS
+            ]
+            continue
+        results += json.loads(proc.stdout)
+    by = {(r["peer"], r["scenario"]): r for r in results}
+    ours = "potato-sandbox"
+    print("engine: apply cost of a one-line function edit, main-thread ms (file write excluded)")
+    print("  ×ours = peer median / potato-sandbox median; old refs = a function captured before")
+    print("  the edit runs the new code; every reload is checked to return the new value")
+    rows = []
+    for sc in bench_engine.SCENARIOS:
+        base = summary(by.get((ours, sc.key), {}).get("seconds", [])).get("median")
+        for i, name in enumerate(bench_engine.PEERS):
+            r = by.get((name, sc.key), {"seconds": [], "error": "missing"})
+            label = sc.label if i == 0 else ""
+            if r.get("error"):
+                rows.append([label, name, r["error"]])
+                continue
+            med = summary(r["seconds"])["median"]
+            ratio = f"{med / base:.2f}" if base else "–"
+            refs = {True: "yes", False: "no", None: "–"}[r.get("old_refs_new_code")]
+            rows.append([label, name, *stat_cells(r["seconds"]), ratio, refs, r.get("note", "")])
+    print(
+        table(["scenario", "peer", "median", "p95", "min–max", "n", "×ours", "old refs", ""], rows)
+    )
+    flat = {}
+    for name in bench_engine.PEERS:
+        m1 = summary(by.get((name, "game1"), {}).get("seconds", [])).get("median")
+        m100 = summary(by.get((name, "game100"), {}).get("seconds", [])).get("median")
+        if m1 and m100:
+            flat[name] = m100 / m1
+    print("  growth with the number of modules (median, game of 100 / game of 1): ")
+    print("  " + "; ".join(f"{k} {v:.2f}" for k, v in flat.items()))
+    ours200 = summary(by.get((ours, "lines200"), {}).get("seconds", [])).get("median")
+    keeps = [
+        summary(by[(n, "lines200")]["seconds"])["median"]
+        for n in bench_engine.PEERS
+        if not n.startswith(ours)
+        and by.get((n, "lines200"), {}).get("old_refs_new_code")
+        and by[(n, "lines200")]["seconds"]
+    ]
+    targets = {
+        "200 lines <= 2 ms": None if ours200 is None else ours200 <= 0.002,
+        "faster than every peer keeping old refs": (
+            None if ours200 is None or not keeps else ours200 < min(keeps)
+        ),
+        "flat in modules (100 vs 1 <= 1.25)": (
+            None if ours not in flat else flat[ours] <= 1.25
+        ),
+    }
+    print("  targets: " + "; ".join(f"{k}: {verdict(v)}" for k, v in targets.items()))
+    print()
+    return {"results": results, "module_growth": flat, "targets": targets}
+
+
+def _host_section(fn: Callable[[bool], dict[str, Any]], quick: bool) -> dict[str, Any]:
+    """Run a section that needs the host; report it as unavailable if the host is missing."""
+    try:
+        import bench_host  # noqa: F401
+        from sandbox import Host  # noqa: F401
+    except ImportError as exc:
+        print(f"  unavailable: {exc}\n")
+        return {"error": str(exc)}
+    return fn(quick)
+
+
+def section_latency(quick: bool) -> dict[str, Any]:
+    """Save → screen: a writer process saves, a 60 fps host shows it."""
+    import bench_host
+
+    saves = 4 if quick else 50
+    res = bench_host.latency(saves=saves)
+    lat = res["latencies"]
+    print(
+        f"latency: save → first presented frame showing the edit; headless bounce paced at "
+        f"60 fps, {saves} saves by a separate writer process (ms)"
+    )
+    rows = [["save → screen", *stat_cells(lat, 1)]]
+    if res.get("reload_seconds"):
+        rows.append(["  of which reload (report.seconds)", *stat_cells(res["reload_seconds"], 2)])
+    print(table(["", "median", "p95", "min–max", "n"], rows))
+    s = summary(lat)
+    missed = res.get("missed", 0)
+    print(f"  saves never seen on screen: {missed}; clock: {res['clock']}")
+    ok = None if not s["n"] else (s["median"] <= 0.020 and s["p95"] <= 0.035 and not missed)
+    print(f"  target median ≤ 20 ms, p95 ≤ 35 ms: {verdict(ok)}\n")
+    res["summary"] = s
+    res["target_met"] = ok
+    return res
+
+
+def section_frames(quick: bool) -> dict[str, Any]:
+    """Frame times of bounce at 60 fps while the game is reloaded many times."""
+    import bench_host
+
+    reloads = 5 if quick else 100
+    res = bench_host.frames(reloads=reloads)
+    ft = res["frame_seconds"]
+    over = sum(1 for t in ft if t > FRAME_BUDGET)
+    print(f"frames: headless bounce at 60 fps with {reloads} reloads from saved edits (ms)")
+    rows = [
+        ["all frames", *stat_cells(ft)],
+        ["frames that applied a reload", *stat_cells(res["reload_frame_seconds"])],
+    ]
+    print(table(["", "median", "p95", "min–max", "n"], rows))
+    longest = max(ft) if ft else None
+    print(
+        f"  reloads applied: {res['reloads_applied']}/{reloads}; longest frame {fmt_ms(longest)} ms;"
+        f" frames over 16.7 ms: {over}"
+    )
+    ok = None if not ft else over == 0
+    print(f"  target 0 frames over budget: {verdict(ok)}\n")
+    res.update(over_budget=over, longest=longest, target_met=ok)
+    return res
+
+
+def section_overhead(quick: bool) -> dict[str, Any]:
+    """Call overhead of a patched function, and the host's own time per frame."""
+    calls, repeats = (20_000, 3) if quick else (1_000_000, 15)
+    call = bench_misc.call_overhead(calls, repeats)
+    t = call["seconds"]
+    ratio = statistics.median(t["patched"]) / statistics.median(t["plain"])
+    floor = statistics.median(t["plain2"]) / statistics.median(t["plain"])
+    print(f"overhead (a): {calls:,} calls of f(1), {repeats} alternating runs (ms per run)")
+    print(
+        table(
+            ["", "median", "p95", "min–max", "n"],
+            [
+                ["patched by a reload (captured before)", *stat_cells(t["patched"])],
+                ["plain function", *stat_cells(t["plain"])],
+                ["a second plain function (noise floor)", *stat_cells(t["plain2"])],
+            ],
+        )
+    )
+    ok = abs(ratio - 1) <= 0.03
+    print(
+        f"  patched / plain = {ratio:.3f} (plain2 / plain = {floor:.3f}); patched in place: "
+        f"{call['patched_in_place']}; target 1.00 ± 0.03: {verdict(ok)}"
+    )
+    out: dict[str, Any] = {"call": call, "ratio": ratio, "noise_ratio": floor, "call_met": ok}
+    host = _host_section(_host_overhead, quick)
+    out["host"] = host
+    print()
+    return out
+
+
+def _host_overhead(quick: bool) -> dict[str, Any]:
+    import bench_host
+
+    frames = 30 if quick else 600
+    res = bench_host.host_overhead(frames=frames)
+    print(f"overhead (b): host time per frame outside the game's hooks, headless, {frames} frames")
+    rows = [
+        ["bounce: frame", *stat_cells(res["frame"], 3)],
+        ["bounce: in hooks", *stat_cells(res["hooks"], 3)],
+        ["bounce: frame − hooks", *stat_cells(res["outside"], 3)],
+        ["empty game: frame", *stat_cells(res["empty_frame"], 3)],
+    ]
+    print(table(["", "median", "p95", "min–max", "n"], rows))
+    med = summary(res["outside"]).get("median")
+    ok = None if med is None else med <= 0.0003
+    print(f"  hook calls seen by the wrappers: {res['hook_calls']}; target ≤ 0.3 ms: {verdict(ok)}")
+    res["target_met"] = ok
+    return res
+
+
+def section_memory(quick: bool) -> dict[str, Any]:
+    """RSS growth over many reloads and whether replaced code objects are freed."""
+    reloads = 40 if quick else 1000
+    res = bench_misc.memory_growth(reloads)
+    print(f"memory: {reloads} reloads of a one-line edit in a 200-line module")
+    if "error" in res:
+        print(f"  psutil {res['error']}\n")
+        return res
+    print(
+        table(
+            ["", "value"],
+            [
+                [f"RSS after {res['baseline']} reloads (MB)", f"{res['rss_baseline'] / 2**20:.1f}"],
+                [f"RSS after {reloads} reloads (MB)", f"{res['rss_end'] / 2**20:.1f}"],
+                ["growth (MB)", f"{res['growth_mb']:.2f}"],
+                [
+                    "replaced code objects still alive",
+                    f"{res['old_code_alive']} of {res['old_code_objects']}",
+                ],
+                [
+                    "module functions+classes alive (10 → end)",
+                    f"{res['module_objects_baseline']} → {res['module_objects_end']}",
+                ],
+            ],
+        )
+    )
+    ok = res["growth_mb"] <= 5 and res["old_code_alive"] == 0
+    print(f"  target growth ≤ 5 MB and old code freed: {verdict(ok)}\n")
+    res["target_met"] = ok
+    return res
+
+
+RUNNERS: dict[str, Callable[[bool], dict[str, Any]]] = {
+    "engine": section_engine,
+    "latency": lambda q: _host_section(section_latency, q),
+    "frames": lambda q: _host_section(section_frames, q),
+    "overhead": section_overhead,
+    "memory": section_memory,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line, run the sections, print the tables, write the JSON."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("section", nargs="?", default="all", choices=[*SECTIONS, "all"])
+    ap.add_argument("--quick", action="store_true", help="tiny counts: a smoke test")
+    ap.add_argument("--json", metavar="FILE", help="write every number to FILE")
+    args = ap.parse_args(argv)
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    info = machine()
+    print_machine(info)
+    out: dict[str, Any] = {"machine": info, "quick": args.quick}
+    for name in SECTIONS if args.section == "all" else (args.section,):
+        t0 = time.perf_counter()
+        out[name] = RUNNERS[name](args.quick)
+        out[name]["wall_seconds"] = time.perf_counter() - t0
+        sys.stdout.flush()
+    if args.json:
+        Path(args.json).write_text(json.dumps(out, indent=1, default=str) + "\n")
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
