@@ -201,9 +201,7 @@ def section_engine(quick: bool) -> dict[str, Any]:
         "faster than every peer keeping old refs": (
             None if ours200 is None or not keeps else ours200 < min(keeps)
         ),
-        "flat in modules (100 vs 1 <= 1.25)": (
-            None if ours not in flat else flat[ours] <= 1.25
-        ),
+        "flat in modules (100 vs 1 <= 1.25)": (None if ours not in flat else flat[ours] <= 1.25),
     }
     print("  targets: " + "; ".join(f"{k}: {verdict(v)}" for k, v in targets.items()))
     print()
@@ -214,6 +212,7 @@ def _host_section(fn: Callable[[bool], dict[str, Any]], quick: bool) -> dict[str
     """Run a section that needs the host; report it as unavailable if the host is missing."""
     try:
         import bench_host  # noqa: F401
+
         from sandbox import Host  # noqa: F401
     except ImportError as exc:
         print(f"  unavailable: {exc}\n")
@@ -262,8 +261,8 @@ def section_frames(quick: bool) -> dict[str, Any]:
     print(table(["", "median", "p95", "min–max", "n"], rows))
     longest = max(ft) if ft else None
     print(
-        f"  reloads applied: {res['reloads_applied']}/{reloads}; longest frame {fmt_ms(longest)} ms;"
-        f" frames over 16.7 ms: {over}"
+        f"  reloads applied: {res['reloads_applied']}/{reloads}; "
+        f"longest frame {fmt_ms(longest)} ms; frames over 16.7 ms: {over}"
     )
     ok = None if not ft else over == 0
     print(f"  target 0 frames over budget: {verdict(ok)}\n")

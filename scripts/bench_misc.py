@@ -78,7 +78,7 @@ def call_overhead(calls: int, repeats: int) -> dict[str, Any]:
             plain2 = _import_plain(plain_root, "plaincall2", _FUNC.format(value=2)).f
             times: dict[str, list[float]] = {"patched": [], "plain": [], "plain2": []}
             fns = {"patched": patched, "plain": plain, "plain2": plain2}
-            for name, fn in fns.items():  # warm up: let the interpreter specialise each call
+            for fn in fns.values():  # warm up: let the interpreter specialise each call
                 _time_calls(fn, min(calls, 10_000))
             for i in range(repeats):
                 order = list(fns) if i % 2 == 0 else list(reversed(fns))

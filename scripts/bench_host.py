@@ -1,0 +1,279 @@
+"""Host benchmarks on games/bounce: save → screen latency, frames during reloads, host overhead.
+
+``Host(headless=True)`` never sleeps, so these benchmarks pace the frames themselves: a loop
+that sleeps until the next 1/60 s boundary around ``host.step(1)``, the way ``Host.run()``
+paces a windowed game without vsync.
+
+Clocks: the writer is a separate process. ``time.perf_counter`` is ``CLOCK_MONOTONIC`` on
+Linux, one system-wide clock, so a timestamp taken in the writer and one taken in the host
+process are directly comparable (checked at start-up: the writer's clock reading must arrive
+no earlier than it was taken).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import random
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+__all__ = ["frames", "host_overhead", "latency"]
+
+REPO = Path(__file__).resolve().parent.parent
+BOUNCE = REPO / "games" / "bounce"
+FRAME = 1 / 60
+_COLOUR = re.compile(r"\(255, 128, 128\)\)")  # the rectangle's colour in bounce's draw()
+
+
+@contextlib.contextmanager
+def _game_copy(source: Path = BOUNCE) -> Iterator[Path]:
+    """A private copy of a game that the benchmark may edit."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench-host-"))
+    dest = tmp / source.name
+    shutil.copytree(source, dest, ignore=shutil.ignore_patterns("__pycache__"))
+    try:
+        yield dest
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _coloured(template: str, blue: int) -> str:
+    """bounce's main.py with the rectangle drawn in (255, 128, blue)."""
+    new, n = _COLOUR.subn(f"(255, 128, {blue}))", template)
+    if n != 1:
+        raise RuntimeError("bounce's draw() no longer fills with (255, 128, 128)")
+    return new
+
+
+class _Pacer:
+    """Sleep until the next frame boundary at ``fps``; a late frame moves the schedule on."""
+
+    def __init__(self, fps: float = 60) -> None:
+        self.period = 1 / fps
+        self.next = time.perf_counter()
+
+    def wait(self) -> None:
+        self.next += self.period
+        delay = self.next - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        else:
+            self.next = time.perf_counter()
+
+
+def _rect_pixel(host: Any) -> tuple[int, int, int]:
+    """(r, g, b) at the centre of bounce's rectangle in the last presented frame."""
+    w, h = host.settings.size
+    x = min(max(int(host.game.pos_x), 0), w - 1)
+    y = min(max(int(host.game.pos_y), 0), h - 1)
+    r, g, b, _ = host.pixel(x, y)
+    return r, g, b
+
+
+def _writer(conn: Connection, path: str, template: str, seed: int) -> None:
+    """The editor: on each "go", wait a random time, save a new colour, report when it wrote.
+
+    The random wait puts the save at a random phase of the host's frame, so the latency
+    includes the wait for the next frame boundary as a user's save does.
+    """
+    rng = random.Random(seed)
+    conn.send(("clock", time.perf_counter()))
+    while True:
+        msg = conn.recv()
+        if msg is None:
+            return
+        blue = int(msg)
+        source = _coloured(template, blue)
+        time.sleep(rng.uniform(0.03, 0.12))
+        t_write = time.perf_counter()
+        with open(path, "w", encoding="utf-8") as f:  # truncate and write, as editors do
+            f.write(source)
+        conn.send(("wrote", blue, t_write))
+
+
+def latency(saves: int, timeout: float = 1.0) -> dict[str, Any]:
+    """Time from each save (in a writer process) to the first frame showing its colour."""
+    from sandbox import Host
+    from sandbox.hot import ReloadReport
+
+    latencies: list[float] = []
+    reload_seconds: list[float] = []
+    missed = 0
+    ctx = mp.get_context("spawn")
+    with _game_copy() as game:
+        main = game / "main.py"
+        template = main.read_text(encoding="utf-8")
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=_writer, args=(child, str(main), template, 1234), daemon=True)
+        with Host(game, headless=True, watch=True, fps=60) as host:
+            host.step(2)
+            proc.start()
+            _, t_child = parent.recv()
+            clock_skew = time.perf_counter() - t_child  # ≥ 0 on one shared clock
+            pacer = _Pacer()
+            seen: dict[int, float] = {}
+            done = 0
+            pending: tuple[int, float] | None = None
+            blue = 0
+            deadline = 0.0
+            parent.send(blue)
+            first_event = len(host.events)
+            while done < saves:
+                pacer.wait()
+                host.step(1)
+                t_frame = time.perf_counter()
+                r, g, b = _rect_pixel(host)
+                if (r, g) == (255, 128) and b not in seen:
+                    seen[b] = t_frame
+                while parent.poll():
+                    _, wrote, t_write = parent.recv()
+                    pending = (wrote, t_write)
+                    deadline = t_write + timeout
+                if pending is None:
+                    continue
+                wrote, t_write = pending
+                if wrote in seen or t_frame > deadline:
+                    if wrote in seen:
+                        latencies.append(seen[wrote] - t_write)
+                    else:
+                        missed += 1
+                    done += 1
+                    pending = None
+                    blue = (blue + 7) % 120 + 1  # a fresh colour every save, never 128
+                    if done < saves:
+                        parent.send(blue)
+            parent.send(None)
+            proc.join(timeout=2)
+            reload_seconds = [
+                ev.seconds
+                for ev in host.events[first_event:]
+                if isinstance(ev, ReloadReport) and ev.ok and ev.changed
+            ]
+    return {
+        "saves": saves,
+        "latencies": latencies,
+        "missed": missed,
+        "reload_seconds": reload_seconds,
+        "clock_skew": clock_skew,
+        "clock": f"perf_counter (CLOCK_MONOTONIC, shared by both processes; "
+        f"writer→host check {clock_skew * 1e3:.2f} ms ≥ 0)",
+    }
+
+
+def frames(reloads: int, frames_between: int = 8) -> dict[str, Any]:
+    """Frame times of bounce paced at 60 fps while ``reloads`` saved edits are applied.
+
+    Edits alternate between the rectangle's colour (main.py) and SPEED (physics.py), and are
+    written between frames, so the watcher and the next frame boundary apply them as in use.
+    """
+    from sandbox import Host
+    from sandbox.hot import ReloadReport
+
+    frame_seconds: list[float] = []
+    reload_frames: list[float] = []
+    applied = 0
+    with _game_copy() as game:
+        main, physics = game / "main.py", game / "physics.py"
+        main_src = main.read_text(encoding="utf-8")
+        physics_src = physics.read_text(encoding="utf-8")
+        with Host(game, headless=True, watch=True, fps=60) as host:
+            host.step(2)
+            pacer = _Pacer()
+            written = 0
+            frame = 0
+            settle = frames_between * 3
+            while written < reloads or settle > 0:
+                if written >= reloads:
+                    settle -= 1
+                pacer.wait()
+                before = len(host.events)
+                t0 = time.perf_counter()
+                host.step(1)
+                dt = time.perf_counter() - t0
+                frame_seconds.append(dt)
+                new = [
+                    ev
+                    for ev in host.events[before:]
+                    if isinstance(ev, ReloadReport) and ev.ok and ev.changed
+                ]
+                if new:
+                    applied += len(new)
+                    reload_frames.append(dt)
+                frame += 1
+                if written < reloads and frame % frames_between == 0:
+                    written += 1
+                    if written % 2:
+                        main.write_text(_coloured(main_src, written % 120 + 1), encoding="utf-8")
+                    else:
+                        speed = 2 + written % 3
+                        physics.write_text(
+                            physics_src.replace("SPEED = 2", f"SPEED = {speed}"), encoding="utf-8"
+                        )
+    return {
+        "reloads": reloads,
+        "reloads_applied": applied,
+        "frame_seconds": frame_seconds,
+        "reload_frame_seconds": reload_frames,
+    }
+
+
+def _run_frames(host: Any, n: int) -> tuple[list[float], list[float], int]:
+    """Run ``n`` unpaced frames, timing each frame and the hooks called inside it."""
+    hook_time = 0.0
+    calls = 0
+    inner: Callable[..., object] = host.invoke
+
+    def timed(fn: Callable[..., object], *args: object) -> object:
+        nonlocal hook_time, calls
+        t0 = time.perf_counter()
+        try:
+            return inner(fn, *args)
+        finally:
+            hook_time += time.perf_counter() - t0
+            calls += 1
+
+    host.invoke = timed
+    frame_t: list[float] = []
+    hooks_t: list[float] = []
+    for _ in range(n):
+        hook_time = 0.0
+        t0 = time.perf_counter()
+        host.step(1)
+        frame_t.append(time.perf_counter() - t0)
+        hooks_t.append(hook_time)
+    host.invoke = inner
+    return frame_t, hooks_t, calls
+
+
+def host_overhead(frames: int) -> dict[str, Any]:
+    """Per-frame host time outside the hooks in bounce, and the frame time of an empty game.
+
+    Hooks are timed by wrapping ``Host.invoke`` (the one place the host calls game code) on
+    the instance; the watcher runs, as in the CLI. Frames are not paced: only work is timed.
+    """
+    from sandbox import Host
+
+    with _game_copy() as game, Host(game, headless=True, watch=True, fps=60) as host:
+        host.step(10)
+        frame_t, hooks_t, calls = _run_frames(host, frames)
+    with _game_copy() as game:
+        (game / "physics.py").unlink()
+        (game / "main.py").write_text('"""An empty game: no hooks."""\n', encoding="utf-8")
+        with Host(game, headless=True, watch=True, fps=60) as host:
+            host.step(10)
+            empty_t, _, _ = _run_frames(host, frames)
+    return {
+        "frames": frames,
+        "frame": frame_t,
+        "hooks": hooks_t,
+        "outside": [f - h for f, h in zip(frame_t, hooks_t, strict=True)],
+        "empty_frame": empty_t,
+        "hook_calls": calls,
+    }
