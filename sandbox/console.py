@@ -8,6 +8,8 @@ Every message is ``str(event)``; this module only chooses the style.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
+from pathlib import Path
 from typing import IO
 
 from rich.console import Console as RichConsole
@@ -61,7 +63,9 @@ class Console:
         """The underlying rich console (for tests and embedding)."""
         return self._rich
 
-    def banner(self, game_name: str, folder: str, keys: list[tuple[str, str]]) -> None:
+    def banner(
+        self, game_name: str, folder: str | Path, keys: Iterable[tuple[str, str]]
+    ) -> None:
         """A panel: the game, the folder being watched, and the keys."""
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold")
@@ -72,7 +76,7 @@ class Console:
         body.add_column(style=_DIM)
         body.add_column()
         body.add_row("game", Text(game_name, style="bold"))
-        body.add_row("watching", folder)
+        body.add_row("watching", str(folder))
         body.add_row("keys", table)
         self._rich.print(Panel(body, title="potato-sandbox", title_align="left", expand=False))
 

@@ -1,0 +1,171 @@
+"""``potato-sandbox GAME``: parse the command line, build a Host and a Console, run.
+
+No logic lives here beyond turning start-up failures into one clear message and an exit code:
+
+- 0: the session ended normally (Escape, window closed, ``--frames`` done);
+- 1: the game failed to start (``main.py`` fails on first import, an SDL error), or a
+  ``--frames`` run ended with the game paused on an error (so CI notices);
+- 2: bad usage (no such folder, no ``main.py``, no display without ``--headless``);
+- 130: interrupted with Ctrl+C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import signal
+import sys
+import threading
+import warnings
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from sandbox.console import Console
+from sandbox.watchdog import install_sigint_handler
+
+__all__ = ["build_parser", "main"]
+
+_INTERRUPTED = 130  # the shell's convention for "ended by SIGINT"
+
+# Sub-commands come before the GAME positional. ``new PATH`` (create a game skeleton with
+# sandbox.scaffold) belongs to a later issue; it is reserved here so that wiring it in is a
+# matter of filling in ``_run_command``.
+_COMMANDS = ("new",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``potato-sandbox GAME``."""
+    parser = argparse.ArgumentParser(
+        prog="potato-sandbox",
+        description="Run a game with hot code reloading: edit, save, and the running game "
+                    "changes within a frame, keeping its state.",
+        epilog="Keys: F9 reload, F5 hot restart, F10 pause, F11 step, F3 HUD, F12 screenshot, "
+               "F1 help, Esc quit.",
+    )
+    parser.add_argument("game", metavar="GAME", help="the game folder (it holds main.py)")
+    parser.add_argument("--headless", action="store_true",
+                        help="no window: SDL's dummy video driver and a software renderer, "
+                             "no sleeping between frames")
+    parser.add_argument("--frames", type=_count, metavar="N",
+                        help="exit after N frames")
+    parser.add_argument("--screenshot", type=Path, metavar="PATH",
+                        help="write a PNG of the last frame when the session ends")
+    parser.add_argument("--no-watch", dest="watch", action="store_false",
+                        help="do not watch the folder; reload with F9 only")
+    parser.add_argument("--fps", type=_positive_int, default=60, metavar="N",
+                        help="frames (and update steps) per second (default 60)")
+    parser.add_argument("--hang-timeout", type=_positive_float, default=2.0, metavar="S",
+                        help="interrupt a hook that runs longer than S seconds (default 2)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] in _COMMANDS and not Path(args_list[0]).is_dir():
+        return _run_command(args_list[0], args_list[1:])
+    try:
+        args = build_parser().parse_args(args_list)
+    except SystemExit as exc:  # argparse has printed the usage and the problem
+        return exc.code if isinstance(exc.code, int) else 2
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGINT)
+    if main_thread:  # a real Ctrl+C quits; game code raising KeyboardInterrupt does not
+        install_sigint_handler()
+    try:
+        return _run(args, args_list)
+    except KeyboardInterrupt:
+        return _INTERRUPTED
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _run(args: argparse.Namespace, argv: list[str]) -> int:
+    # Imported here: the host pulls in SDL, which `--help` and usage errors never need.
+    # pysdl2-dll announces itself with a UserWarning on import: noise in a user's terminal.
+    warnings.filterwarnings("ignore", message="Using SDL2 binaries from pysdl2-dll")
+    from sandbox.game import GameNotFound, find_game
+    from sandbox.host import GameFailed, Host
+    from sandbox.sdl import NoDisplayError, SDLError
+
+    console = Console()
+    errors = Console(file=sys.stderr)
+    try:
+        find_game(args.game)  # a missing folder is the first thing to tell, before SDL
+    except GameNotFound as exc:
+        errors.info(f"potato-sandbox: {exc}")
+        if not Path(args.game).exists():
+            errors.info("GAME is the folder that holds your game's main.py, for example: "
+                        "potato-sandbox games/bounce")
+        return 2
+    if not args.headless and not _has_display():
+        errors.info("potato-sandbox: there is no display to open a window on (DISPLAY and "
+                    "WAYLAND_DISPLAY are unset). Run it with --headless, e.g. "
+                    f"potato-sandbox {args.game} --headless --frames 60 --screenshot out.png")
+        return 2
+    try:
+        host = Host(args.game, headless=args.headless, watch=args.watch, fps=args.fps,
+                    hang_timeout=args.hang_timeout, console=console)
+    except GameFailed as exc:
+        # The reload hint ("save to retry (F9)") does not apply: there is no session yet.
+        command = shlex.join(["potato-sandbox", *argv])
+        errors.error(replace(exc.info, hint=f"fix it, then run {command} again"))
+        return 1
+    except NoDisplayError as exc:
+        errors.info(f"potato-sandbox: {exc}")
+        return 2
+    except SDLError as exc:
+        errors.info(f"potato-sandbox: {exc}")
+        return 1
+    with host:
+        if args.frames is not None and args.headless:
+            host.step(args.frames)  # no clock, no sleeping: exactly N frames
+        else:
+            host.run(args.frames)
+        if args.screenshot is not None:
+            host.screenshot(args.screenshot)
+        failed = args.frames is not None and host.last_error is not None
+    return 1 if failed else 0
+
+
+def _has_display() -> bool:
+    """False only when we know SDL would find no display (Linux/BSD with no X11 or Wayland).
+
+    Checked before SDL starts so that the user sees one message, not SDL probing its drivers
+    ("XDG_RUNTIME_DIR is invalid") and then failing. An explicit SDL_VIDEODRIVER is trusted.
+    """
+    if sys.platform in ("win32", "darwin") or os.environ.get("SDL_VIDEODRIVER"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _run_command(name: str, rest: list[str]) -> int:
+    """Sub-commands; ``new PATH`` is reserved for a later issue."""
+    Console(file=sys.stderr).info(
+        f"potato-sandbox: '{name}' is not available yet; to create a game, make a folder "
+        "with a main.py (see README.md).")
+    return 2
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text}")
+    return value
