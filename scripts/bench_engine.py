@@ -143,7 +143,7 @@ class IPythonPeer(Peer):
         from IPython.extensions.autoreload import ModuleReloader
 
         mods = super().setup(root, names)
-        self.reloader = ModuleReloader()  # caches every module's mtime (and source)
+        self.reloader = ModuleReloader()  # type: ignore[no-untyped-call]  # caches mtimes
         self.reloader.enabled = True
         self.reloader.check_all = True
         self.reloader.autoload_obj = False
@@ -159,11 +159,11 @@ class IPythonPeer(Peer):
             self.paths["deduper" if done else "superreload"] += 1
             return done
 
-        deduper.maybe_reload_module = counted
+        deduper.maybe_reload_module = counted  # type: ignore[method-assign]
         return mods
 
     def apply(self, name: str, path: Path) -> None:
-        self.reloader.check()
+        self.reloader.check()  # type: ignore[no-untyped-call]
         if self.reloader.failed:
             raise RuntimeError(f"autoreload failed: {self.reloader.failed}")
 
