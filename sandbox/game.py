@@ -15,13 +15,25 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-__all__ = ["DEFAULT_BACKGROUND", "DEFAULT_SIZE", "HOOKS", "GameNotFound", "GameSettings",
-           "GameSpec", "check_hooks", "find_game", "read_settings"]
+from sandbox.events import ErrorInfo
+
+__all__ = ["DEFAULT_BACKGROUND", "DEFAULT_SIZE", "HOOKS", "GameFailed", "GameNotFound",
+           "GameSettings", "GameSpec", "check_hooks", "find_game", "read_settings"]
 
 HOOKS = ("load", "update", "draw", "on_event")
 DEFAULT_SIZE = (640, 480)
 DEFAULT_BACKGROUND = (0, 0, 0)
 ENTRY = "main.py"
+
+
+class GameFailed(Exception):
+    """The game's ``main.py`` failed on its first import; there is nothing to run."""
+
+    exit_code = 1
+
+    def __init__(self, info: ErrorInfo) -> None:
+        super().__init__(f"{info} — fix it and start again")
+        self.info = info
 
 
 class GameNotFound(Exception):

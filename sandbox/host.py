@@ -19,19 +19,12 @@ from typing import Any, Protocol
 
 from sandbox.clock import FixedClock, StepPerFrame
 from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSaved
-from sandbox.game import GameSettings, check_hooks, find_game, read_settings
+from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
 from sandbox.hot import Reloader, ReloadReport
-from sandbox.overlay import Overlay
+from sandbox.overlay import KEYS, Overlay
 from sandbox.sdl import Display
 
-__all__ = ["KEYS", "ConsoleLike", "GameFailed", "Host"]
-
-KEYS: tuple[tuple[str, str], ...] = (
-    ("F9", "reload now"), ("F5", "hot restart"), ("F10", "pause / resume"),
-    ("F11", "step one frame while paused"), ("F3", "HUD"), ("F12", "screenshot"),
-    ("F1", "help"), ("Escape", "quit"),
-)
-
+__all__ = ["ConsoleLike", "GameFailed", "Host"]
 
 class ConsoleLike(Protocol):
     """What the host needs from ``sandbox.console.Console``."""
@@ -40,16 +33,6 @@ class ConsoleLike(Protocol):
     def event(self, ev: object) -> None: ...
     def error(self, info: ErrorInfo) -> None: ...
     def info(self, text: str) -> None: ...
-
-
-class GameFailed(Exception):
-    """The game's ``main.py`` failed on its first import; there is nothing to run."""
-
-    exit_code = 1
-
-    def __init__(self, info: ErrorInfo) -> None:
-        super().__init__(f"{info} — fix it and start again")
-        self.info = info
 
 
 class Host:
@@ -236,9 +219,11 @@ class Host:
                 self._call("on_event", event)
 
     def _key_actions(self) -> dict[str, Callable[[], object]]:
+        overlay = self.overlay
         return {"F9": self.reload, "F5": self.restart, "F10": self._toggle_pause,
-                "F11": self._request_step, "F3": self._toggle_hud, "F1": self._toggle_help,
-                "F12": self._screenshot_key, "Escape": self.stop}
+                "F11": self._request_step, "F12": self._screenshot_key, "Escape": self.stop,
+                "F3": lambda: setattr(overlay, "show_hud", not overlay.show_hud),
+                "F1": lambda: setattr(overlay, "show_help", not overlay.show_help)}
 
     def stop(self) -> None:
         """End ``run()`` after this frame (Escape, window close)."""
@@ -249,14 +234,7 @@ class Host:
         self._emit(Notice("paused (F10 resumes, F11 steps)" if self._user_paused else "resumed"))
 
     def _request_step(self) -> None:
-        if self._user_paused:
-            self._step_once = True
-
-    def _toggle_hud(self) -> None:
-        self.overlay.show_hud = not self.overlay.show_hud
-
-    def _toggle_help(self) -> None:
-        self.overlay.show_help = not self.overlay.show_help
+        self._step_once = self._user_paused
 
     def _screenshot_key(self) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -293,7 +271,7 @@ class Host:
         overlay_on = self.overlay.visible(self.last_error)
         if overlay_on and not self._error_paused and display.readback:
             self._held = display.read_frame()
-        self.overlay.draw(display, self.last_error, self._hud(), [f"{k}: {d}" for k, d in KEYS])
+        self.overlay.draw(display, self.last_error, self._hud())
         display.present()
         if not overlay_on and not self._error_paused:
             self._held = display.last_frame

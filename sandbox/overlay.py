@@ -12,8 +12,13 @@ from typing import Protocol
 
 from sandbox.events import ErrorInfo
 
-__all__ = ["Overlay", "Surface", "error_lines", "wrap"]
+__all__ = ["KEYS", "Overlay", "Surface", "error_lines", "wrap"]
 
+KEYS: tuple[tuple[str, str], ...] = (
+    ("F9", "reload now"), ("F5", "hot restart"), ("F10", "pause / resume"),
+    ("F11", "step one frame while paused"), ("F3", "HUD"), ("F12", "screenshot"),
+    ("F1", "help"), ("Escape", "quit"),
+)
 PANEL = (24, 0, 0, 215)
 TITLE_RGB = (255, 110, 110)
 TEXT_RGB = (235, 235, 235)
@@ -73,13 +78,12 @@ class Overlay:
         """True when anything would be drawn this frame."""
         return error is not None or self.show_hud or self.show_help
 
-    def draw(self, surface: Surface, error: ErrorInfo | None,
-             hud: Sequence[str] = (), help_lines: Sequence[str] = ()) -> None:
-        """Draw whatever is visible: the HUD at the top, the error panel at the bottom."""
-        if self.show_hud and hud:
+    def draw(self, surface: Surface, error: ErrorInfo | None, hud: Sequence[str] = ()) -> None:
+        """Draw whatever is visible: the HUD or the help at the top, errors at the bottom."""
+        if self.show_help:
+            self._panel(surface, [(f"{k:>6}  {d}", TEXT_RGB) for k, d in KEYS], top=True)
+        elif self.show_hud and hud:
             self._panel(surface, [(line, HUD_RGB) for line in hud], top=True)
-        if self.show_help and help_lines:
-            self._panel(surface, [(line, TEXT_RGB) for line in help_lines], top=True)
         if error is not None:
             self._panel(surface, error_lines(error), top=False)
 

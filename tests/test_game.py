@@ -67,8 +67,8 @@ def test_misspelt_hooks_are_reported_with_file_and_line(tmp_path: Path) -> None:
 def test_imported_functions_and_non_callable_hooks(tmp_path: Path) -> None:
     (tmp_path / "other.py").write_text("def drow():\n    pass\n")
     module = load(tmp_path / "main.py",
-                  "import sys\nsys.path.insert(0, %r)\nfrom other import drow\ndraw = 3\n"
-                  % str(tmp_path))
+                  f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\n"
+                  "from other import drow\ndraw = 3\n")
     assert check_hooks(module) == ["main.py: hook draw is a int, not a function; "
                                    "define it with def draw(...)"]
 

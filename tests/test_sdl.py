@@ -105,7 +105,7 @@ def test_title_and_size(display: Display) -> None:
 
 def test_check_turns_failures_into_sdl_errors() -> None:
     assert check(0, "doing nothing") == 0
-    with pytest.raises(SDLError, match="^Error encountered opening a thing: "):
+    with pytest.raises(SDLError, match=r"^Error encountered opening a thing: "):
         check(-1, "opening a thing")
     with pytest.raises(SDLError, match="Error encountered getting a pointer"):
         check(None, "getting a pointer")

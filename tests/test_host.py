@@ -1,0 +1,194 @@
+"""The host loop, headless: keys, pause on hook errors, failed reloads, settings, the watcher."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sandbox import Host
+from sandbox.events import GameError, Notice, Restarted, ScreenshotSaved
+from sandbox.host import GameFailed
+from sandbox.hot import ReloadReport
+
+BLUE = (0, 0, 255, 255)
+PINK = (255, 128, 128, 255)
+YELLOW = (255, 255, 128, 255)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def pos(host: Host) -> tuple[int, int]:
+    return host.game.pos_x, host.game.pos_y
+
+
+def errors(host: Host) -> list[GameError]:
+    return [e for e in host.events if isinstance(e, GameError)]
+
+
+def test_update_exception_pauses_then_a_fix_resumes(bounce_copy: Path) -> None:
+    main = bounce_copy / "main.py"
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(20)
+        edit(main, "    pos_y += dy\n", "    pos_y += dy\n    if pos_x > 25:\n"
+                                        "        raise ValueError('too far')\n")
+        assert host.reload().ok
+        host.step(10)  # pos_x reaches 26 on the 5th of these frames, then the game pauses
+        assert pos(host) == (26, 25)
+        assert host.paused and host.last_error is not None
+        assert host.last_error.kind == "ValueError"
+        assert host.last_error.where == f"main.py:{line_of(main, 'too far')}"
+        frozen = pos(host)
+        host.step(30)
+        assert pos(host) == frozen            # state untouched while paused
+        assert len(errors(host)) == 1         # reported once, not every frame
+        assert "update() failed: ValueError: too far at main.py:" in str(errors(host)[0])
+        # the last good frame stays visible above the panel (which sits at the bottom)
+        assert host.pixel(frozen[0] - 1, frozen[1] - 1) == PINK
+        edit(main, "raise ValueError('too far')", "pass")
+        assert host.reload().ok
+        assert not host.paused and host.last_error is None
+        host.step(1)
+        assert pos(host) == (frozen[0] + 1, frozen[1] + 1)
+
+
+def test_draw_exception_keeps_the_last_good_frame(bounce_copy: Path) -> None:
+    main = bounce_copy / "main.py"
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(50)
+        good = pos(host)
+        # draws the background then fails: a half-drawn frame must never be presented
+        edit(main, "    renderer.fill(", "    1 / 0\n    renderer.fill(")
+        assert host.reload().ok
+        host.step(3)
+        assert host.paused and host.last_error is not None
+        assert host.last_error.kind == "ZeroDivisionError"
+        assert errors(host)[0].hook == "draw"
+        assert host.pixel(*good) == PINK
+        assert host.pixel(5, 5) == BLUE
+        assert host.pixel(5, 475) != BLUE  # the error panel
+
+
+def test_failed_reload_keeps_running_the_old_code(bounce_copy: Path) -> None:
+    main = bounce_copy / "main.py"
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(10)
+        edit(main, "50), (255, 128, 128))", "50), (255, 255, 128)")  # unbalanced parenthesis
+        report = host.reload()
+        assert not report.ok and "reload failed: SyntaxError" in str(report)
+        assert host.last_error is not None and host.last_error.path == "main.py"
+        assert not host.paused
+        host.step(5)
+        assert pos(host)[0] == 16 and host.pixel(*pos(host)) == PINK  # old code runs
+        assert host.pixel(5, 475) != BLUE  # panel drawn over the running game
+        edit(main, "50), (255, 255, 128)", "50), (255, 255, 128))")
+        assert host.reload().ok and host.last_error is None
+        host.step(1)
+        assert host.pixel(*pos(host)) == YELLOW and host.pixel(5, 475) == BLUE
+
+
+def test_title_and_size_changes_reach_the_window(bounce_copy: Path) -> None:
+    main = bounce_copy / "main.py"
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(1)
+        edit(main, 'TITLE = "bounce"', 'TITLE = "boing"')
+        edit(main, "SIZE = (640, 480)", "SIZE = (320, 240)")
+        assert host.reload().ok
+        assert host.display is not None
+        assert host.display.title == "boing" and host.display.size == (320, 240)
+        host.step(1)
+        assert host.pixel(319, 239) == BLUE
+
+
+def test_keys_pause_step_reload_and_quit(bounce_copy: Path) -> None:
+    main = bounce_copy / "main.py"
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(5)
+        host.press("F10")
+        host.step(3)
+        assert host.paused and pos(host) == (6, 5)
+        host.press("F11")
+        host.step(1)
+        assert pos(host) == (7, 6)
+        host.step(2)
+        assert pos(host) == (7, 6)
+        host.press("F10")
+        host.step(1)
+        assert not host.paused and pos(host) == (8, 7)
+        assert [str(e) for e in host.events if isinstance(e, Notice)] == [
+            "paused (F10 resumes, F11 steps)", "resumed"]
+        edit(main, "(255, 128, 128)", "(255, 255, 128)")
+        host.press("F9")
+        host.step(1)
+        assert isinstance(host.events[-1], ReloadReport) and host.events[-1].ok
+        assert host.pixel(*pos(host)) == YELLOW
+        host.press("Escape")
+        assert host.step(5) == 0 and not host.running
+
+
+def test_hot_restart_starts_the_state_over(bounce_copy: Path) -> None:
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(30)
+        host.press("F5")
+        host.step(1)
+        assert pos(host) == (2, 1)
+        assert any(isinstance(e, Restarted) for e in host.events)
+
+
+def test_other_events_reach_on_event_and_typos_are_noticed(bounce_copy: Path) -> None:
+    main = bounce_copy / "main.py"
+    with main.open("a") as f:
+        f.write("\nkeys = []\n\n\ndef on_event(event):\n    keys.append(event.type)\n\n\n"
+                "def drow(renderer):\n    pass\n")
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        assert [str(e) for e in host.events] == [
+            f"main.py:{line_of(main, 'def drow')}: 'drow' is not a hook; did you mean draw?"]
+        host.press("A")
+        host.step(1)
+        assert len(host.game.keys) == 2  # key-down and key-up
+
+
+def test_game_without_draw_clears_to_background(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text("BACKGROUND = (10, 200, 30)\n")
+    with Host(tmp_path, headless=True, watch=False) as host:
+        host.step(1)
+        assert host.pixel(0, 0) == (10, 200, 30, 255)
+
+
+def test_load_failure_pauses_and_import_failure_is_game_failed(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text("def load():\n    raise KeyError('level1')\n")
+    with Host(tmp_path, headless=True, watch=False) as host:
+        assert host.paused and host.last_error is not None
+        assert str(errors(host)[0]).startswith("load() failed: KeyError: 'level1' at main.py:2")
+        host.step(2)
+    (tmp_path / "main.py").write_text("x = 1 +\n")
+    with pytest.raises(GameFailed, match="SyntaxError") as err:
+        Host(tmp_path, headless=True, watch=False)
+    assert err.value.exit_code == 1
+
+
+def test_screenshot(bounce_copy: Path, tmp_path: Path) -> None:
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(3)
+        out = host.screenshot(tmp_path / "shot.png")
+        assert out.read_bytes()[:4] == b"\x89PNG"
+        assert isinstance(host.events[-1], ScreenshotSaved)
+
+
+def test_save_with_the_watcher_reaches_the_screen(bounce_copy: Path) -> None:
+    main = bounce_copy / "main.py"
+    with Host(bounce_copy, headless=True) as host:
+        host.step(10)
+        edit(main, "(255, 128, 128)", "(255, 255, 128)")
+        assert host.wait_for_change(5)
+        host.step(1)
+        assert host.pixel(*pos(host)) == YELLOW
+        assert not host.wait_for_change(0)
