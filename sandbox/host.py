@@ -26,6 +26,7 @@ from sandbox.sdl import Display
 
 __all__ = ["ConsoleLike", "GameFailed", "Host"]
 
+
 class ConsoleLike(Protocol):
     """What the host needs from ``sandbox.console.Console``."""
 
@@ -61,7 +62,10 @@ class Host:
         self.display: Display | None = None
         self.watcher: Any = None
         try:
-            self.game: ModuleType = self._import_entry()
+            try:
+                self.game: ModuleType = self.reloader.import_module("main")
+            except Exception as exc:
+                raise GameFailed(ErrorInfo.from_exception(exc, self.root)) from exc
             self.settings: GameSettings = read_settings(self.game, self.spec.name)
             self.display = Display(self.settings.title, self.settings.size, headless=headless)
             self.overlay = Overlay()
@@ -79,12 +83,6 @@ class Host:
             self._emit(Notice(problem))
         self._check_hooks()
         self._call("load")
-
-    def _import_entry(self) -> ModuleType:
-        try:
-            return self.reloader.import_module("main")
-        except Exception as exc:
-            raise GameFailed(ErrorInfo.from_exception(exc, self.root)) from exc
 
     # -- context manager -----------------------------------------------------------------------
     def __enter__(self) -> Host:
@@ -212,7 +210,7 @@ class Host:
                 self.running = False
                 continue
             key = display.key_of(event)
-            action = self._key_actions().get(key or "")
+            action = self._key_actions().get(key) if key else None
             if action is not None:
                 action()
             elif not self._error_paused:
@@ -220,8 +218,10 @@ class Host:
 
     def _key_actions(self) -> dict[str, Callable[[], object]]:
         overlay = self.overlay
+        shot = Path.cwd() / f"{self.spec.name}-{time.strftime('%Y%m%d-%H%M%S')}.png"
         return {"F9": self.reload, "F5": self.restart, "F10": self._toggle_pause,
-                "F11": self._request_step, "F12": self._screenshot_key, "Escape": self.stop,
+                "F11": self._request_step, "F12": lambda: self.screenshot(shot),
+                "Escape": self.stop,
                 "F3": lambda: setattr(overlay, "show_hud", not overlay.show_hud),
                 "F1": lambda: setattr(overlay, "show_help", not overlay.show_help)}
 
@@ -235,10 +235,6 @@ class Host:
 
     def _request_step(self) -> None:
         self._step_once = self._user_paused
-
-    def _screenshot_key(self) -> None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        self.screenshot(Path.cwd() / f"{self.spec.name}-{stamp}-{self.frames}.png")
 
     def frame(self) -> bool:
         """Run one frame; False once the host should stop (Escape, window closed)."""
@@ -271,17 +267,14 @@ class Host:
         overlay_on = self.overlay.visible(self.last_error)
         if overlay_on and not self._error_paused and display.readback:
             self._held = display.read_frame()
-        self.overlay.draw(display, self.last_error, self._hud())
+        hud = f"frame {self.frames}  {self.frame_seconds * 1000:.2f} ms"
+        self.overlay.draw(display, self.last_error, [hud + ("  paused" if self.paused else "")])
         display.present()
         if not overlay_on and not self._error_paused:
             self._held = display.last_frame
         self.frames += 1
         self.frame_seconds = time.perf_counter() - start
         return True
-
-    def _hud(self) -> list[str]:
-        return [f"frame {self.frames}  {self.frame_seconds * 1000:.2f} ms"
-                f"{'  paused' if self.paused else ''}"]
 
     # -- driving it ------------------------------------------------------------------------------
     def step(self, n: int = 1) -> int:
