@@ -188,7 +188,8 @@ class Display:
         # never waits for a display, whatever SDL reports.
         self.vsync = not headless and bool(self._info().flags & sdl2.SDL_RENDERER_PRESENTVSYNC)
         self._size = (int(size[0]), int(size[1]))
-        self._font = Font(self._renderer_obj.sdlrenderer)
+        self._sdl_renderer: Any = self._renderer_obj.sdlrenderer
+        self._font = Font(self._sdl_renderer)
 
     def _info(self) -> Any:
         info = sdl2.SDL_RendererInfo()
@@ -200,10 +201,6 @@ class Display:
     def renderer_name(self) -> str:
         """``"software"``, ``"opengl"``, …: which SDL render driver is in use."""
         return bytes(self._info().name).decode()
-
-    @property
-    def _sdl_renderer(self) -> Any:
-        return self._renderer_obj.sdlrenderer
 
     @property
     def renderer(self) -> Any:
@@ -228,8 +225,7 @@ class Display:
     @property
     def title(self) -> str:
         """The window's current title."""
-        raw: bytes = sdl2.SDL_GetWindowTitle(self._window)
-        return raw.decode("utf-8", "replace")
+        return str(sdl2.SDL_GetWindowTitle(self._window).decode("utf-8", "replace"))
 
     def set_size(self, size: tuple[int, int]) -> None:
         """Resize the window and the renderer's logical size; the held frame is dropped."""
@@ -289,7 +285,7 @@ class Display:
 
     # -- drawing -----------------------------------------------------------------------------
     def clear(self, rgb: RGB | RGBA) -> None:
-        """Fill the whole frame with ``rgb``."""
+        """Fill the whole frame with ``rgb`` (the renderer's draw colour is kept)."""
         self._renderer_obj.clear(tuple(rgb))
 
     def fill_rect(self, x: int, y: int, w: int, h: int, rgba: RGB | RGBA) -> None:
@@ -357,30 +353,28 @@ class Display:
         """The buffer of the last presented frame (not a copy; never written to again)."""
         return self._frame
 
-    def pixels(self) -> bytes:
-        """RGBA32 bytes of the last presented frame (w * h * 4)."""
+    def _last(self) -> bytearray:
         if self._frame is None:
             raise SDLError("no frame has been presented (or read-back is off)")
-        return bytes(self._frame)
+        return self._frame
+
+    def pixels(self) -> bytes:
+        """RGBA32 bytes of the last presented frame (w * h * 4)."""
+        return bytes(self._last())
 
     def pixel(self, x: int, y: int) -> tuple[int, int, int, int]:
         """(r, g, b, a) at (x, y) of the last presented frame."""
         w, h = self._size
         if not (0 <= x < w and 0 <= y < h):
             raise IndexError(f"pixel ({x}, {y}) is outside the {w}x{h} frame")
-        if self._frame is None:
-            raise SDLError("no frame has been presented (or read-back is off)")
         i = (y * w + x) * 4
-        r, g, b, a = self._frame[i:i + 4]
+        r, g, b, a = self._last()[i:i + 4]
         return (r, g, b, a)
 
     def save_png(self, path: str | Path) -> Path:
         """Write the last presented frame to ``path`` as a PNG (SDL_image)."""
-        if self._frame is None:
-            raise SDLError("no frame has been presented (or read-back is off)")
-        w, h = self._size
-        out = Path(path)
-        data = (ctypes.c_ubyte * len(self._frame)).from_buffer(self._frame)
+        frame, (w, h), out = self._last(), self._size, Path(path)
+        data = (ctypes.c_ubyte * len(frame)).from_buffer(frame)
         surface = check(sdl2.SDL_CreateRGBSurfaceWithFormatFrom(
             data, w, h, 32, w * 4, _FORMAT), "wrapping the frame in a surface")
         try:
