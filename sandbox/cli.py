@@ -87,8 +87,8 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
     # Imported here: the host pulls in SDL, which `--help` and usage errors never need.
     # pysdl2-dll announces itself with a UserWarning on import: noise in a user's terminal.
     warnings.filterwarnings("ignore", message="Using SDL2 binaries from pysdl2-dll")
-    from sandbox.game import GameNotFound, find_game
-    from sandbox.host import GameFailed, Host
+    from sandbox.game import GameFailed, GameNotFound, find_game
+    from sandbox.host import Host
     from sandbox.sdl import NoDisplayError, SDLError
 
     console = Console()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import struct
 import subprocess
 import sys
@@ -173,3 +174,23 @@ def test_the_real_program_headless(tmp_path: Path) -> None:
     bpp = len(rows[0]) // width
     assert pixel(rows, 600, 400, bpp) == (0, 0, 255)  # the background
     assert pixel(rows, 31, 30, bpp) == (255, 128, 128)  # the rectangle, 30 frames in
+
+
+def test_ctrl_c_exits_quietly(tmp_path: Path) -> None:
+    """A real SIGINT to a running session: exit code 130, no traceback."""
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sandbox", "games/bounce", "--headless", "--no-watch"],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:  # wait for the banner: the loop is running
+            if "Escape" in line:
+                break
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
