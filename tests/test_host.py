@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from sandbox import Host
-from sandbox.events import GameError, Notice, Restarted, ScreenshotSaved
+from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSaved
 from sandbox.host import GameFailed
 from sandbox.hot import ReloadReport
+from sandbox.overlay import error_lines, wrap
 
 BLUE = (0, 0, 255, 255)
 PINK = (255, 128, 128, 255)
@@ -192,3 +193,45 @@ def test_save_with_the_watcher_reaches_the_screen(bounce_copy: Path) -> None:
         host.step(1)
         assert host.pixel(*pos(host)) == YELLOW
         assert not host.wait_for_change(0)
+
+
+def test_perform_code_reload_reloads_at_the_next_frame_boundary(bounce_copy: Path) -> None:
+    main = bounce_copy / "main.py"
+    edit(main, "    pos_x += dx\n", "    pos_x += dx\n    if pos_x == 5:\n"
+                                    "        hot.perform_code_reload()\n")
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        edit(main, "50), (255, 128, 128)", "50), (255, 255, 128)")
+        host.step(3)
+        assert host.pixel(*pos(host)) == PINK  # nobody asked for a reload yet
+        host.step(2)  # update() asks during frame 4; frame 5 reloads before updating
+        assert [e.ok for e in host.events if isinstance(e, ReloadReport)] == [True]
+        assert host.pixel(*pos(host)) == YELLOW
+
+
+def test_help_and_hud_keys_draw_at_the_top(bounce_copy: Path) -> None:
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(1)
+        assert host.pixel(600, 5) == BLUE
+        host.press("F1")
+        host.step(1)
+        assert host.pixel(600, 5) != BLUE
+        host.press("F1")
+        host.press("F3")
+        host.step(1)
+        assert host.pixel(600, 5) != BLUE
+        host.press("F3")
+        host.step(1)
+        assert host.pixel(600, 5) == BLUE
+
+
+def test_error_panel_lines_name_the_place_and_the_fix() -> None:
+    try:
+        compile("x = (1,\n", "main.py", "exec")
+    except SyntaxError as exc:
+        info = ErrorInfo.from_exception(exc)
+    texts = [text for text, _ in error_lines(info)]
+    assert texts[0].startswith("SyntaxError: ")
+    assert texts[1] == "at main.py:1"
+    assert texts[2] == "    x = (1,"
+    assert texts[-1] == "fix and save to retry (F9)"
+    assert wrap("a" * 25, 10) == ["a" * 10, "a" * 10, "a" * 5]
