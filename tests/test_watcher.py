@@ -122,3 +122,17 @@ def test_latency_is_low(game: Path, watcher: Watcher) -> None:
         settle(watcher, 0.03)
     samples.sort()
     assert samples[len(samples) // 2] < 0.04
+
+
+def test_atomic_save_by_rename_is_seen_as_the_real_file(game: Path, watcher: Watcher) -> None:
+    """Editors that write a temporary and rename it over the file (VS Code, vim, emacs)."""
+    tmp = game / ".main.py.tmp"
+    tmp.write_text("x = 5\n")
+    tmp.replace(game / "main.py")
+    assert watcher.wait(2.0)
+    assert settle(watcher) == {game / "main.py"}
+    # vim's default: move the original to a backup, then write a new file.
+    (game / "main.py").rename(game / "main.py~")
+    (game / "main.py").write_text("x = 6\n")
+    assert watcher.wait(2.0)
+    assert settle(watcher) == {game / "main.py"}
