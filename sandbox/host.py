@@ -26,6 +26,8 @@ from sandbox.sdl import Display
 
 __all__ = ["ConsoleLike", "GameFailed", "Host"]
 
+HOST_KEYS = frozenset(key for key, _ in KEYS)
+
 
 class ConsoleLike(Protocol):
     """What the host needs from ``sandbox.console.Console``."""
@@ -213,6 +215,8 @@ class Host:
             action = self._key_actions().get(key) if key else None
             if action is not None:
                 action()
+            elif display.key_of(event, released=True) in HOST_KEYS:
+                continue  # the release of a key the host kept is not the game's either
             elif not self._error_paused:
                 self._call("on_event", event)
 

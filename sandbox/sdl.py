@@ -184,11 +184,14 @@ class Display:
                 error = exc
         if self._renderer_obj is None:
             raise SDLError(f"Error encountered creating the renderer: {error}")
-        # The software renderer may report PRESENTVSYNC even when asked without it; headless
-        # never waits for a display, whatever SDL reports.
-        self.vsync = not headless and bool(self._info().flags & sdl2.SDL_RENDERER_PRESENTVSYNC)
-        self._size = (int(size[0]), int(size[1]))
         self._sdl_renderer: Any = self._renderer_obj.sdlrenderer
+        # SDL's software renderer reports PRESENTVSYNC without ever waiting for a display
+        # (seen with SDL 2.32 on dummy/X11), so only an accelerated renderer's vsync counts;
+        # otherwise the host paces frames itself. Headless never waits.
+        info = self._info()
+        self.vsync = (not headless and bool(info.flags & sdl2.SDL_RENDERER_PRESENTVSYNC)
+                      and bytes(info.name) != b"software")
+        self._size = (int(size[0]), int(size[1]))
         self._font = Font(self._sdl_renderer)
 
     def _info(self) -> Any:
@@ -249,9 +252,9 @@ class Display:
             events.append(sdl2.SDL_Event.from_buffer_copy(ev))
         return events
 
-    def key_of(self, event: Any) -> str | None:
-        """``"F9"``, ``"Escape"``, … for a key-down event, else None."""
-        if event.type != sdl2.SDL_KEYDOWN:
+    def key_of(self, event: Any, released: bool = False) -> str | None:
+        """``"F9"``, ``"Escape"``, … for a key-down (or with ``released``, key-up) event."""
+        if event.type != (sdl2.SDL_KEYUP if released else sdl2.SDL_KEYDOWN):
             return None
         return keycode_name(event.key.keysym.sym)
 
@@ -282,6 +285,12 @@ class Display:
             ev.key.keysym.scancode = sdl2.SDL_GetScancodeFromKey(sym)
             # SDL_PushEvent returns 1 on success, 0 when filtered, <0 on error.
             check(sdl2.SDL_PushEvent(ctypes.byref(ev)), f"pushing the key {name}")
+
+    def push_quit(self) -> None:
+        """Push a real SDL_QUIT, as the window's close button does: used by tests."""
+        ev = sdl2.SDL_Event()
+        ev.type = sdl2.SDL_QUIT
+        check(sdl2.SDL_PushEvent(ctypes.byref(ev)), "pushing a quit event")
 
     # -- drawing -----------------------------------------------------------------------------
     def clear(self, rgb: RGB | RGBA) -> None:

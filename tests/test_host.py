@@ -235,3 +235,29 @@ def test_error_panel_lines_name_the_place_and_the_fix() -> None:
     assert texts[2] == "    x = (1,"
     assert texts[-1] == "fix and save to retry (F9)"
     assert wrap("a" * 25, 10) == ["a" * 10, "a" * 10, "a" * 5]
+
+
+def test_host_keys_do_not_reach_on_event(bounce_copy: Path) -> None:
+    with (bounce_copy / "main.py").open("a") as f:
+        f.write("\nseen = []\n\n\ndef on_event(event):\n    seen.append(event.type)\n")
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.press("F10")
+        host.press("F10")
+        host.step(1)
+        assert host.game.seen == [] and not host.paused
+
+
+def test_window_close_ends_run(bounce_copy: Path) -> None:
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(2)
+        assert host.display is not None
+        host.display.push_quit()
+        assert host.run() == 2 and not host.running
+
+
+def test_windowed_run_paces_frames(bounce_copy: Path) -> None:
+    # SDL_VIDEODRIVER=dummy is set explicitly (conftest), so a windowed host may open.
+    with Host(bounce_copy, watch=False, fps=200) as host:
+        assert host.display is not None and not host.display.vsync
+        assert host.run(max_frames=10) == 10
+        assert host.pixel(*pos(host)) == PINK
