@@ -21,6 +21,7 @@ polling only on WSL or when ``WATCHFILES_FORCE_POLLING`` is set.
 from __future__ import annotations
 
 import atexit
+import os
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -162,7 +163,7 @@ class Watcher:
                 raise_interrupt=False,
             )
             for batch in changes:
-                self._queue(Path(path) for _, path in batch)
+                self._queue(batch)
                 if not self.root.is_dir():
                     raise FileNotFoundError(f"the watched folder {self.root} was removed")
         except Exception as exc:  # the thread must report, never die silently
@@ -171,7 +172,13 @@ class Watcher:
         finally:
             self._ready.set()
 
-    def _queue(self, paths: Iterable[Path]) -> None:
+    def _queue(self, batch: set[tuple[watchfiles.Change, str]]) -> None:
+        paths = [Path(raw) for _, raw in batch]
+        for change, raw in batch:
+            if change == watchfiles.Change.added and os.path.isdir(raw):
+                # A new folder gets its OS watch only after it appears, so files written into
+                # it right away (mkdir + save, a git checkout) produce no event: scan it.
+                paths.extend(Path(raw).rglob("*"))
         wanted = {p for p in paths if self.wanted(p)}
         if wanted:
             with self._lock:

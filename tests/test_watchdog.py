@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
 import textwrap
 import time
 from collections.abc import Iterator
@@ -13,6 +15,8 @@ import pytest
 
 from sandbox.events import ErrorInfo
 from sandbox.watchdog import GameExit, HookTimeout, Watchdog, error_info, recursion_info
+
+REPO = Path(__file__).resolve().parent.parent
 
 GAME = '''\
 import sys
@@ -175,3 +179,11 @@ def test_a_swallowed_then_finished_hook_still_works(game: ModuleType, dog: Watch
     with pytest.raises(HookTimeout):
         dog.call(game.update, 0.0)
     assert dog.call(game.fast, 41) == 42  # the watchdog is re-armed for the next call
+
+
+def test_never_holds_up_interpreter_exit() -> None:
+    code = ("from sandbox.watchdog import Watchdog\nw = Watchdog(0.5)\n"
+            "print(w.call(sum, [1, 2]))\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, timeout=30,
+                          capture_output=True, text=True)
+    assert (done.returncode, done.stdout.strip()) == (0, "3")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from sandbox.watcher import Watcher, is_editor_temp
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -136,3 +140,13 @@ def test_atomic_save_by_rename_is_seen_as_the_real_file(game: Path, watcher: Wat
     (game / "main.py").write_text("x = 6\n")
     assert watcher.wait(2.0)
     assert settle(watcher) == {game / "main.py"}
+
+
+def test_never_holds_up_interpreter_exit(game: Path) -> None:
+    """A watcher left running when the program ends must not delay the exit."""
+    code = f"from sandbox.watcher import Watcher\nw = Watcher({str(game)!r})\nw.start()\n"
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, timeout=30,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert time.perf_counter() - started < 10
