@@ -55,14 +55,18 @@ class HandlerRegistry:
         for table in self._phases.values():
             table.pop((module, qualname), None)
 
-    def ordered(self, phase: str, module_order: list[str]) -> list[Handler]:
-        """Handlers of ``phase``: modules in ``module_order``, top to bottom within each."""
-        rank = {name: i for i, name in enumerate(module_order)}
+    def ordered(self, phase: str, rank: dict[str, int]) -> list[Handler]:
+        """Handlers of ``phase``: modules by ``rank`` (dependencies first), top to bottom."""
         table = self._phases[phase]
         keys = sorted(
             table, key=lambda k: (rank.get(k[0], len(rank)), k[0], _line(table[k]), k[1])
         )
         return [table[k] for k in keys]
+
+    def clear(self) -> None:
+        """Forget every handler."""
+        for table in self._phases.values():
+            table.clear()
 
     def __len__(self) -> int:
         return sum(len(t) for t in self._phases.values())

@@ -1,61 +1,40 @@
-"""The Reloader: tracks a game's modules and reloads what changed on disk (naive first cut)."""
+"""The Reloader: the engine API the host and the tests use (DESIGN.md §3).
+
+``reload()`` is ``apply(prepare(paths))``. ``prepare`` reads, parses, matches and compiles
+without touching any module; ``apply`` runs the ``before_reload`` handlers, applies every
+changed module (dependencies first, dependents after), runs the ``after_reload`` handlers,
+and on any failure rolls every mutation back from its journal, so a reload is all or nothing.
+"""
 
 from __future__ import annotations
 
 import importlib
-import importlib.abc
-import importlib.machinery
-import linecache
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 
-from sandbox.events import ErrorInfo
 from sandbox.hot import api
+from sandbox.hot.errors import error_info
+from sandbox.hot.graph import ImportGraph
 from sandbox.hot.handlers import HandlerRegistry
+from sandbox.hot.plan import Plan, changed_files, prepare
 from sandbox.hot.report import ReloadReport
+from sandbox.hot.run import apply_plan
+from sandbox.hot.tracking import GameFinder, Tracked, set_linecache
+from sandbox.hot.transaction import Journal
 
 __all__ = ["Reloader"]
 
 
-class _Finder(importlib.abc.MetaPathFinder):
-    """Finds modules whose file lies under the game folder and loads them with _Loader."""
-
-    def __init__(self, reloader: Reloader) -> None:
-        self.reloader = reloader
-
-    def find_spec(
-        self,
-        fullname: str,
-        path: Sequence[str] | None,
-        target: ModuleType | None = None,
-    ) -> importlib.machinery.ModuleSpec | None:
-        search = list(path) if path is not None else [str(self.reloader.root)]
-        spec = importlib.machinery.PathFinder.find_spec(fullname, search)
-        if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
-            return None
-        if not self.reloader.owns(Path(spec.origin)):
-            return None
-        spec.loader = _Loader(self.reloader, spec.origin)
-        return spec
-
-
-class _Loader(importlib.abc.Loader):
-    def __init__(self, reloader: Reloader, origin: str) -> None:
-        self.reloader = reloader
-        self.origin = origin
-
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
-        return None
-
-    def exec_module(self, module: ModuleType) -> None:
-        self.reloader._exec_new(module, Path(self.origin))
-
-
 class Reloader:
-    """Makes the modules under ``root`` reloadable; see DESIGN.md §3."""
+    """Makes every module under ``root`` reloadable; the most recent one is *active*.
+
+    ``Reloader(root, entry="main", retry_delay=0.05)`` puts ``root`` on ``sys.path[0]`` and
+    installs an import hook for files under it. ``retry_delay`` is how long a reload waits
+    before reading an empty or unparsable file once more (editors truncate, then write).
+    """
 
     def __init__(self, root: str | Path, entry: str = "main", retry_delay: float = 0.05) -> None:
         self.root = Path(root).resolve()
@@ -63,100 +42,192 @@ class Reloader:
         self.retry_delay = retry_delay
         self.reload_requested = False
         self.handlers = HandlerRegistry()
-        self.changing: frozenset[str] = frozenset()
-        self._sources: dict[str, str] = {}
-        self._paths: dict[str, Path] = {}
-        self._finder = _Finder(self)
+        self.graph = ImportGraph()
+        self.changing: frozenset[str] = frozenset()  # modules changed by the running reload
+        self._tracked: dict[str, Tracked] = {}
+        self._roots: list[str] = []
+        self._journal: Journal | None = None
+        self._new_modules: list[str] = []
+        self._finder = GameFinder(self.root, self._loaded, self._forget)
         sys.meta_path.insert(0, self._finder)
-        self._root_str = str(self.root)
-        if self._root_str not in sys.path:
-            sys.path.insert(0, self._root_str)
+        self._path_entry = str(self.root)
+        sys.path.insert(0, self._path_entry)
+        self._closed = False
         api.set_active(self, True)
 
-    def owns(self, path: Path) -> bool:
-        """True when ``path`` lies under the game folder."""
-        try:
-            path.resolve().relative_to(self.root)
-        except ValueError:
-            return False
-        return True
+    # -- tracking ------------------------------------------------------------------------
+
+    def _loaded(self, tracked: Tracked) -> None:
+        self._tracked[tracked.name] = tracked
+        self.graph.set(tracked.name, tracked.depends_on())
+        if self._journal is not None:  # imported by new code: rollback removes it again
+            self._journal.save_new_module(tracked.name, self._forget)
+            self._new_modules.append(tracked.name)
+
+    def _forget(self, name: str) -> None:
+        self._tracked.pop(name, None)
+        self.graph.remove(name)
+        self.handlers.forget_modules([name])
 
     @property
     def modules(self) -> dict[str, ModuleType]:
         """Every tracked game module, by name."""
-        return {n: sys.modules[n] for n in self._sources if n in sys.modules}
+        return {n: sys.modules[n] for n in self._tracked if n in sys.modules}
 
-    def _exec_new(self, module: ModuleType, path: Path) -> None:
-        source = path.read_text(encoding="utf-8")
-        name = module.__name__
-        code = compile(source, str(path), "exec", dont_inherit=True)
-        self._sources[name] = source
-        self._paths[name] = path
-        linecache.cache[str(path)] = (len(source), None, source.splitlines(True), str(path))
-        exec(code, module.__dict__)
+    def tracked(self, name: str) -> Tracked | None:
+        """The engine's record of module ``name`` (its running source), if tracked."""
+        return self._tracked.get(name)
+
+    def _invalidate_finder_cache(self) -> None:
+        # A file created within the folder's mtime tick would be missed by the cached listing.
+        finder = sys.path_importer_cache.get(self._path_entry)
+        invalidate = getattr(finder, "invalidate_caches", None)
+        if invalidate is not None:
+            invalidate()
 
     def import_module(self, name: str) -> ModuleType:
-        """Import ``root/<name>.py`` as module ``name`` and track it."""
+        """Import ``root/<name>.py`` as module ``name`` (tracked and reloadable) and return it."""
+        if name not in self._roots:
+            self._roots.append(name)
+        if name in sys.modules and name not in self._tracked:
+            del sys.modules[name]  # a stale module of that name: the game folder's file wins
+        self._invalidate_finder_cache()
         return importlib.import_module(name)
 
+    # -- reloading -----------------------------------------------------------------------
+
+    def _candidates(self, paths: Iterable[str | Path] | None) -> list[Tracked]:
+        if paths is None:
+            return list(self._tracked.values())
+        wanted = {Path(p).resolve() for p in paths}
+        return [t for t in self._tracked.values() if t.path in wanted]
+
     def has_any_module_changed(self) -> bool:
-        """True when a tracked file differs on disk from the running code."""
-        for name, path in self._paths.items():
-            try:
-                if path.read_text(encoding="utf-8") != self._sources[name]:
-                    return True
-            except (OSError, UnicodeDecodeError):
-                continue
-        return False
+        """True when a tracked file differs on disk from what runs (stat, then content)."""
+        return bool(changed_files(self._tracked.values()))
+
+    def prepare(self, paths: Iterable[str | Path] | None = None) -> Plan:
+        """Read, parse, match and compile what changed; touches no module (any thread)."""
+        return prepare(self._candidates(paths), self.root, self.retry_delay)
 
     def reload(self, paths: Iterable[str | Path] | None = None) -> ReloadReport:
-        """Reload whatever changed on disk since the last call (naive: re-runs the module)."""
+        """Reload whatever changed on disk since the last call (``paths``: a hint)."""
         start = time.perf_counter()
-        report = ReloadReport()
-        for name, path in list(self._paths.items()):
-            try:
-                source = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            if source == self._sources[name]:
-                continue
-            try:
-                code = compile(source, str(path), "exec", dont_inherit=True)
-                exec(code, sys.modules[name].__dict__)
-            except Exception as exc:
-                return ReloadReport(ok=False, error=exc,
-                                    error_info=ErrorInfo.from_exception(exc, self.root))
-            self._sources[name] = source
-            report.changed.append(name)
-            report.files.append(path.name)
+        report = self.apply(self.prepare(paths))
         report.seconds = time.perf_counter() - start
         return report
 
-    def restart(self) -> ReloadReport:
-        """Drop every game module and import the entry module fresh."""
+    def apply(self, plan: Plan) -> ReloadReport:
+        """Apply a prepared plan on the main thread: handlers, changes, rollback on failure."""
         start = time.perf_counter()
-        old = self.modules
-        for name in old:
-            del sys.modules[name]
-        self._sources.clear()
-        self._paths.clear()
+        if plan.error is not None:
+            return ReloadReport(ok=False, error=plan.error,
+                                error_info=error_info(plan.error, self.root),
+                                seconds=plan.seconds)
+        if not plan.modules:
+            return ReloadReport(seconds=plan.seconds)
+        rank = self.graph.rank()
+        names = sorted((mp.tracked.name for mp in plan.modules),
+                       key=lambda n: (rank.get(n, len(rank)), n))
+        report = ReloadReport(changed=names, files=[self._shown(self._tracked[n]) for n in names])
+        journal = Journal()
+        handlers_before = self.handlers.snapshot()
+        graph_before = self.graph.snapshot()
+        self.changing = frozenset(names)
+        self._journal = journal
+        self._new_modules = []
         try:
-            importlib.import_module(self.entry)
-        except Exception as exc:
-            sys.modules.update(old)
-            return ReloadReport(ok=False, error=exc, restart=True,
-                                error_info=ErrorInfo.from_exception(exc, self.root))
-        return ReloadReport(changed=list(self.modules), restart=True,
-                            seconds=time.perf_counter() - start)
+            for handler in self.handlers.ordered("before", rank):
+                handler()
+            self._invalidate_finder_cache()
+            changes = apply_plan(self, plan, journal)
+            for mp in plan.modules:
+                self.graph.set(mp.tracked.name, mp.tracked.depends_on(mp.parsed))
+            for handler in self.handlers.ordered("after", self.graph.rank()):
+                handler()
+        except BaseException as exc:
+            info = error_info(exc, self.root)  # before rollback: linecache shows the new code
+            journal.rollback()
+            self.handlers.restore(handlers_before)
+            self.graph.copy_from(graph_before)
+            self._journal = None
+            self.changing = frozenset()
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            return ReloadReport(ok=False, error=exc, error_info=info,
+                                seconds=plan.seconds + time.perf_counter() - start)
+        for mp in plan.modules:
+            mp.tracked.parsed = mp.parsed
+            mp.tracked.remember(mp.source)
+        self._journal = None
+        self.changing = frozenset()
+        report.patched, report.rerun = changes.patched, changes.rerun
+        report.added = changes.added + [f"{n} (new module)" for n in self._new_modules]
+        report.removed, report.rebound = changes.removed, changes.rebound
+        report.apply_seconds = time.perf_counter() - start
+        report.seconds = plan.seconds + report.apply_seconds
+        return report
+
+    def _shown(self, tracked: Tracked) -> str:
+        try:
+            return tracked.path.relative_to(self.root).as_posix()
+        except ValueError:
+            return tracked.path.name
+
+    def restart(self) -> ReloadReport:
+        """Hot restart: drop every game module and import the entry fresh (state starts over).
+
+        If the fresh import fails, the old modules are put back and ``report.ok`` is False.
+        """
+        start = time.perf_counter()
+        old_modules = self.modules
+        old_tracked = dict(self._tracked)
+        graph_before = self.graph.snapshot()
+        handlers_before = self.handlers.snapshot()
+        for name in old_tracked:
+            sys.modules.pop(name, None)
+        self._tracked.clear()
+        self.graph.clear()
+        self.handlers.clear()
+        self._invalidate_finder_cache()
+        try:
+            for name in self._roots or [self.entry]:
+                importlib.import_module(name)
+        except BaseException as exc:
+            info = error_info(exc, self.root)
+            for name in self._tracked:
+                sys.modules.pop(name, None)
+            sys.modules.update(old_modules)
+            self._tracked = old_tracked
+            self.graph.copy_from(graph_before)
+            self.handlers.restore(handlers_before)
+            for t in old_tracked.values():
+                set_linecache(t.filename, t.parsed.text)
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            return ReloadReport(ok=False, error=exc, error_info=info, restart=True,
+                                seconds=time.perf_counter() - start)
+        names = self.graph.order(self._tracked)
+        return ReloadReport(changed=names, files=[self._shown(self._tracked[n]) for n in names],
+                            restart=True, seconds=time.perf_counter() - start)
 
     def close(self) -> None:
-        """Forget the game's modules (sys.modules, sys.path); no longer active."""
-        for name in list(self._sources):
+        """Forget the game's modules (``sys.modules`` entries, ``sys.path`` entry)."""
+        for name in self._tracked:
             sys.modules.pop(name, None)
-        self._sources.clear()
-        self._paths.clear()
+        self._tracked.clear()
+        self.graph.clear()
+        self.handlers.clear()
         if self._finder in sys.meta_path:
             sys.meta_path.remove(self._finder)
-        if self._root_str in sys.path:
-            sys.path.remove(self._root_str)
+        if self._path_entry in sys.path:
+            sys.path.remove(self._path_entry)
+        sys.path_importer_cache.pop(self._path_entry, None)
         api.set_active(self, False)
+        self._closed = True
+
+    def __enter__(self) -> Reloader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

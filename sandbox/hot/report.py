@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 
 from sandbox.events import ErrorInfo
 
-__all__ = ["ReloadReport"]
+__all__ = ["SELF_EXPLAINED", "ReloadReport"]
+
+# Error kinds whose message already says what and where ("main.py is empty").
+SELF_EXPLAINED = frozenset({"EmptySourceError", "UndecodableSourceError", "FileNotFoundError"})
 
 
 def _plural(n: int, word: str) -> str:
@@ -21,7 +24,7 @@ class ReloadReport:
     (``"main.update"``, ``"main.py:12"``, ``"main.Ball (__slots__ changed)"``); ``changed``
     holds the names of the modules whose new code is live. ``files`` names the files read
     (``main.py``), for the message. When ``ok`` is false, ``error`` is the exception and
-    ``error_info`` locates it.
+    ``error_info`` locates it. ``apply_seconds`` is the main-thread part of ``seconds``.
     """
 
     ok: bool = True
@@ -36,11 +39,14 @@ class ReloadReport:
     seconds: float = 0.0
     files: list[str] = field(default_factory=list)
     restart: bool = False
+    apply_seconds: float = 0.0
 
     def __str__(self) -> str:
         if not self.ok:
             info = self.error_info
             text = str(info) if info is not None else repr(self.error)
+            if info is not None and info.kind in SELF_EXPLAINED:
+                text = info.message
             hint = info.hint if info is not None else "fix and save to retry (F9)"
             verb = "restart failed" if self.restart else "reload failed"
             return f"{verb}: {text} — {hint}"

@@ -1,0 +1,176 @@
+"""Applying one module's plan to its live namespace.
+
+Statements run top to bottom in the module's own namespace: changed and new ones, and
+unchanged ones that read a name rebound earlier in this reload (``SPEED = 3`` then
+``VEL = SPEED * 2``). When a statement rebinds a def or class made by that same statement,
+the new object's definition is moved onto the running object (patched in place) and the
+name keeps pointing at the running object, so every reference handed out stays live.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from types import FunctionType
+from typing import Any
+
+from sandbox.hot.classes import migrate_instances, patch_class, unpatchable
+from sandbox.hot.handlers import HandlerRegistry
+from sandbox.hot.patch import patch_callable, shift_functions
+from sandbox.hot.plan import Step
+from sandbox.hot.source import Statement
+from sandbox.hot.transaction import Journal
+
+__all__ = ["Changes", "ModuleApplier"]
+
+_MISSING: Any = object()
+
+
+@dataclass
+class Changes:
+    """What applying changes did, as short descriptions for the report."""
+
+    patched: list[str] = field(default_factory=list)
+    rerun: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    rebound: list[str] = field(default_factory=list)
+
+
+def _innermost(obj: object) -> object:
+    for _ in range(16):
+        inner = getattr(obj, "__wrapped__", None)
+        if inner is None:
+            break
+        obj = inner
+    return obj
+
+
+class ModuleApplier:
+    """Runs one module's steps in its namespace, recording every mutation in a journal."""
+
+    def __init__(self, name: str, ns: dict[str, Any], filename: str, shown: str, flags: int,
+                 journal: Journal, handlers: HandlerRegistry, changes: Changes) -> None:
+        self.name = name
+        self.ns = ns
+        self.filename = filename
+        self.shown = shown
+        self.flags = flags
+        self.journal = journal
+        self.handlers = handlers
+        self.changes = changes
+
+    def _ours(self, value: object, name: str, st: Statement | None) -> bool:
+        """True when ``value`` is a def or class named ``name`` of this module.
+
+        With ``st``, it must also have been made by that statement (so ``f = g`` is a plain
+        rebinding, never a patch of one function with another).
+        """
+        if isinstance(value, type):
+            return value.__module__ == self.name and value.__qualname__ == name
+        inner = _innermost(value)
+        if not isinstance(inner, FunctionType) or inner.__qualname__ != name:
+            return False
+        code = inner.__code__
+        if code.co_filename != self.filename:
+            return False
+        return st is None or st.start <= code.co_firstlineno <= st.end
+
+    def run(self, step: Step, rebound: frozenset[str]) -> set[str]:
+        """Run ``step``'s statement; returns the names it rebound (patched ones excluded)."""
+        st = step.new
+        ns = self.ns
+        before = {n: ns[n] for n in st.binds if n in ns}
+        for n in st.binds:
+            self.handlers.forget(self.name, n)  # the decorator registers it again if still there
+        exec(st.code(self.filename, self.flags), ns)
+        rebinds: set[str] = set()
+        for n in sorted(st.binds):
+            new = ns.get(n, _MISSING)
+            old = before.get(n, _MISSING)
+            if new is old:
+                continue
+            qualname = f"{self.name}.{n}"
+            if new is _MISSING or old is _MISSING:
+                if st.kind != "stmt" and new is not _MISSING:
+                    self.changes.added.append(qualname)
+                rebinds.add(n)
+                continue
+            if not (self._ours(new, n, st) and self._ours(old, n, None)):
+                rebinds.add(n)
+                continue
+            if isinstance(old, type) and isinstance(new, type):
+                if self._class(n, old, new, step, rebound):
+                    ns[n] = old
+                    continue
+            elif patch_callable(old, new, self.journal):
+                ns[n] = old
+                self.changes.patched.append(qualname)
+                continue
+            elif callable(old) and callable(new):
+                self.changes.rebound.append(f"{qualname} (free variables changed)")
+            rebinds.add(n)
+        if st.kind == "stmt":
+            self.changes.rerun.append(f"{self.shown}:{st.start}")
+        return rebinds
+
+    def _class(self, n: str, old: type, new: type, step: Step, rebound: frozenset[str]) -> bool:
+        """Patch class ``old`` from ``new``; False when rebound to ``new`` instead."""
+        qualname = f"{self.name}.{n}"
+        reason = unpatchable(old, new)
+        if reason is not None:
+            moved = migrate_instances(old, new, self.journal)
+            note = f", {moved} instance{'s' if moved != 1 else ''} moved" if moved else ""
+            self.changes.rebound.append(f"{qualname} ({reason}{note})")
+            return False
+        nodes: list[ast.ClassDef | None] = [None, None]
+        texts = ["", ""]
+        for i, st in enumerate((step.old, step.new)):
+            if st is not None and st.kind == "class":
+                node = st.tree.body[0]
+                nodes[i] = node if isinstance(node, ast.ClassDef) else None
+                texts[i] = st.text
+        result = patch_class(old, new, self.journal, old_node=nodes[0], new_node=nodes[1],
+                             old_text=texts[0], new_text=texts[1], rebound=rebound)
+        prefix = f"{self.name}."
+        self.changes.patched.extend(prefix + q for q in result.patched)
+        self.changes.added.extend(prefix + q for q in result.added)
+        self.changes.rerun.extend(prefix + q for q in result.attributes)
+        self.changes.removed.extend(prefix + q for q in result.removed)
+        self.changes.rebound.extend(prefix + q for q in result.rebound)
+        if not (result.patched or result.added or result.attributes or result.removed
+                or result.rebound):
+            self.changes.patched.append(qualname)  # e.g. only the docstring or decorators
+        return True
+
+    def shift(self, step: Step) -> None:
+        """An unchanged statement moved: move its functions' line numbers with it."""
+        old = step.old
+        if old is None:
+            return
+        delta = step.new.start - old.start
+        for n in step.new.binds:
+            value = self.ns.get(n)
+            if value is not None:
+                shift_functions(value, delta, self.filename, old.start, old.end, self.journal)
+
+    def apply(self, steps: list[Step], deleted: frozenset[str], rebound: set[str],
+              force: set[int]) -> set[str]:
+        """Run the steps; returns every name rebound or deleted (for dependents)."""
+        self.journal.save_namespace(self.ns)
+        touched: set[str] = set()
+        for i, step in enumerate(steps):
+            st = step.new
+            if step.status in ("changed", "new") or i in force or st.reads & rebound:
+                names = self.run(step, frozenset(rebound))
+                rebound |= names
+                touched |= names
+            elif step.status == "moved":
+                self.shift(step)
+        for n in sorted(deleted):
+            if n in self.ns:
+                del self.ns[n]
+                self.changes.removed.append(f"{self.name}.{n}")
+            self.handlers.forget(self.name, n)
+            touched.add(n)
+        return touched

@@ -1,0 +1,241 @@
+"""Patching classes in place, and moving instances when a class cannot be patched.
+
+A changed class keeps its identity: its methods are patched (or replaced), properties,
+classmethods, staticmethods and class attributes that the edit touched are updated, removed
+ones are deleted, so instances made before the reload use the new code and stay
+``isinstance`` of it. Class attributes whose statement did not change keep their current
+value, as module globals do. A dataclass that gains or loses fields gets its generated
+methods regenerated and its existing instances the new field defaults.
+
+Changing the bases, ``__slots__``, the metaclass or an Enum's members cannot be done in
+place: the caller rebinds the name and :func:`migrate_instances` moves what it can.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import enum
+import gc
+from dataclasses import dataclass, field
+from types import FunctionType
+from typing import Any
+
+from sandbox.hot.names import analyze
+from sandbox.hot.patch import functions_in, patch_callable, shift_functions
+from sandbox.hot.transaction import Journal
+
+__all__ = ["ClassPatch", "migrate_instances", "patch_class", "unpatchable"]
+
+_SKIP = frozenset({"__dict__", "__weakref__", "__module__", "__qualname__", "_abc_impl"})
+_MISSING: Any = object()
+
+
+@dataclass
+class ClassPatch:
+    """What patching one class did (qualified names for the report)."""
+
+    patched: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    attributes: list[str] = field(default_factory=list)
+    rebound: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    instances: int = 0
+
+
+def unpatchable(old: type, new: type) -> str | None:
+    """Why ``old`` cannot take ``new``'s definition in place, or None when it can."""
+    if type(old) is not type(new):
+        return "metaclass changed"
+    if old.__bases__ != new.__bases__:
+        return "bases changed"
+    if old.__dict__.get("__slots__") != new.__dict__.get("__slots__"):
+        return "__slots__ changed"
+    if old.__basicsize__ != new.__basicsize__ or old.__itemsize__ != new.__itemsize__:
+        return "memory layout changed"
+    if isinstance(old, enum.EnumMeta):
+        before = [(k, m.value) for k, m in old.__dict__["_member_map_"].items()]
+        after = [(k, m.value) for k, m in new.__dict__["_member_map_"].items()]
+        if before != after:
+            return "Enum members changed"
+    if issubclass(old, tuple) and getattr(old, "_fields", None) != getattr(new, "_fields", None):
+        return "fields changed"
+    return None
+
+
+def _body(node: ast.ClassDef | None, text: str) -> tuple[dict[str, tuple[str, ...]],
+                                                          dict[str, frozenset[str]]] | None:
+    """For each name the class body binds: the texts of its statements and what they read."""
+    if node is None:
+        return None
+    lines = text.splitlines(keepends=True)
+    texts: dict[str, list[str]] = {}
+    reads: dict[str, frozenset[str]] = {}
+    for stmt in node.body:
+        first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
+        chunk = "".join(lines[first - 1 : stmt.end_lineno])
+        names = analyze(stmt)
+        for name in names.binds:
+            texts.setdefault(name, []).append(chunk)
+            reads[name] = reads.get(name, frozenset()) | names.reads
+    return {k: tuple(v) for k, v in texts.items()}, reads
+
+
+def _nested(node: ast.ClassDef | None, name: str) -> ast.ClassDef | None:
+    if node is None:
+        return None
+    for stmt in node.body:
+        if isinstance(stmt, ast.ClassDef) and stmt.name == name:
+            return stmt
+    return None
+
+
+def _class_cell_to(new: type, old: type) -> None:
+    """Point the new body's ``__class__`` cell (zero-argument super) at the old class."""
+    for value in new.__dict__.values():
+        for func in functions_in(value):
+            code = func.__code__
+            if "__class__" in code.co_freevars and func.__closure__:
+                cell = func.__closure__[code.co_freevars.index("__class__")]
+                if cell.cell_contents is new:
+                    cell.cell_contents = old
+                    return
+
+
+def _instances(cls: type) -> list[object]:
+    # Only called when fields change or a class is rebound: a full heap walk is acceptable.
+    return [o for o in gc.get_objects() if isinstance(o, cls) and not isinstance(o, type)]
+
+
+def _field_default(f: dataclasses.Field[Any]) -> Any:
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return _MISSING
+
+
+def _migrate_fields(cls: type, before: dict[str, Any], after: dict[str, Any],
+                    journal: Journal) -> int:
+    """Give instances of ``cls`` the added fields' defaults; drop the removed fields."""
+    added = [f for n, f in after.items() if n not in before]
+    removed = [n for n in before if n not in after]
+    count = 0
+    for obj in _instances(cls):
+        attrs = getattr(obj, "__dict__", None)
+        if attrs is None:
+            continue
+        count += 1
+        for f in added:
+            value = _field_default(f)
+            if value is not _MISSING and f.name not in attrs:
+                journal.save_attr(obj, f.name)
+                attrs[f.name] = value
+        for name in removed:
+            if name in attrs:
+                journal.save_attr(obj, name)
+                del attrs[name]
+    return count
+
+
+def migrate_instances(old: type, new: type, journal: Journal) -> int:
+    """Move instances of exactly ``old`` to ``new`` where their layout allows; count them."""
+    if isinstance(old, enum.EnumMeta):
+        return 0  # members are the new Enum's own objects
+    moved = 0
+    for obj in _instances(old):
+        if type(obj) is not old:
+            continue
+        journal.save_class_of(obj)
+        try:
+            obj.__class__ = new
+        except TypeError:
+            continue
+        moved += 1
+    before = old.__dict__.get("__dataclass_fields__")
+    after = new.__dict__.get("__dataclass_fields__")
+    if moved and before is not None and after is not None and list(before) != list(after):
+        _migrate_fields(new, before, after, journal)
+    return moved
+
+
+def patch_class(old: type, new: type, journal: Journal, *, old_node: ast.ClassDef | None = None,
+                new_node: ast.ClassDef | None = None, old_text: str = "", new_text: str = "",
+                rebound: frozenset[str] = frozenset()) -> ClassPatch:
+    """Update ``old`` in place from ``new`` (check :func:`unpatchable` first).
+
+    With the class statements' syntax trees, only the attributes whose statements changed (or
+    read a name in ``rebound``) are updated; without them, every attribute is.
+    """
+    result = ClassPatch()
+    before_body = _body(old_node, old_text)
+    after_body = _body(new_node, new_text)
+    changed: set[str] | None = None
+    stated: dict[str, tuple[str, ...]] = {}
+    if before_body is not None and after_body is not None:
+        stated = after_body[0]
+        changed = {n for n, texts in stated.items()
+                   if before_body[0].get(n) != texts or after_body[1].get(n, frozenset()) & rebound}
+    is_enum = isinstance(old, enum.EnumMeta)
+    members = set(old.__dict__.get("_member_map_", ())) if is_enum else set()
+    fields_before = dict(old.__dict__.get("__dataclass_fields__") or {})
+    journal.save_class(old)
+    _class_cell_to(new, old)
+    prefix = old.__qualname__
+    for name, value in new.__dict__.items():
+        if name in _SKIP or name in members:
+            continue
+        current = old.__dict__.get(name, _MISSING)
+        in_body = name in stated
+        if is_enum and not (in_body or isinstance(value, FunctionType)):
+            continue  # the Enum machinery's own bookkeeping stays as it is
+        if changed is not None and in_body and name not in changed and current is not _MISSING:
+            # Unchanged statement: keep the value, fix line numbers if it moved.
+            for old_f, new_f in zip(functions_in(current), functions_in(value), strict=False):
+                delta = new_f.__code__.co_firstlineno - old_f.__code__.co_firstlineno
+                code = old_f.__code__
+                shift_functions(old_f, delta, code.co_filename, code.co_firstlineno,
+                                code.co_firstlineno, journal)
+            continue
+        qualname = f"{prefix}.{name}"
+        if isinstance(current, type) and isinstance(value, type) and unpatchable(current,
+                                                                                   value) is None:
+            inner = patch_class(current, value, journal, old_node=_nested(old_node, name),
+                                new_node=_nested(new_node, name), old_text=old_text,
+                                new_text=new_text, rebound=rebound)
+            for part in ("patched", "added", "attributes", "rebound", "removed"):
+                getattr(result, part).extend(getattr(inner, part))
+            continue
+        ok = current is not _MISSING and _patch_member(old, name, current, value, journal)
+        if not ok:
+            setattr(old, name, value)
+            if current is not _MISSING and functions_in(current) and functions_in(value):
+                result.rebound.append(f"{qualname} (free variables changed)")
+        if not in_body:
+            continue
+        if current is _MISSING:
+            result.added.append(qualname)
+        elif functions_in(value):
+            result.patched.append(qualname)
+        else:
+            result.attributes.append(qualname)
+    for name in list(old.__dict__):
+        if name in _SKIP or name in new.__dict__ or name in members:
+            continue
+        bound_before = before_body is not None and name in before_body[0]
+        if bound_before or changed is None or name.startswith("__"):
+            delattr(old, name)
+            result.removed.append(f"{prefix}.{name}")
+    fields_after = old.__dict__.get("__dataclass_fields__")
+    if fields_after is not None and list(fields_before) != list(fields_after):
+        result.instances = _migrate_fields(old, fields_before, fields_after, journal)
+    return result
+
+
+def _patch_member(owner: type, name: str, current: Any, value: Any, journal: Journal) -> bool:
+    """Patch one class attribute in place; False when it must be replaced instead."""
+    if isinstance(current, FunctionType) or hasattr(current, "__wrapped__"):
+        return patch_callable(current, value, journal)
+    if isinstance(current, (classmethod, staticmethod)) and type(current) is type(value):
+        return patch_callable(current.__func__, value.__func__, journal)
+    return False

@@ -1,0 +1,149 @@
+"""Which names a statement binds and reads when it runs, and what it imports.
+
+Only what runs *now* counts: a function body runs later, so its reads do not make the
+``def`` depend on anything; its decorators, defaults and annotations do. A class body runs
+now, its methods' bodies do not. Comprehension variables are local to the comprehension.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+__all__ = ["ImportRef", "Imports", "StatementNames", "analyze", "resolve"]
+
+# (level, module, ((name, bound as), ...)): ``from ..a import x as y`` is (2, "a", (("x", "y"),));
+# ``import a.b`` is (0, "a.b", ()).
+ImportRef = tuple[int, str, tuple[tuple[str, str], ...]]
+Imports = frozenset[ImportRef]
+
+
+@dataclass(frozen=True)
+class StatementNames:
+    """Names bound and read by a statement when it runs, and the imports it makes."""
+
+    binds: frozenset[str]
+    reads: frozenset[str]
+    imports: Imports
+
+
+class _Names(ast.NodeVisitor):
+    def __init__(self) -> None:
+        self.binds: set[str] = set()
+        self.reads: set[str] = set()
+        self.imports: set[ImportRef] = set()
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Load):
+            self.reads.add(node.id)
+        else:
+            self.binds.add(node.id)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if isinstance(node.target, ast.Name):
+            self.reads.add(node.target.id)
+        self.generic_visit(node)
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
+        # Only what runs at definition time: defaults, decorators and annotations.
+        args = node.args
+        for default in [*args.defaults, *args.kw_defaults]:
+            if default is not None:
+                self.visit(default)
+        if isinstance(node, ast.Lambda):
+            return
+        self.binds.add(node.name)
+        for decorator in node.decorator_list:
+            self.visit(decorator)
+        every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+        for arg in every:
+            if arg is not None and arg.annotation is not None:
+                self.visit(arg.annotation)
+        if node.returns is not None:
+            self.visit(node.returns)
+
+    visit_FunctionDef = _function
+    visit_AsyncFunctionDef = _function
+    visit_Lambda = _function
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.binds.add(node.name)
+        for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
+            self.visit(expr)
+        inner = _Names()
+        for stmt in node.body:
+            inner.visit(stmt)
+        # The body's own names live in the class namespace; what it reads comes from outside.
+        self.reads |= inner.reads
+        self.imports |= inner.imports
+
+    def _comprehension(self, node: ast.AST) -> None:
+        inner = _Names()
+        inner.generic_visit(node)
+        self.reads |= inner.reads - inner.binds
+        self.imports |= inner.imports
+
+    visit_ListComp = _comprehension
+    visit_SetComp = _comprehension
+    visit_DictComp = _comprehension
+    visit_GeneratorExp = _comprehension
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
+        self.binds.add(node.target.id)
+        self.visit(node.value)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self.binds.add(alias.asname or alias.name.split(".")[0])
+            self.imports.add((0, alias.name, ()))
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        pairs = tuple((a.name, a.asname or a.name) for a in node.names)
+        self.binds.update(bound for _, bound in pairs)
+        self.imports.add((node.level, node.module or "", pairs))
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if node.name:
+            self.binds.add(node.name)
+        self.generic_visit(node)
+
+    def visit_MatchAs(self, node: ast.MatchAs) -> None:
+        if node.name:
+            self.binds.add(node.name)
+        self.generic_visit(node)
+
+    def visit_MatchStar(self, node: ast.MatchStar) -> None:
+        if node.name:
+            self.binds.add(node.name)
+
+    def visit_MatchMapping(self, node: ast.MatchMapping) -> None:
+        if node.rest:
+            self.binds.add(node.rest)
+        self.generic_visit(node)
+
+
+def analyze(tree: ast.AST) -> StatementNames:
+    """The names ``tree`` (a statement or a module of statements) binds and reads."""
+    names = _Names()
+    names.visit(tree)
+    return StatementNames(frozenset(names.binds), frozenset(names.reads),
+                          frozenset(names.imports))
+
+
+def resolve(ref: ImportRef, package: str) -> list[str]:
+    """Module names an import may load: ``from a import b`` gives ``a`` and ``a.b``."""
+    level, module, pairs = ref
+    if level:
+        parts = package.split(".") if package else []
+        if level - 1 > len(parts):
+            return []
+        base = parts[: len(parts) - (level - 1)]
+        module = ".".join([*base, module] if module else base)
+    if not module:
+        return []
+    names = [module]
+    if "." in module:
+        parts = module.split(".")
+        names.extend(".".join(parts[:i]) for i in range(1, len(parts)))
+    names.extend(f"{module}.{name}" for name, _ in pairs if name != "*")
+    return names

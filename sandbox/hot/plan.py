@@ -1,0 +1,192 @@
+"""Preparing a reload: read what changed, parse it, match statements, compile; mutate nothing.
+
+:func:`prepare` only reads files and the engine's records of what runs, so it is safe off
+the main thread. Its :class:`Plan` says, for each changed module, which statements are the
+same, which moved, which changed or are new (compiled already) and which were removed.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from sandbox.hot.source import (
+    EmptySourceError,
+    ParsedSource,
+    SourceError,
+    SourceFile,
+    Statement,
+    UndecodableSourceError,
+    parse,
+    read,
+)
+from sandbox.hot.tracking import Tracked
+
+__all__ = ["ModulePlan", "Plan", "Step", "match", "prepare", "unchanged_steps"]
+
+
+@dataclass
+class Step:
+    """A statement of the new source, the running statement it matches, and its status.
+
+    ``status`` is ``same`` (unchanged, same place), ``moved`` (unchanged text, other line),
+    ``changed`` (a def or class of the same name with new text) or ``new``.
+    """
+
+    new: Statement
+    old: Statement | None
+    status: str
+
+
+@dataclass
+class ModulePlan:
+    """What reloading one changed module will do."""
+
+    tracked: Tracked
+    source: SourceFile
+    parsed: ParsedSource
+    steps: list[Step]
+    removed: list[Statement]
+    deleted: frozenset[str]  # names bound only by removed statements
+
+
+@dataclass
+class Plan:
+    """The result of :func:`prepare`: module plans, or the error that stops the reload."""
+
+    modules: list[ModulePlan] = field(default_factory=list)
+    error: BaseException | None = None
+    seconds: float = 0.0
+
+
+def match(old: list[Statement], new: list[Statement]) -> tuple[list[Step], list[Statement]]:
+    """Pair new statements with running ones: defs and classes by name, others by text."""
+    defs: dict[tuple[str, str | None], list[Statement]] = {}
+    others: list[Statement] = []
+    for st in old:
+        if st.kind == "stmt":
+            others.append(st)
+        else:
+            defs.setdefault((st.kind, st.name), []).append(st)
+    pairs: dict[int, Statement] = {}
+    new_others: list[int] = []
+    for i, st in enumerate(new):
+        if st.kind == "stmt":
+            new_others.append(i)
+            continue
+        candidates = defs.get((st.kind, st.name))
+        if candidates:
+            pairs[i] = candidates.pop(0)
+    if others and new_others:
+        old_keys = [st.text for st in others]
+        new_keys = [new[i].text for i in new_others]
+        if old_keys == new_keys:
+            pairs.update(zip(new_others, others, strict=True))
+        else:
+            matcher = SequenceMatcher(None, old_keys, new_keys, autojunk=False)
+            for a, b, size in matcher.get_matching_blocks():
+                for k in range(size):
+                    pairs[new_others[b + k]] = others[a + k]
+    steps: list[Step] = []
+    for i, st in enumerate(new):
+        before = pairs.get(i)
+        if before is None:
+            status = "new"
+        elif before.text != st.text:
+            status = "changed"
+        else:
+            status = "same" if before.start == st.start else "moved"
+        steps.append(Step(st, before, status))
+    matched = {id(st) for st in pairs.values()}
+    return steps, [st for st in old if id(st) not in matched]
+
+
+def unchanged_steps(parsed: ParsedSource) -> list[Step]:
+    """Steps for a module whose source did not change (dependents re-run some of them)."""
+    return [Step(st, st, "same") for st in parsed.statements]
+
+
+def _shown(tracked: Tracked, root: Path) -> str:
+    try:
+        return tracked.path.relative_to(root).as_posix()
+    except ValueError:
+        return tracked.path.name
+
+
+def changed_files(tracked: Iterable[Tracked]) -> list[tuple[Tracked, SourceFile | None]]:
+    """Tracked modules whose file differs from what runs (None: the file is gone)."""
+    found: list[tuple[Tracked, SourceFile | None]] = []
+    for t in tracked:
+        try:
+            st = os.stat(t.path)
+            if t.stat_says_same(st.st_mtime_ns, st.st_size):
+                continue
+            source = read(t.path)
+        except FileNotFoundError:
+            found.append((t, None))
+            continue
+        except (OSError, UnicodeDecodeError):
+            found.append((t, SourceFile("\0", 0, -1, 0)))  # unreadable: prepare says why
+            continue
+        if source.text == t.parsed.text:
+            if source.mtime_ns + 100_000_000 < source.read_ns:
+                t.remember(source)  # proven stable: later checks can trust the stat
+            continue
+        found.append((t, source))
+    return found
+
+
+def _load(t: Tracked, root: Path) -> tuple[SourceFile, ParsedSource]:
+    try:
+        source = read(t.path)
+    except UnicodeDecodeError as exc:
+        raise UndecodableSourceError(t.path, _shown(t, root), exc) from None
+    if not source.text.strip():
+        raise EmptySourceError(t.path, _shown(t, root))
+    return source, parse(source.text, t.filename, t.parsed)
+
+
+def prepare(candidates: Iterable[Tracked], root: Path, retry_delay: float) -> Plan:
+    """Read, parse, match and compile every changed module among ``candidates``."""
+    start = time.perf_counter()
+    plan = Plan()
+    changed = [(t, s) for t, s in changed_files(candidates) if s is not None]
+    loaded: list[tuple[Tracked, SourceFile, ParsedSource]] = []
+    retry: list[Tracked] = []
+    for t, _ in changed:
+        try:
+            loaded.append((t, *_load(t, root)))
+        except (SyntaxError, SourceError, OSError):
+            retry.append(t)
+    if retry:
+        # Editors save by truncating and then writing: give the write a moment, read once more.
+        time.sleep(retry_delay)
+        for t in retry:
+            try:
+                loaded.append((t, *_load(t, root)))
+            except (SyntaxError, SourceError, OSError) as exc:
+                plan.error = exc
+                plan.seconds = time.perf_counter() - start
+                return plan
+    for t, source, parsed in loaded:
+        if parsed.text == t.parsed.text:
+            continue  # the second read found the running text again
+        steps, removed = match(t.parsed.statements, parsed.statements)
+        kept: set[str] = set()
+        for step in steps:
+            kept |= step.new.binds
+            if step.status in ("changed", "new"):
+                try:
+                    step.new.code(t.filename, parsed.flags)
+                except SyntaxError as exc:
+                    plan.error = exc
+                    plan.seconds = time.perf_counter() - start
+                    return plan
+        gone = frozenset().union(*(st.binds for st in removed)) - kept if removed else frozenset()
+        plan.modules.append(ModulePlan(t, source, parsed, steps, removed, gone))
+    plan.seconds = time.perf_counter() - start
+    return plan

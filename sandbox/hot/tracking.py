@@ -1,0 +1,149 @@
+"""Tracking a game's modules: an import hook for files under the game folder.
+
+Every module whose file lies under the root, imported by anyone (the entry module, its
+imports, modules that new code imports during a reload), is loaded by :class:`GameLoader`,
+which keeps its source cut into statements. Code is compiled with the real absolute path,
+and ``linecache`` holds the *running* source, so tracebacks show the lines that run even
+while the file on disk says something else.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import linecache
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from sandbox.hot.names import resolve
+from sandbox.hot.source import ParsedSource, SourceFile, parse, read
+
+__all__ = ["GameFinder", "GameLoader", "Tracked", "set_linecache"]
+
+# A file whose mtime is this close to when it was read may be rewritten within the same
+# mtime tick (Linux mtimes are coarse) with the same size: compare its content, not its stat.
+RACY_NS = 100_000_000
+
+
+@dataclass
+class Tracked:
+    """One game module as it runs: file, source cut into statements, last stat seen."""
+
+    name: str
+    path: Path
+    parsed: ParsedSource
+    mtime_ns: int
+    size: int
+    read_ns: int
+
+    @property
+    def filename(self) -> str:
+        """The absolute path code is compiled with."""
+        return str(self.path)
+
+    @property
+    def package(self) -> str:
+        """The package relative imports are resolved against."""
+        if self.path.name == "__init__.py":
+            return self.name
+        return self.name.rpartition(".")[0]
+
+    def depends_on(self, parsed: ParsedSource | None = None) -> set[str]:
+        """Module names this module's import statements (or ``parsed``'s) may load."""
+        found: set[str] = set()
+        for ref in (parsed or self.parsed).imports:
+            found.update(resolve(ref, self.package))
+        return found
+
+    def remember(self, source: SourceFile) -> None:
+        """Record the stat of a read whose text is what runs."""
+        self.mtime_ns, self.size, self.read_ns = source.mtime_ns, source.size, source.read_ns
+
+    def stat_says_same(self, mtime_ns: int, size: int) -> bool:
+        """True when the stat proves the file unchanged (not within the racy window)."""
+        return (mtime_ns == self.mtime_ns and size == self.size
+                and self.mtime_ns + RACY_NS < self.read_ns)
+
+
+def set_linecache(path: str, text: str) -> None:
+    """Make ``linecache`` (tracebacks, inspect) show ``text`` for ``path``."""
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    # mtime None: linecache.checkcache never replaces the entry with the file on disk.
+    linecache.cache[path] = (len(text), None, lines, path)
+
+
+class GameLoader(importlib.abc.Loader):
+    """Loads one game module: reads, cuts into statements, compiles with the real path."""
+
+    def __init__(self, origin: str, on_loaded: Callable[[Tracked], None],
+                 on_failed: Callable[[str], None]) -> None:
+        self.origin = origin
+        self._on_loaded = on_loaded
+        self._on_failed = on_failed
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        """Default module creation."""
+        return None
+
+    def exec_module(self, module: ModuleType) -> None:
+        """Track the module, then run its code in its namespace."""
+        path = Path(self.origin)
+        source = read(path)
+        parsed = parse(source.text, self.origin)
+        code = compile(source.text, self.origin, "exec", dont_inherit=True)
+        name = module.__name__
+        self._on_loaded(Tracked(name, path, parsed, source.mtime_ns, source.size,
+                                source.read_ns))
+        set_linecache(self.origin, source.text)
+        try:
+            exec(code, module.__dict__)
+        except BaseException:
+            self._on_failed(name)
+            raise
+
+    def get_source(self, fullname: str) -> str | None:
+        """The running source (what linecache shows)."""
+        entry = linecache.cache.get(self.origin)
+        lines: list[str] = list(entry[2]) if entry else []  # type: ignore[misc]
+        return "".join(lines) if entry else None
+
+
+class GameFinder(importlib.abc.MetaPathFinder):
+    """Finds modules whose file lies under ``root`` and hands them to a GameLoader."""
+
+    def __init__(self, root: Path, on_loaded: Callable[[Tracked], None],
+                 on_failed: Callable[[str], None]) -> None:
+        self.root = root
+        self._on_loaded = on_loaded
+        self._on_failed = on_failed
+
+    def owns(self, path: str) -> bool:
+        """True when ``path`` lies under the root."""
+        try:
+            Path(path).resolve().relative_to(self.root)
+        except (ValueError, OSError):
+            return False
+        return True
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None,
+                  target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
+        """A spec with a GameLoader for game modules; None for everything else."""
+        if path is None:
+            if fullname in sys.stdlib_module_names:
+                return None  # a game file named like the stdlib must not shadow it
+            search: Sequence[str] = [str(self.root)]
+        else:
+            search = path
+        spec = importlib.machinery.PathFinder.find_spec(fullname, list(search))
+        if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
+            return None
+        if not self.owns(spec.origin):
+            return None
+        spec.loader = GameLoader(str(Path(spec.origin).resolve()), self._on_loaded,
+                                 self._on_failed)
+        return spec
