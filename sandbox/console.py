@@ -91,9 +91,13 @@ class Console:
         """A traceback of the game's own frames, then the error line and what to do next."""
         out = self._rich
         frames = info.frames
-        # A SyntaxError has no frames in the file that failed to parse: show the line itself.
-        show_source = info.path is not None and (
-            not frames or (frames[-1].path, frames[-1].line) != (info.path, info.line)
+        # A SyntaxError has no frame in the file that failed to parse: show the line itself.
+        # An absolute path lies outside the game folder (the sandbox's or a library's code):
+        # that source is not the developer's to fix, so it is not shown.
+        show_source = (
+            info.path is not None
+            and not Path(info.path).is_absolute()
+            and (not frames or (frames[-1].path, frames[-1].line) != (info.path, info.line))
         )
         if frames:
             out.print(Text("Traceback (game code only, most recent call last):", style=_DIM))

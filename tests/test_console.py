@@ -120,3 +120,16 @@ def test_lines_are_cheap() -> None:
     for _ in range(100):
         console.event(Notice("resumed"))
     assert (time.perf_counter() - started) / 100 < 0.005
+
+
+def test_an_error_outside_the_game_shows_no_internal_source(tmp_path: Path) -> None:
+    try:
+        int("not a number")  # raised here, a file outside the game folder
+    except ValueError as exc:
+        info = ErrorInfo.from_exception(exc, tmp_path)
+    assert info.frames == ()
+    console, out = render()
+    console.error(info)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("ValueError: invalid literal")
+    assert 'int("not a number")' not in out.getvalue()
