@@ -159,6 +159,8 @@ class Host:
             self._emit(report)
         if report.changed or (explicit and self._error_paused):
             self._resume()
+        elif not self._error_paused:
+            self.last_error = None  # disk matches the running code again: a reload error is moot
         if report.changed:
             self._apply_settings()
             if self.reloader.entry in report.changed:

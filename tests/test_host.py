@@ -261,3 +261,17 @@ def test_windowed_run_paces_frames(bounce_copy: Path) -> None:
         assert host.display is not None and not host.display.vsync
         assert host.run(max_frames=10) == 10
         assert host.pixel(*pos(host)) == PINK
+
+
+def test_undoing_a_bad_edit_clears_the_panel(bounce_copy: Path) -> None:
+    main = bounce_copy / "main.py"
+    original = main.read_text()
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(2)
+        main.write_text(original + "\ndef broken(:\n")
+        assert not host.reload().ok and host.last_error is not None
+        main.write_text(original)  # the editor's undo: back to exactly what is running
+        report = host.reload()
+        assert report.ok and report.changed == [] and host.last_error is None
+        host.step(1)
+        assert host.pixel(5, 475) == BLUE
