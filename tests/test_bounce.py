@@ -74,8 +74,10 @@ def test_wall_edit_turns_the_rectangle_earlier(bounce_copy: Path) -> None:
         host.step(100)
         edit(physics, "WIDTH = 640", "WIDTH = 100")
         assert host.reload().ok
-        host.step(1)  # x = 102 >= 100: bounce left
+        # physics changed, so main's after_reload handler moved d to SPEED at once
+        assert (host.game.pos_x, host.game.dx, host.game.dy) == (101, 2, 2)
+        host.step(1)  # x = 103 >= 100: bounce left
         assert host.game.dx == -2
         host.step(3)
-        assert host.game.pos_x == 96
-        assert host.pixel(96, host.game.pos_y) == PINK
+        assert host.game.pos_x == 97
+        assert host.pixel(97, host.game.pos_y) == PINK
