@@ -49,6 +49,7 @@ def test_colour_edit_applies_at_the_current_position(bounce_copy: Path) -> None:
         assert report.ok and report.changed == ["main"], str(report)
         host.step(1)
         assert (host.game.pos_x, host.game.pos_y) == (102, 101)  # continued, not restarted
+        assert (host.game.dx, host.game.dy) == (1, 1)  # the physics handler stayed quiet
         assert host.pixel(102, 101) == YELLOW
         assert host.pixel(300, 400) == BLUE
 
@@ -81,3 +82,25 @@ def test_wall_edit_turns_the_rectangle_earlier(bounce_copy: Path) -> None:
         host.step(3)
         assert host.game.pos_x == 97
         assert host.pixel(97, host.game.pos_y) == PINK
+
+
+def test_function_edit_changes_behaviour_and_keeps_state(bounce_copy: Path) -> None:
+    main = bounce_copy / "main.py"
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(40)
+        edit(main, "    pos_x += dx\n", "    pos_x += 3 * dx\n")
+        report = host.reload()
+        assert report.ok and "main.update" in report.patched, str(report)
+        host.step(10)
+        assert (host.game.pos_x, host.game.pos_y) == (41 + 30, 50)
+        assert host.pixel(71, 50) == PINK
+
+
+def test_physics_save_reaches_the_screen_through_the_watcher(bounce_copy: Path) -> None:
+    with Host(bounce_copy, headless=True) as host:
+        host.step(490)
+        edit(bounce_copy / "physics.py", "SPEED = 2", "SPEED = 4")
+        assert host.wait_for_change(5)
+        host.step(1)
+        assert (host.game.dx, host.game.dy) == (4, -4)
+        assert host.pixel(host.game.pos_x, host.game.pos_y) == PINK
