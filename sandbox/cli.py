@@ -91,7 +91,7 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
     from sandbox.host import Host
     from sandbox.sdl import NoDisplayError, SDLError
 
-    console = Console()
+    console = Console(watching=args.watch)
     errors = Console(file=sys.stderr)
     try:
         find_game(args.game)  # a missing folder is the first thing to tell, before SDL

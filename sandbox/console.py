@@ -45,9 +45,14 @@ class Console:
     """Write the sandbox's terminal output to ``file`` (stdout by default).
 
     ``color``: None detects a terminal; False never styles (files, CI); True always does.
+    ``watching``: whether the host watches the folder (``--no-watch`` turns it off), so the
+    banner does not promise reload-on-save when only F9 reloads.
     """
 
-    def __init__(self, file: IO[str] | None = None, color: bool | None = None) -> None:
+    def __init__(
+        self, file: IO[str] | None = None, color: bool | None = None, *, watching: bool = True
+    ) -> None:
+        self.watching = watching
         self._rich = RichConsole(
             file=file,
             force_terminal=color,
@@ -57,6 +62,10 @@ class Console:
             emoji=False,
             soft_wrap=True,  # a long line stays one line in a file or a narrow CI log
         )
+        if not self._rich.is_terminal:
+            # rich assumes 80 columns off a terminal, which wraps a long game path inside the
+            # banner; logs have no width, so leave room (COLUMNS still wins when set).
+            self._rich.width = max(self._rich.width, 160)
 
     @property
     def rich(self) -> RichConsole:
@@ -76,7 +85,10 @@ class Console:
         body.add_column(style=_DIM)
         body.add_column()
         body.add_row("game", Text(game_name, style="bold"))
-        body.add_row("watching", str(folder))
+        if self.watching:
+            body.add_row("watching", str(folder))
+        else:
+            body.add_row("folder", f"{folder} (not watched: press F9 to reload)")
         body.add_row("keys", table)
         self._rich.print(Panel(body, title="potato-sandbox", title_align="left", expand=False))
 

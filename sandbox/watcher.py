@@ -146,7 +146,8 @@ class Watcher:
         """True when a change to ``path`` matters: a source file, not an editor's temp file."""
         if path.suffix not in self.suffixes or is_editor_temp(path.name):
             return False
-        return not any(part in _IGNORED_DIRS for part in path.parts)
+        inside = path.parts[len(self.root.parts):]  # the folders above the game don't count
+        return not any(part in _IGNORED_DIRS for part in inside)
 
     def _run(self) -> None:
         try:

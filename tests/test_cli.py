@@ -194,3 +194,8 @@ def test_ctrl_c_exits_quietly(tmp_path: Path) -> None:
         proc.kill()
     assert proc.returncode == 130
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
+
+
+def test_no_watch_banner(bounce_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(bounce_copy), "--headless", "--frames", "1", "--no-watch"]) == 0
+    assert "not watched: press F9" in capsys.readouterr().out

@@ -133,3 +133,10 @@ def test_an_error_outside_the_game_shows_no_internal_source(tmp_path: Path) -> N
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("ValueError: invalid literal")
     assert 'int("not a number")' not in out.getvalue()
+
+
+def test_banner_without_watching_says_f9() -> None:
+    buffer = io.StringIO()
+    Console(file=buffer, color=False, watching=False).banner("bounce", "/g/bounce", KEYS)
+    text = buffer.getvalue()
+    assert "watching" not in text and "not watched: press F9 to reload" in text
