@@ -7,7 +7,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -187,3 +187,31 @@ def test_never_holds_up_interpreter_exit() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, timeout=30,
                           capture_output=True, text=True)
     assert (done.returncode, done.stdout.strip()) == (0, "3")
+
+
+def test_a_hung_update_pauses_a_real_host(bounce_copy: Path) -> None:
+    """End to end: the real host's hook seam (``Host.invoke``) under a Watchdog."""
+    from sandbox.host import Host
+
+    main_py = bounce_copy / "main.py"
+    source = main_py.read_text()
+    hang = "    pos_x += dx\n    while pos_x > 5:\n        pass\n"
+    main_py.write_text(source.replace("    pos_x += dx\n", hang))
+    hang_line = main_py.read_text().splitlines().index("    while pos_x > 5:") + 1
+
+    class GuardedHost(Host):
+        dog = Watchdog(0.2, root=bounce_copy)
+
+        def invoke(self, fn: Callable[..., object], *args: object) -> object:
+            return self.dog.call(fn, *args)
+
+    try:
+        with GuardedHost(bounce_copy, headless=True, watch=False) as host:
+            host.step(10)
+            assert host.paused and host.last_error is not None
+            assert host.last_error.kind == "HookTimeout"
+            assert host.last_error.path == "main.py"
+            assert host.last_error.line in (hang_line, hang_line + 1)
+            assert host.step(3) == 3  # the session is still up
+    finally:
+        GuardedHost.dog.close()
