@@ -56,6 +56,7 @@ class Host:
         self._user_paused = False
         self._error_paused = False
         self._step_once = False
+        self._watch_error_told = False
         self._held: bytearray | None = None   # the last good frame without the overlay
         self._frozen: bytearray | None = None  # what is shown while paused by an error
         step = 1.0 / fps
@@ -201,7 +202,11 @@ class Host:
         self.settings = new
 
     def _apply_pending(self) -> None:
-        paths: set[Path] = self.watcher.drain() if self.watcher is not None else set()
+        watcher = self.watcher
+        if watcher is not None and watcher.error and not self._watch_error_told:
+            self._watch_error_told = True
+            self._emit(Notice(f"{watcher.error} — saves are not seen; F9 still reloads"))
+        paths: set[Path] = watcher.drain() if watcher is not None else set()
         if paths:
             self.reload(paths, explicit=False)
         if self.reloader.reload_requested:
@@ -262,9 +267,10 @@ class Host:
         if not self._error_paused:
             if getattr(self.game, "draw", None) is None:
                 display.clear(self.settings.background)
-            else:
-                # On failure _fail() froze the last good frame; it overwrites the half-drawn one.
-                self._call("draw", display.renderer)
+            elif not self._call("draw", display.renderer):
+                # _fail() froze the last good frame; it overwrites the half-drawn one, on the
+                # window even if draw() left a texture target or a clip behind.
+                display.reset_target()
         if self._error_paused:
             if self._frozen is not None:
                 display.draw_frame(self._frozen)

@@ -327,6 +327,13 @@ class Display:
         assert self._font is not None
         return self._font.size(text) if text else (0, self._font.line_height)
 
+    def reset_target(self) -> None:
+        """Draw to the window again, unclipped: after a ``draw()`` that raised half-way."""
+        r = self._sdl_renderer
+        check(sdl2.SDL_SetRenderTarget(r, None), "resetting the render target")
+        sdl2.SDL_RenderSetClipRect(r, None)
+        sdl2.SDL_RenderSetViewport(r, None)
+
     # -- frames ------------------------------------------------------------------------------
     def read_frame(self) -> bytearray:
         """Read what has been drawn so far (not yet presented) as RGBA32 bytes."""

@@ -275,3 +275,29 @@ def test_undoing_a_bad_edit_clears_the_panel(bounce_copy: Path) -> None:
         assert report.ok and report.changed == [] and host.last_error is None
         host.step(1)
         assert host.pixel(5, 475) == BLUE
+
+
+def test_draw_failing_inside_a_texture_target_still_shows_the_panel(bounce_copy: Path) -> None:
+    main = bounce_copy / "main.py"
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(30)
+        good = pos(host)
+        edit(main, "    renderer.clear(BACKGROUND)\n",
+             "    import sdl2\n    sdl2.SDL_RenderSetClipRect(renderer.sdlrenderer,"
+             " sdl2.SDL_Rect(0, 0, 10, 10))\n    renderer.clear(BACKGROUND)\n    1 / 0\n")
+        assert host.reload().ok
+        host.step(2)
+        assert host.paused and host.pixel(*good) == PINK
+        assert host.pixel(5, 475) != BLUE  # the panel is not clipped away
+
+
+def test_a_vanished_game_folder_is_told_once(bounce_copy: Path) -> None:
+    import shutil
+
+    with Host(bounce_copy, headless=True) as host:
+        host.step(1)
+        shutil.rmtree(bounce_copy)
+        assert host.wait_for_change(5)
+        host.step(3)
+        told = [str(e) for e in host.events if "saves are not seen" in str(e)]
+        assert len(told) == 1 and host.running
