@@ -128,6 +128,12 @@ class Watchdog:
                 exc.__traceback__
             ) from None
 
+    def __enter__(self) -> Watchdog:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def close(self) -> None:
         """Stop the watchdog thread (a call in progress is no longer limited)."""
         self._closed = True

@@ -215,3 +215,19 @@ def test_a_hung_update_pauses_a_real_host(bounce_copy: Path) -> None:
             assert host.step(3) == 3  # the session is still up
     finally:
         GuardedHost.dog.close()
+
+
+def test_a_hang_inside_a_c_call_is_interrupted_when_it_returns(tmp_path: Path) -> None:
+    """An async exception is raised between bytecodes: time.sleep() is not cut short."""
+    path = tmp_path / "sleepy.py"
+    path.write_text("import time\n\n\ndef update(dt):\n    time.sleep(0.4)\n    return 1\n")
+    spec = importlib.util.spec_from_file_location("wd_sleepy", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with Watchdog(0.1, root=tmp_path) as w:
+        started = time.perf_counter()
+        with pytest.raises(HookTimeout) as caught:
+            w.call(module.update, 0.0)
+        assert time.perf_counter() - started >= 0.39
+    assert error_info(caught.value, tmp_path).where == "sleepy.py:5"
