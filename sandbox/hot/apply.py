@@ -68,6 +68,8 @@ class ModuleApplier:
         """
         if isinstance(value, type):
             return value.__module__ == self.name and value.__qualname__ == name
+        if st is not None and st.kind == "def" and st.name == name:
+            return callable(value)  # what a def statement binds, whatever its decorators made
         inner = _innermost(value)
         if not isinstance(inner, FunctionType) or inner.__qualname__ != name:
             return False
@@ -96,7 +98,7 @@ class ModuleApplier:
                     self.changes.added.append(qualname)
                 rebinds.add(n)
                 continue
-            if not (self._ours(new, n, st) and self._ours(old, n, None)):
+            if not (self._ours(new, n, st) and self._ours(old, n, step.old)):
                 rebinds.add(n)
                 continue
             if isinstance(old, type) and isinstance(new, type):

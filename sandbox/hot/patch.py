@@ -123,10 +123,10 @@ def shift_functions(value: object, delta: int, filename: str, first: int, last: 
     seen = set() if seen is None else seen
     if id(value) in seen or delta == 0:
         return 0
-    seen.add(id(value))
     moved = 0
     members: list[Any] = [value]
     if isinstance(value, type):
+        seen.add(id(value))
         members = [v for k, v in value.__dict__.items() if k not in ("__dict__", "__weakref__")]
         members = [v for v in members if not isinstance(v, type)
                    or v.__qualname__.startswith(value.__qualname__ + ".")]

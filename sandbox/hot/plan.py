@@ -88,21 +88,38 @@ def match(old: list[Statement], new: list[Statement]) -> tuple[list[Step], list[
             pairs.update(zip(new_others, others, strict=True))
         else:
             matcher = SequenceMatcher(None, old_keys, new_keys, autojunk=False)
-            for a, b, size in matcher.get_matching_blocks():
-                for k in range(size):
-                    pairs[new_others[b + k]] = others[a + k]
+            for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+                if tag == "equal":
+                    for k in range(a2 - a1):
+                        pairs[new_others[b1 + k]] = others[a1 + k]
+                elif tag == "replace":
+                    _pair_by_norm(others[a1:a2], new_others[b1:b2], new, pairs)
     steps: list[Step] = []
     for i, st in enumerate(new):
         before = pairs.get(i)
         if before is None:
             status = "new"
-        elif before.text != st.text:
+        elif before.text != st.text and before.norm != st.norm:
             status = "changed"
-        else:
+        elif st.kind == "stmt" or before.text.count("\n") == st.text.count("\n"):
             status = "same" if before.start == st.start else "moved"
+        else:
+            status = "changed"  # a comment line inside a def: its line numbers need new code
         steps.append(Step(st, before, status))
     matched = {id(st) for st in pairs.values()}
     return steps, [st for st in old if id(st) not in matched]
+
+
+def _pair_by_norm(old: list[Statement], new_indexes: list[int], new: list[Statement],
+                  pairs: dict[int, Statement]) -> None:
+    """Pair statements whose text differs only in comments, in order."""
+    start = 0
+    for i in new_indexes:
+        for k in range(start, len(old)):
+            if old[k].norm == new[i].norm:
+                pairs[i] = old[k]
+                start = k + 1
+                break
 
 
 def unchanged_steps(parsed: ParsedSource) -> list[Step]:

@@ -15,8 +15,10 @@ from __future__ import annotations
 import __future__
 
 import ast
+import io
 import os
 import time
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 from types import CodeType
@@ -91,8 +93,8 @@ def read(path: Path) -> SourceFile:
 class Statement:
     """One top-level statement (or several sharing lines): its text, lines and names."""
 
-    __slots__ = ("_code", "binds", "end", "imports", "kind", "name", "reads", "start", "text",
-                 "tree")
+    __slots__ = ("_code", "_norm", "binds", "end", "imports", "kind", "name", "reads", "start",
+                 "text", "tree")
 
     def __init__(self, text: str, start: int, tree: ast.Module, names: StatementNames) -> None:
         self.text = text
@@ -113,6 +115,21 @@ class Statement:
         else:
             self.kind, self.name = "stmt", None
         self._code: CodeType | None = None
+        self._norm: str | None = None
+
+    @property
+    def norm(self) -> str:
+        """The key with comments ignored (lines kept): a comment edit changes nothing."""
+        if self._norm is None:
+            # Only asked of statements whose text changed, so tokenize's cost is fine.
+            skip = (tokenize.COMMENT, tokenize.NL)
+            tokens = tokenize.generate_tokens(io.StringIO(self.text).readline)
+            try:
+                self._norm = "\x00".join(f"{t.start[0]}:{t.string}" for t in tokens
+                                          if t.type not in skip)
+            except (tokenize.TokenError, SyntaxError):
+                self._norm = self.text
+        return self._norm
 
     def moved(self, start: int) -> Statement:
         """The same statement at another line (shares the parse)."""
@@ -122,6 +139,7 @@ class Statement:
         twin.start = start
         twin.end = start + self.text.count("\n") - 1
         twin._code = None
+        twin._norm = self._norm
         return twin
 
     def code(self, filename: str, flags: int) -> CodeType:

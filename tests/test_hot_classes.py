@@ -1,0 +1,293 @@
+"""Classes are patched in place; where they cannot be, the name is rebound and instances move."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from test_hot_support import Game, game
+
+__all__ = ["game"]
+
+
+def test_methods_properties_classmethods_staticmethods_attributes(game: Game) -> None:
+    main = game.load("""
+        class Ball:
+            SIZE = 1
+            def __init__(self):
+                self.x = 0
+            def move(self):
+                self.x += 1
+                return self.x
+            @property
+            def size(self):
+                return self.SIZE
+            @classmethod
+            def kind(cls):
+                return "ball"
+            @staticmethod
+            def bounce():
+                return 1
+            def gone(self):
+                return "gone"
+    """)
+    Ball = main.Ball
+    ball = Ball()
+    ball.move()
+    move = ball.move
+    report = game.edit("""
+        class Ball:
+            SIZE = 5
+            def __init__(self):
+                self.x = 0
+            def move(self):
+                self.x += 10
+                return self.x
+            @property
+            def size(self):
+                return self.SIZE * 2
+            @classmethod
+            def kind(cls):
+                return "big " + cls.__name__
+            @staticmethod
+            def bounce():
+                return 2
+            def added(self):
+                return "new"
+    """)
+    assert report.ok, report
+    assert main.Ball is Ball and isinstance(ball, main.Ball)
+    assert move() == 11 and ball.x == 11
+    assert ball.size == 10
+    assert Ball.kind() == "big Ball" and ball.bounce() == 2
+    assert ball.added() == "new"
+    assert not hasattr(ball, "gone")
+    assert sorted(report.patched) == ["main.Ball.bounce", "main.Ball.kind", "main.Ball.move",
+                                      "main.Ball.size"]
+    assert report.added == ["main.Ball.added"] and report.removed == ["main.Ball.gone"]
+    assert report.rerun == ["main.Ball.SIZE"]
+
+
+def test_unchanged_class_attribute_keeps_runtime_value(game: Game) -> None:
+    main = game.load("""
+        class Counter:
+            count = 0
+            def hit(self):
+                return 1
+    """)
+    main.Counter.count = 9
+    assert game.edit("""
+        class Counter:
+            count = 0
+            def hit(self):
+                return 2
+    """).ok
+    assert main.Counter.count == 9 and main.Counter().hit() == 2
+
+
+def test_zero_argument_super_after_patch(game: Game) -> None:
+    main = game.load("""
+        class Base:
+            def name(self):
+                return "base"
+        class Child(Base):
+            def name(self):
+                return "child of " + super().name()
+    """)
+    child = main.Child()
+    report = game.edit("""
+        class Base:
+            def name(self):
+                return "BASE"
+        class Child(Base):
+            def name(self):
+                return "kid of " + super().name()
+            def extra(self):
+                return super().name().lower()
+    """)
+    assert report.ok, report
+    assert child.name() == "kid of BASE"
+    assert child.extra() == "base"
+    assert isinstance(child, main.Child) and isinstance(child, main.Base)
+
+
+def test_super_added_to_a_method_that_had_none(game: Game) -> None:
+    main = game.load("""
+        class Base:
+            def f(self):
+                return 1
+        class C(Base):
+            def f(self):
+                return 2
+    """)
+    obj = main.C()
+    report = game.edit("""
+        class Base:
+            def f(self):
+                return 1
+        class C(Base):
+            def f(self):
+                return super().f() + 10
+    """)
+    assert report.ok, report
+    assert obj.f() == 11
+    assert report.rebound == ["main.C.f (free variables changed)"]
+
+
+def test_dataclass_gains_and_loses_fields(game: Game) -> None:
+    main = game.load("""
+        from dataclasses import dataclass, field
+        @dataclass
+        class Ball:
+            x: int
+            old: str = "o"
+    """)
+    ball = main.Ball(3)
+    report = game.edit("""
+        from dataclasses import dataclass, field
+        @dataclass
+        class Ball:
+            x: int
+            speed: int = 5
+            tags: list = field(default_factory=list)
+    """)
+    assert report.ok, report
+    assert main.Ball is type(ball)
+    assert (ball.speed, ball.tags) == (5, [])
+    assert not hasattr(ball, "old")
+    assert repr(ball) == "Ball(x=3, speed=5, tags=[])"
+    assert main.Ball(3) == ball
+    assert main.Ball(1, 2).speed == 2
+    assert [f.name for f in dataclasses.fields(ball)] == ["x", "speed", "tags"]
+
+
+def test_slots_changed_rebinds_and_moves_instances_if_possible(game: Game) -> None:
+    main = game.load("""
+        class P:
+            def hello(self):
+                return "old"
+        class S:
+            __slots__ = ("a",)
+    """)
+    p, s = main.P(), main.S()
+    old_s = main.S
+    report = game.edit("""
+        class P:
+            __slots__ = ()
+            def hello(self):
+                return "new"
+        class S:
+            __slots__ = ("a", "b")
+    """)
+    assert report.ok, report
+    assert main.S is not old_s and type(s) is old_s  # the layout differs: the instance stays
+    assert isinstance(p, object) and p.hello() in ("old", "new")
+    assert any(r.startswith("main.S (__slots__ changed") for r in report.rebound)
+    assert "rebound" in str(report)
+
+
+def test_bases_changed_rebinds_and_moves_instances(game: Game) -> None:
+    main = game.load("""
+        class A:
+            def who(self):
+                return "a"
+        class B:
+            def who(self):
+                return "b"
+        class C(A):
+            pass
+    """)
+    c = main.C()
+    old_c = main.C
+    report = game.edit("""
+        class A:
+            def who(self):
+                return "a"
+        class B:
+            def who(self):
+                return "b"
+        class C(B):
+            pass
+    """)
+    assert report.ok, report
+    assert main.C is not old_c
+    assert type(c) is main.C and c.who() == "b"
+    assert report.rebound == ["main.C (bases changed, 1 instance moved)"]
+
+
+def test_enum_members_changed_rebinds(game: Game) -> None:
+    main = game.load("""
+        import enum
+        class Color(enum.Enum):
+            RED = 1
+            def describe(self):
+                return "old"
+    """)
+    red = main.Color.RED
+    report = game.edit("""
+        import enum
+        class Color(enum.Enum):
+            RED = 1
+            BLUE = 2
+            def describe(self):
+                return "new"
+    """)
+    assert report.ok, report
+    assert main.Color.BLUE.value == 2
+    assert report.rebound == ["main.Color (Enum members changed)"]
+    assert red.describe() == "old"
+
+
+def test_enum_method_changed_is_patched(game: Game) -> None:
+    main = game.load("""
+        import enum
+        class Color(enum.Enum):
+            RED = 1
+            def describe(self):
+                return "old"
+    """)
+    red = main.Color.RED
+    assert game.edit("""
+        import enum
+        class Color(enum.Enum):
+            RED = 1
+            def describe(self):
+                return "new " + self.name
+    """).ok
+    assert red is main.Color.RED and red.describe() == "new RED"
+
+
+def test_subclass_of_rebound_class_follows(game: Game) -> None:
+    main = game.load("""
+        class A:
+            __slots__ = ()
+        class B(A):
+            def f(self):
+                return 1
+    """)
+    report = game.edit("""
+        class A:
+            __slots__ = ("x",)
+        class B(A):
+            def f(self):
+                return 1
+    """)
+    assert report.ok, report
+    assert main.B.__bases__ == (main.A,)
+
+
+def test_nested_class_is_patched(game: Game) -> None:
+    main = game.load("""
+        class Outer:
+            class Inner:
+                def f(self):
+                    return 1
+    """)
+    inner_cls = main.Outer.Inner
+    obj = inner_cls()
+    assert game.edit("""
+        class Outer:
+            class Inner:
+                def f(self):
+                    return 2
+    """).ok
+    assert main.Outer.Inner is inner_cls and obj.f() == 2
