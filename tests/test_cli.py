@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import struct
 import subprocess
@@ -199,3 +200,26 @@ def test_ctrl_c_exits_quietly(tmp_path: Path) -> None:
 def test_no_watch_banner(bounce_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(bounce_copy), "--headless", "--frames", "1", "--no-watch"]) == 0
     assert "not watched: press F9" in capsys.readouterr().out
+
+
+def test_a_save_prints_one_reload_line(bounce_copy: Path) -> None:
+    """The real program, headless and watching: a save shows up as a green reload line."""
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sandbox", str(bounce_copy), "--headless", "--fps", "60"],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:  # the banner's last line: the watcher is running
+            if line.startswith("╰"):
+                break
+        main_py = bounce_copy / "main.py"
+        main_py.write_text(main_py.read_text().replace("(255, 128, 128)", "(255, 255, 128)"))
+        line = proc.stdout.readline()
+        assert re.match(r"^\d\d:\d\d:\d\d reloaded main\.py: .*\(\d+\.\d ms\)$", line), line
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
