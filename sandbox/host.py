@@ -4,9 +4,8 @@ The host owns the window and the renderer (created once, never reloaded) and the
 ``Reloader``. Reloads happen only here, on the main thread, at the frame boundary.
 
 When a hook raises, the game pauses at that frame: no hook runs again until a reload, and the
-last good frame (read back before the overlay was drawn on it) is re-presented under the error
-panel. A half-drawn frame is never shown: on a ``draw()`` failure the held frame overwrites
-whatever ``draw()`` managed to draw. With read-back off, the background is cleared instead.
+last good frame is re-presented under the error panel; a half-drawn frame is never shown
+(``sandbox.screen`` explains how).
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType, TracebackType
+from types import ModuleType
 from typing import Any, Protocol
 
 from sandbox.clock import FixedClock, StepPerFrame
@@ -22,6 +21,7 @@ from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSa
 from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
 from sandbox.hot import Reloader, ReloadReport
 from sandbox.overlay import KEYS, Overlay
+from sandbox.screen import Screen
 from sandbox.sdl import Display
 
 __all__ = ["ConsoleLike", "GameFailed", "Host"]
@@ -50,15 +50,8 @@ class Host:
         self.console = console
         self.events: list[object] = []
         self.last_error: ErrorInfo | None = None
-        self.running = True
-        self.frames = 0
-        self.frame_seconds = 0.0
-        self._user_paused = False
-        self._error_paused = False
-        self._step_once = False
-        self._watch_error_told = False
-        self._held: bytearray | None = None   # the last good frame without the overlay
-        self._frozen: bytearray | None = None  # what is shown while paused by an error
+        self.running, self.frames, self.frame_seconds = True, 0, 0.0
+        self._user_paused = self._error_paused = self._step_once = self._watch_error_told = False
         step = 1.0 / fps
         self.clock = FixedClock(step, StepPerFrame(step) if headless else time.perf_counter)
         self.reloader = Reloader(self.root)
@@ -72,6 +65,7 @@ class Host:
             self.settings: GameSettings = read_settings(self.game, self.spec.name)
             self.display = Display(self.settings.title, self.settings.size, headless=headless)
             self.overlay = Overlay()
+            self.screen = Screen(self.display, self.overlay)
             if watch:
                 from sandbox.watcher import Watcher  # watchfiles only when watching
 
@@ -91,8 +85,7 @@ class Host:
     def __enter__(self) -> Host:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -143,7 +136,7 @@ class Host:
     def _fail(self, hook: str, info: ErrorInfo) -> None:
         self.last_error = info
         self._error_paused = True
-        self._frozen = self._held
+        self.screen.freeze()
         self._emit(GameError(hook, info))
 
     # -- reloads ---------------------------------------------------------------------------------
@@ -186,7 +179,7 @@ class Host:
     def _resume(self) -> None:
         self.last_error = None
         self._error_paused = False
-        self._frozen = None
+        self.screen.thaw()
         self.clock.reset()
 
     def _apply_settings(self) -> None:
@@ -196,7 +189,7 @@ class Host:
             self.display.set_title(new.title)
         if new.size != self.settings.size:
             self.display.set_size(new.size)
-            self._held = self._frozen = None
+            self.screen.forget()
         for problem in set(new.problems) - set(self.settings.problems):
             self._emit(Notice(problem))
         self.settings = new
@@ -231,8 +224,8 @@ class Host:
         overlay = self.overlay
         shot = Path.cwd() / f"{self.spec.name}-{time.strftime('%Y%m%d-%H%M%S')}.png"
         return {"F9": self.reload, "F5": self.restart, "F10": self._toggle_pause,
-                "F11": self._request_step, "F12": lambda: self.screenshot(shot),
-                "Escape": self.stop,
+                "F11": lambda: setattr(self, "_step_once", self._user_paused),
+                "F12": lambda: self.screenshot(shot), "Escape": self.stop,
                 "F3": lambda: setattr(overlay, "show_hud", not overlay.show_hud),
                 "F1": lambda: setattr(overlay, "show_help", not overlay.show_help)}
 
@@ -243,9 +236,6 @@ class Host:
     def _toggle_pause(self) -> None:
         self._user_paused = not self._user_paused
         self._emit(Notice("paused (F10 resumes, F11 steps)" if self._user_paused else "resumed"))
-
-    def _request_step(self) -> None:
-        self._step_once = self._user_paused
 
     def frame(self) -> bool:
         """Run one frame; False once the host should stop (Escape, window closed)."""
@@ -271,19 +261,9 @@ class Host:
                 # _fail() froze the last good frame; it overwrites the half-drawn one, on the
                 # window even if draw() left a texture target or a clip behind.
                 display.reset_target()
-        if self._error_paused:
-            if self._frozen is not None:
-                display.draw_frame(self._frozen)
-            else:
-                display.clear(self.settings.background)
-        overlay_on = self.overlay.visible(self.last_error)
-        if overlay_on and not self._error_paused and display.readback:
-            self._held = display.read_frame()
         hud = f"frame {self.frames}  {self.frame_seconds * 1000:.2f} ms"
-        self.overlay.draw(display, self.last_error, [hud + ("  paused" if self.paused else "")])
-        display.present()
-        if not overlay_on and not self._error_paused:
-            self._held = display.last_frame
+        self.screen.finish(self.last_error, self._error_paused, self.settings.background,
+                           [hud + ("  paused" if self.paused else "")])
         self.frames += 1
         self.frame_seconds = time.perf_counter() - start
         return True

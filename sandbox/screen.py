@@ -1,0 +1,63 @@
+"""What the window shows each frame: the game's frame or the frozen last good one, then the overlay.
+
+Split out of the host so the loop reads as the frame order and this module holds the one
+subtle rule: a frame the game did not finish drawing is never presented.
+
+- Every presented frame is read back (``Display.present``). When no overlay was drawn on it,
+  that read-back *is* the game's clean frame, so keeping it costs nothing.
+- When an overlay is about to be drawn over a running game (a failed reload's panel, the HUD),
+  the clean frame is read back once more *before* the overlay, so a later freeze never shows
+  an old panel baked into the picture.
+- While the game is paused by an error, no hook runs; the frozen clean frame is copied onto the
+  target (overwriting whatever a failing ``draw()`` managed to draw), then the panel.
+  With read-back off, or before any good frame, the background is cleared instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sandbox.events import ErrorInfo
+from sandbox.overlay import Overlay
+from sandbox.sdl import Display
+
+__all__ = ["Screen"]
+
+
+class Screen:
+    """Keeps the last clean game frame and composes frozen frame, overlay and present."""
+
+    def __init__(self, display: Display, overlay: Overlay) -> None:
+        self.display = display
+        self.overlay = overlay
+        self.held: bytearray | None = None    # the last good game frame, without the overlay
+        self.frozen: bytearray | None = None  # shown while the game is paused by an error
+
+    def freeze(self) -> None:
+        """A hook failed: from now on show the last good frame instead of drawing."""
+        self.frozen = self.held
+
+    def thaw(self) -> None:
+        """The game runs again: draw live frames."""
+        self.frozen = None
+
+    def forget(self) -> None:
+        """The window changed size: old frames no longer fit."""
+        self.held = self.frozen = None
+
+    def finish(self, error: ErrorInfo | None, frozen: bool, background: tuple[int, int, int],
+               hud: Sequence[str] = ()) -> None:
+        """Complete the frame after the game's ``draw()`` (skipped when ``frozen``), present it."""
+        display = self.display
+        if frozen:
+            if self.frozen is not None:
+                display.draw_frame(self.frozen)
+            else:
+                display.clear(background)
+        overlay_on = self.overlay.visible(error)
+        if overlay_on and not frozen and display.readback:
+            self.held = display.read_frame()
+        self.overlay.draw(display, error, hud)
+        display.present()
+        if not overlay_on and not frozen:
+            self.held = display.last_frame
