@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sandbox.console import Console, style_of
 from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSaved
@@ -140,3 +142,13 @@ def test_banner_without_watching_says_f9() -> None:
     Console(file=buffer, color=False, watching=False).banner("bounce", "/g/bounce", KEYS)
     text = buffer.getvalue()
     assert "watching" not in text and "not watched: press F9 to reload" in text
+
+
+@given(st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=300))
+def test_any_message_is_printed_verbatim_on_one_line(text: str) -> None:
+    """No markup, emoji codes or highlighting: "[red]x[/]" or ":smile:" print as written."""
+    console, out = render(color=False)
+    console.event(Notice(text))
+    printed = out.getvalue()
+    assert printed.endswith("\n") and printed.count("\n") == 1
+    assert printed[9:-1].rstrip() == text.rstrip()
