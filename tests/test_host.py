@@ -301,3 +301,42 @@ def test_a_vanished_game_folder_is_told_once(bounce_copy: Path) -> None:
         host.step(3)
         told = [str(e) for e in host.events if "saves are not seen" in str(e)]
         assert len(told) == 1 and host.running
+
+
+def test_sys_exit_in_a_hook_pauses_instead_of_ending_the_session(bounce_copy: Path) -> None:
+    main = bounce_copy / "main.py"
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(3)
+        edit(main, "    pos_x += dx\n", "    pos_x += dx\n    raise SystemExit(3)\n")
+        assert host.reload().ok
+        host.step(3)
+        assert host.paused and host.running and host.last_error is not None
+        assert host.last_error.kind == "SystemExit"
+
+
+def test_missing_game_folder_raises_game_not_found(tmp_path: Path) -> None:
+    from sandbox.game import GameNotFound
+
+    with pytest.raises(GameNotFound, match="No game folder"):
+        Host(tmp_path / "nope", headless=True)
+
+
+def test_console_gets_the_banner_reload_lines_and_tracebacks(bounce_copy: Path) -> None:
+    import io
+
+    from sandbox.console import Console
+
+    out = io.StringIO()
+    main = bounce_copy / "main.py"
+    with Host(bounce_copy, headless=True, watch=False, console=Console(file=out)) as host:
+        host.step(2)
+        edit(main, "50), (255, 128, 128)", "50), (255, 255, 128)")
+        host.reload()
+        edit(main, "    pos_x += dx\n", "    pos_x += dx\n    {}['missing']\n")
+        host.reload()
+        host.step(2)
+    text = out.getvalue()
+    assert "bounce" in text and "F9" in text and str(bounce_copy.resolve()) in text
+    assert "reloaded main.py" in text
+    assert "update() failed: KeyError: 'missing' at main.py:" in text
+    assert text.count("update() failed") == 1
