@@ -92,10 +92,11 @@ class Overlay:
         width, height = surface.size
         char_w = max(1, surface.text_size("M")[0])
         columns = (width - 2 * MARGIN) // char_w
-        rows = [(piece, rgb) for text, rgb in lines for piece in wrap(text, columns)]
         step = surface.line_height
         max_rows = max(1, (height - 2 * MARGIN) // step)
-        rows = rows[:max_rows]
+        # Cut before wrapping: a message can be megabytes long and the panel redraws each frame.
+        rows = [(piece, rgb) for text, rgb in lines
+                for piece in wrap(text[:columns * max_rows], columns)][:max_rows]
         panel_h = len(rows) * step + 2 * MARGIN
         y0 = 0 if top else height - panel_h
         surface.fill_rect(0, y0, width, panel_h, PANEL)

@@ -315,6 +315,7 @@ class Display:
     def text(self, x: int, y: int, text: str, rgb: RGB = (255, 255, 255)) -> int:
         """Draw one line in the monospaced overlay font at (x, y); returns its width."""
         assert self._font is not None
+        text = text.expandtabs(4)  # SDL_ttf draws a tab as a missing-glyph box
         if not text:
             return 0
         tex, w, h = self._font.texture(text, rgb)

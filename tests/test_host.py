@@ -340,3 +340,15 @@ def test_console_gets_the_banner_reload_lines_and_tracebacks(bounce_copy: Path) 
     assert "reloaded main.py" in text
     assert "update() failed: KeyError: 'missing' at main.py:" in text
     assert text.count("update() failed") == 1
+
+
+def test_a_huge_error_message_fits_in_the_panel(bounce_copy: Path) -> None:
+    main = bounce_copy / "main.py"
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(2)
+        edit(main, "    pos_x += dx\n", "    pos_x += dx\n    raise ValueError('x' * 5_000_000)\n")
+        assert host.reload().ok
+        host.step(1)
+        assert host.paused
+        host.step(5)
+        assert host.pixel(5, 475) != BLUE and host.pixel(5, 5) == BLUE  # panel fits the window
