@@ -25,6 +25,7 @@ TEXT_RGB = (235, 235, 235)
 DIM_RGB = (170, 170, 170)
 HUD_RGB = (255, 255, 160)
 MARGIN = 8
+LINE_ROWS = 4  # rows one wrapped line may take in a panel
 
 
 class Surface(Protocol):
@@ -93,10 +94,16 @@ class Overlay:
         char_w = max(1, surface.text_size("M")[0])
         columns = (width - 2 * MARGIN) // char_w
         step = surface.line_height
-        max_rows = max(1, (height - 2 * MARGIN) // step)
-        # Cut before wrapping: a message can be megabytes long and the panel redraws each frame.
-        rows = [(piece, rgb) for text, rgb in lines
-                for piece in wrap(text[:columns * max_rows], columns)][:max_rows]
+        # The panel leaves the top of the game visible; one line wraps to at most LINE_ROWS.
+        max_rows = max(1, (height * 2 // 3 - 2 * MARGIN) // step)
+        rows: list[tuple[str, tuple[int, int, int]]] = []
+        for text, rgb in lines:
+            # Cut before wrapping: a message can be megabytes long and the panel redraws.
+            pieces = wrap(text[:columns * LINE_ROWS + 1], columns)
+            if len(pieces) > LINE_ROWS:
+                pieces = [*pieces[:LINE_ROWS - 1], pieces[LINE_ROWS - 1][:-1] + "…"]
+            rows.extend((piece, rgb) for piece in pieces)
+        rows = rows[:max_rows]
         panel_h = len(rows) * step + 2 * MARGIN
         y0 = 0 if top else height - panel_h
         surface.fill_rect(0, y0, width, panel_h, PANEL)
