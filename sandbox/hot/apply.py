@@ -161,6 +161,15 @@ class ModuleApplier:
         """Run the steps; returns every name rebound or deleted (for dependents)."""
         self.journal.save_namespace(self.ns)
         touched: set[str] = set()
+        # Deleted first and counted as rebound: a statement still reading a deleted name runs
+        # again and fails as a fresh import would, instead of silently keeping the old value.
+        for n in sorted(deleted):
+            if n in self.ns:
+                del self.ns[n]
+                self.changes.removed.append(f"{self.name}.{n}")
+            self.handlers.forget(self.name, n)
+            touched.add(n)
+        rebound |= touched
         for i, step in enumerate(steps):
             st = step.new
             if step.status in ("changed", "new") or i in force or st.reads & rebound:
@@ -169,10 +178,4 @@ class ModuleApplier:
                 touched |= names
             elif step.status == "moved":
                 self.shift(step)
-        for n in sorted(deleted):
-            if n in self.ns:
-                del self.ns[n]
-                self.changes.removed.append(f"{self.name}.{n}")
-            self.handlers.forget(self.name, n)
-            touched.add(n)
         return touched
