@@ -99,7 +99,7 @@ def match(old: list[Statement], new: list[Statement]) -> tuple[list[Step], list[
         before = pairs.get(i)
         if before is None:
             status = "new"
-        elif before.text != st.text and before.norm != st.norm:
+        elif before.text != st.text and not _same_code(before, st):
             status = "changed"
         elif st.kind == "stmt" or before.text.count("\n") == st.text.count("\n"):
             status = "same" if before.start == st.start else "moved"
@@ -110,13 +110,21 @@ def match(old: list[Statement], new: list[Statement]) -> tuple[list[Step], list[
     return steps, [st for st in old if id(st) not in matched]
 
 
+def _same_code(a: Statement, b: Statement) -> bool:
+    """True when two texts differ only in comments and spacing within lines."""
+    if "#" not in a.text and "#" not in b.text and "".join(a.text.split()) != "".join(
+            b.text.split()):
+        return False  # cheap: no comment, and more than spacing differs
+    return a.norm == b.norm
+
+
 def _pair_by_norm(old: list[Statement], new_indexes: list[int], new: list[Statement],
                   pairs: dict[int, Statement]) -> None:
     """Pair statements whose text differs only in comments, in order."""
     start = 0
     for i in new_indexes:
         for k in range(start, len(old)):
-            if old[k].norm == new[i].norm:
+            if _same_code(old[k], new[i]):
                 pairs[i] = old[k]
                 start = k + 1
                 break
@@ -157,11 +165,13 @@ def changed_files(tracked: Iterable[Tracked]) -> list[tuple[Tracked, SourceFile 
     return found
 
 
-def _load(t: Tracked, root: Path) -> tuple[SourceFile, ParsedSource]:
-    try:
-        source = read(t.path)
-    except UnicodeDecodeError as exc:
-        raise UndecodableSourceError(t.path, _shown(t, root), exc) from None
+def _load(t: Tracked, root: Path, source: SourceFile | None) -> tuple[SourceFile, ParsedSource]:
+    """Parse ``source`` (read again when None) for module ``t``."""
+    if source is None:
+        try:
+            source = read(t.path)
+        except UnicodeDecodeError as exc:
+            raise UndecodableSourceError(t.path, _shown(t, root), exc) from None
     if not source.text.strip():
         raise EmptySourceError(t.path, _shown(t, root))
     return source, parse(source.text, t.filename, t.parsed)
@@ -174,9 +184,9 @@ def prepare(candidates: Iterable[Tracked], root: Path, retry_delay: float) -> Pl
     changed = [(t, s) for t, s in changed_files(candidates) if s is not None]
     loaded: list[tuple[Tracked, SourceFile, ParsedSource]] = []
     retry: list[Tracked] = []
-    for t, _ in changed:
+    for t, first in changed:
         try:
-            loaded.append((t, *_load(t, root)))
+            loaded.append((t, *_load(t, root, first if first.size >= 0 else None)))
         except (SyntaxError, SourceError, OSError):
             retry.append(t)
     if retry:
@@ -184,7 +194,7 @@ def prepare(candidates: Iterable[Tracked], root: Path, retry_delay: float) -> Pl
         time.sleep(retry_delay)
         for t in retry:
             try:
-                loaded.append((t, *_load(t, root)))
+                loaded.append((t, *_load(t, root, None)))
             except (SyntaxError, SourceError, OSError) as exc:
                 plan.error = exc
                 plan.seconds = time.perf_counter() - start

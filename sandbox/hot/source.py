@@ -17,6 +17,7 @@ import __future__
 import ast
 import io
 import os
+import re
 import time
 import tokenize
 from dataclasses import dataclass
@@ -36,8 +37,6 @@ __all__ = [
     "read",
 ]
 
-# Lines starting with these continue the compound statement above them.
-_CONTINUATIONS = ("else", "elif", "except", "finally")
 
 
 class SourceError(Exception):
@@ -164,43 +163,50 @@ class ParsedSource:
     imports: Imports
 
 
-def _is_start(line: str) -> bool:
-    if not line or line[0] in " \t\r\n#\f":
-        return False
-    if line.startswith(_CONTINUATIONS):
-        word = line.split(None, 1)[0].rstrip(":")
-        return word not in _CONTINUATIONS
-    return True
+# A line that starts in column 0 with code (not a blank, an indent or a comment).
+_START = re.compile(r"^[^\s#]", re.MULTILINE)
+# An indented line with code: before the first statement it is an error the full parse reports.
+_INDENTED_CODE = re.compile(r"^[ \t\f]+[^\s#]", re.MULTILINE)
+_CONTINUATION = re.compile(r"(?:else|elif|except|finally)\b")
 
 
-def _cut(lines: list[str]) -> list[tuple[int, int]] | None:
-    """(first, last) 0-based line indexes of each statement, by column-0 lines.
+def _trim(text: str, start: int, end: int) -> int:
+    """``end`` moved back over trailing blank and comment-only lines (kept: the first line)."""
+    while True:
+        newline = text.rfind("\n", start, end - 1)
+        if newline < 0:
+            return end
+        line = text[newline + 1 : end].strip()
+        if line and not line.startswith("#"):
+            return end
+        end = newline + 1
 
-    None when code precedes the first column-0 line (the full parse reports it).
+
+def _cut(text: str) -> list[tuple[int, int, int]] | None:
+    """(start offset, end offset, first line) of each statement, by column-0 lines.
+
+    ``text`` ends with a newline. None when code precedes the first column-0 line.
     """
-    cuts: list[tuple[int, int]] = []
-    start = -1
-    pending_decorator = False
-    for i, line in enumerate(lines):
-        if not _is_start(line):
-            if start < 0 and line.strip() and not line.lstrip().startswith("#"):
-                return None
+    starts: list[int] = []
+    glued = False  # the previous start was a decorator: this line belongs to it
+    for m in _START.finditer(text):
+        at = m.start()
+        if glued or (starts and _CONTINUATION.match(text, at)):
+            glued = text.startswith("@", at)
             continue
-        if start >= 0 and not pending_decorator:
-            cuts.append((start, i - 1))
-            start = i
-        elif start < 0:
-            start = i
-        pending_decorator = line.startswith("@")
-    if start >= 0:
-        cuts.append((start, len(lines) - 1))
-    # Trailing blank and comment lines belong to no statement.
-    result = []
-    for first, last in cuts:
-        while last > first and (not lines[last].strip() or lines[last].lstrip().startswith("#")):
-            last -= 1
-        result.append((first, last))
-    return result
+        starts.append(at)
+        glued = text.startswith("@", at)
+    if not starts:
+        return None if _INDENTED_CODE.search(text) else []
+    if _INDENTED_CODE.search(text, 0, starts[0]):
+        return None
+    cuts: list[tuple[int, int, int]] = []
+    line = text.count("\n", 0, starts[0]) + 1
+    for i, at in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        cuts.append((at, _trim(text, at, end), line))
+        line += text.count("\n", at, end)
+    return cuts
 
 
 def _statement(text: str, start: int, cache: dict[str, Statement]) -> Statement:
@@ -212,8 +218,11 @@ def _statement(text: str, start: int, cache: dict[str, Statement]) -> Statement:
 
 
 def _by_tree(lines: list[str], filename: str, cache: dict[str, Statement]) -> list[Statement]:
-    """Cut by a full parse: the slow path, for files the line cut gets wrong."""
-    tree = ast.parse("".join(lines), filename)
+    """Cut by a full parse: the slow path, for files the line cut gets wrong.
+
+    ``lines`` are split on newlines (dropped); the texts match what the line cut gives.
+    """
+    tree = ast.parse("\n".join(lines), filename)
     spans: list[list[int]] = []
     for node in tree.body:
         first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
@@ -222,7 +231,7 @@ def _by_tree(lines: list[str], filename: str, cache: dict[str, Statement]) -> li
             spans[-1][1] = max(spans[-1][1], last)
         else:
             spans.append([first, last])
-    return [_statement("".join(lines[a - 1 : b]), a, cache) for a, b in spans]
+    return [_statement("".join(x + "\n" for x in lines[a - 1 : b]), a, cache) for a, b in spans]
 
 
 def _future_flags(statements: list[Statement]) -> int:
@@ -244,15 +253,13 @@ def parse(text: str, filename: str, previous: ParsedSource | None = None) -> Par
     Raises SyntaxError (with ``filename`` and the real line) when the text does not parse.
     """
     cache = {st.text: st for st in previous.statements} if previous is not None else {}
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
+    full = text if not text or text.endswith("\n") else text + "\n"
     try:
-        cuts = _cut(lines)
+        cuts = _cut(full)
         if cuts is None:
-            raise SyntaxError("indented first line")
-        statements = [_statement("".join(lines[a : b + 1]), a + 1, cache) for a, b in cuts]
+            raise SyntaxError("indented code before the first statement")
+        statements = [_statement(full[a:b], line, cache) for a, b, line in cuts]
     except SyntaxError:
-        statements = _by_tree(lines, filename, cache)
+        statements = _by_tree(full.split("\n"), filename, cache)
     imports: Imports = frozenset().union(*(st.imports for st in statements))
     return ParsedSource(text, statements, _future_flags(statements), imports)
