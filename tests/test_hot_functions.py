@@ -176,8 +176,8 @@ def test_changed_free_variables_rebind_and_say_so(game: Game) -> None:
     assert report.ok, report
     assert main.f() == 11
     assert main.f is not old
-    assert report.rebound == ["main.f (free variables changed)"]
-    assert "1 name rebound (main.f (free variables changed))" in str(report)
+    assert report.rebound == ["main.f: free variables changed"]
+    assert "1 name rebound (main.f: free variables changed)" in str(report)
 
 
 def test_rebinding_to_another_function_is_not_a_patch(game: Game) -> None:

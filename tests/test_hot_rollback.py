@@ -182,6 +182,9 @@ def test_deleted_file_keeps_running_code(game: Game) -> None:
     (game.root / "main.py").unlink()
     report = game.r.reload()
     assert report.ok and main.X == 1
+    assert str(report) == "nothing changed; main.py is missing — its running code is kept"
+    game.write("X = 2\n")
+    assert game.r.reload().changed == ["main"] and main.X == 2
 
 
 def test_restart_imports_fresh_and_restores_on_failure(game: Game) -> None:

@@ -110,7 +110,7 @@ class ModuleApplier:
                 self.changes.patched.append(qualname)
                 continue
             elif callable(old) and callable(new):
-                self.changes.rebound.append(f"{qualname} (free variables changed)")
+                self.changes.rebound.append(f"{qualname}: free variables changed")
             rebinds.add(n)
         if st.kind == "stmt":
             self.changes.rerun.append(f"{self.shown}:{st.start}")
@@ -123,7 +123,7 @@ class ModuleApplier:
         if reason is not None:
             moved = migrate_instances(old, new, self.journal)
             note = f", {moved} instance{'s' if moved != 1 else ''} moved" if moved else ""
-            self.changes.rebound.append(f"{qualname} ({reason}{note})")
+            self.changes.rebound.append(f"{qualname}: {reason}{note}")
             return False
         nodes: list[ast.ClassDef | None] = [None, None]
         texts = ["", ""]

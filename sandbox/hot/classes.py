@@ -210,7 +210,7 @@ def patch_class(old: type, new: type, journal: Journal, *, old_node: ast.ClassDe
         if not ok:
             setattr(old, name, value)
             if current is not _MISSING and functions_in(current) and functions_in(value):
-                result.rebound.append(f"{qualname} (free variables changed)")
+                result.rebound.append(f"{qualname}: free variables changed")
         if not in_body:
             continue
         if current is _MISSING:

@@ -60,6 +60,7 @@ class Plan:
 
     modules: list[ModulePlan] = field(default_factory=list)
     error: BaseException | None = None
+    notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -181,7 +182,12 @@ def prepare(candidates: Iterable[Tracked], root: Path, retry_delay: float) -> Pl
     """Read, parse, match and compile every changed module among ``candidates``."""
     start = time.perf_counter()
     plan = Plan()
-    changed = [(t, s) for t, s in changed_files(candidates) if s is not None]
+    changed: list[tuple[Tracked, SourceFile]] = []
+    for t, s in changed_files(candidates):
+        if s is None:
+            plan.notes.append(f"{_shown(t, root)} is missing — its running code is kept")
+        else:
+            changed.append((t, s))
     loaded: list[tuple[Tracked, SourceFile, ParsedSource]] = []
     retry: list[Tracked] = []
     for t, first in changed:

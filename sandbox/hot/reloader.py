@@ -103,8 +103,11 @@ class Reloader:
         return [t for t in self._tracked.values() if t.path in wanted]
 
     def has_any_module_changed(self) -> bool:
-        """True when a tracked file differs on disk from what runs (stat, then content)."""
-        return bool(changed_files(self._tracked.values()))
+        """True when a tracked file differs on disk from what runs (stat, then content).
+
+        A missing file does not count: there is nothing to reload until it is back.
+        """
+        return any(source is not None for _, source in changed_files(self._tracked.values()))
 
     def prepare(self, paths: Iterable[str | Path] | None = None) -> Plan:
         """Read, parse, match and compile what changed; touches no module (any thread)."""
@@ -125,11 +128,12 @@ class Reloader:
                                 error_info=error_info(plan.error, self.root),
                                 seconds=plan.seconds)
         if not plan.modules:
-            return ReloadReport(seconds=plan.seconds)
+            return ReloadReport(seconds=plan.seconds, notes=plan.notes)
         rank = self.graph.rank()
         names = sorted((mp.tracked.name for mp in plan.modules),
                        key=lambda n: (rank.get(n, len(rank)), n))
-        report = ReloadReport(changed=names, files=[self._shown(self._tracked[n]) for n in names])
+        report = ReloadReport(changed=names, files=[self._shown(self._tracked[n]) for n in names],
+                              notes=plan.notes)
         journal = Journal()
         handlers_before = self.handlers.snapshot()
         graph_before = self.graph.snapshot()

@@ -24,7 +24,8 @@ class ReloadReport:
     (``"main.update"``, ``"main.py:12"``, ``"main.Ball (__slots__ changed)"``); ``changed``
     holds the names of the modules whose new code is live. ``files`` names the files read
     (``main.py``), for the message. When ``ok`` is false, ``error`` is the exception and
-    ``error_info`` locates it. ``apply_seconds`` is the main-thread part of ``seconds``.
+    ``error_info`` locates it. ``apply_seconds`` is the main-thread part of ``seconds``;
+    ``notes`` are things to know that are not errors (``physics.py is missing …``).
     """
 
     ok: bool = True
@@ -40,6 +41,7 @@ class ReloadReport:
     files: list[str] = field(default_factory=list)
     restart: bool = False
     apply_seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         if not self.ok:
@@ -53,8 +55,9 @@ class ReloadReport:
         ms = f"({self.seconds * 1000:.1f} ms)"
         if self.restart:
             return f"restarted: {_plural(len(self.changed), 'module')} imported fresh {ms}"
+        note = "".join(f"; {n}" for n in self.notes)
         if not self.changed:
-            return "nothing changed"
+            return f"nothing changed{note}"
         parts: list[str] = []
         if self.patched:
             parts.append(_plural(len(self.patched), "function") + " patched")
@@ -69,4 +72,4 @@ class ReloadReport:
             parts.append(_plural(len(self.rebound), "name") + f" rebound ({why})")
         files = ", ".join(self.files or [f"{name}.py" for name in self.changed])
         detail = ", ".join(parts) if parts else "no code changes"
-        return f"reloaded {files}: {detail} {ms}"
+        return f"reloaded {files}: {detail} {ms}{note}"
