@@ -291,3 +291,56 @@ def test_nested_class_is_patched(game: Game) -> None:
                     return 2
     """).ok
     assert main.Outer.Inner is inner_cls and obj.f() == 2
+
+
+def test_metaclass_changed_rebinds(game: Game) -> None:
+    main = game.load("""
+        class Meta(type):
+            pass
+        class A:
+            def f(self):
+                return 1
+    """)
+    a, old = main.A(), main.A
+    report = game.edit("""
+        class Meta(type):
+            pass
+        class A(metaclass=Meta):
+            def f(self):
+                return 2
+    """)
+    assert report.ok, report
+    assert type(main.A) is main.Meta and main.A is not old
+    assert report.rebound == ["main.A: metaclass changed, 1 instance moved"]
+    assert type(a) is main.A and a.f() == 2
+
+
+def test_def_becoming_a_class_is_a_plain_rebind(game: Game) -> None:
+    main = game.load("""
+        def Thing():
+            return 1
+    """)
+    report = game.edit("""
+        class Thing:
+            pass
+    """)
+    assert report.ok, report
+    assert isinstance(main.Thing, type) and report.rebound == []
+
+
+def test_dataclass_default_change_regenerates_init_and_eq(game: Game) -> None:
+    main = game.load("""
+        from dataclasses import dataclass
+        @dataclass
+        class P:
+            x: int = 1
+    """)
+    cls = main.P
+    assert game.edit("""
+        from dataclasses import dataclass
+        @dataclass(eq=False)
+        class P:
+            x: int = 5
+    """).ok
+    assert main.P is cls and cls().x == 5
+    assert cls(1) != cls(1)

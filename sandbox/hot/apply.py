@@ -46,6 +46,10 @@ def _innermost(obj: object) -> object:
     return obj
 
 
+def _innermost_function(obj: object) -> bool:
+    return isinstance(_innermost(obj), FunctionType)
+
+
 class ModuleApplier:
     """Runs one module's steps in its namespace, recording every mutation in a journal."""
 
@@ -109,7 +113,7 @@ class ModuleApplier:
                 ns[n] = old
                 self.changes.patched.append(qualname)
                 continue
-            elif callable(old) and callable(new):
+            elif _innermost_function(old) and _innermost_function(new):
                 self.changes.rebound.append(f"{qualname}: free variables changed")
             rebinds.add(n)
         if st.kind == "stmt":

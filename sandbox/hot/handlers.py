@@ -51,9 +51,12 @@ class HandlerRegistry:
                 del table[key]
 
     def forget(self, module: str, qualname: str) -> None:
-        """Drop the handlers registered under ``module.qualname`` (its def was removed)."""
+        """Drop the handlers of ``module.qualname`` and of everything defined inside it."""
+        nested = qualname + "."
         for table in self._phases.values():
-            table.pop((module, qualname), None)
+            for key in [k for k in table if k[0] == module
+                        and (k[1] == qualname or k[1].startswith(nested))]:
+                del table[key]
 
     def ordered(self, phase: str, rank: dict[str, int]) -> list[Handler]:
         """Handlers of ``phase``: modules by ``rank`` (dependencies first), top to bottom."""
