@@ -1,4 +1,4 @@
-"""In-window overlay: the error panel (and a minimal HUD/help), drawn with Display's text.
+"""In-window overlay: the error panel, the HUD (F3) and the help (F1), drawn with Display.
 
 First version: a translucent panel listing an ``ErrorInfo``: kind and message, where, the
 source line with a caret, the game's own frames and the hint. Long lines wrap to the
@@ -12,7 +12,7 @@ from typing import Protocol
 
 from sandbox.events import ErrorInfo
 
-__all__ = ["KEYS", "Overlay", "Surface", "error_lines", "wrap"]
+__all__ = ["KEYS", "Overlay", "Surface", "error_lines", "help_lines", "wrap"]
 
 KEYS: tuple[tuple[str, str], ...] = (
     ("F9", "reload now"), ("F5", "hot restart"), ("F10", "pause / resume"),
@@ -26,6 +26,12 @@ DIM_RGB = (170, 170, 170)
 HUD_RGB = (255, 255, 160)
 MARGIN = 8
 LINE_ROWS = 4  # rows one wrapped line may take in a panel
+GRAPH_FRAMES = 120  # bars in the HUD's frame-time graph (sandbox.devtools keeps 120 frames)
+GRAPH_ROWS = 3  # text rows the graph takes
+GRAPH_BG = (0, 0, 0, 160)
+GRAPH_OK = (90, 220, 90, 255)
+GRAPH_SLOW = (240, 80, 80, 255)
+GRAPH_LINE = (255, 255, 160, 200)
 
 
 class Surface(Protocol):
@@ -47,6 +53,13 @@ def wrap(line: str, columns: int) -> list[str]:
     if len(line) <= columns:
         return [line]
     return [line[i:i + columns] for i in range(0, len(line), columns)]
+
+
+def help_lines() -> list[tuple[str, tuple[int, int, int]]]:
+    """The help panel (F1): every host key, then the terminal's keys."""
+    lines = [(f"{key:>6}  {does}", TEXT_RGB) for key, does in KEYS]
+    lines.append(("terminal: r reload, R hot restart, q quit", DIM_RGB))
+    return lines
 
 
 def error_lines(info: ErrorInfo) -> list[tuple[str, tuple[int, int, int]]]:
@@ -74,6 +87,8 @@ class Overlay:
     def __init__(self) -> None:
         self.show_hud = False
         self.show_help = False
+        self.graph: Sequence[float] = ()  # the HUD's frame times in seconds, oldest first
+        self.budget = 1 / 60  # one frame's budget in seconds: the graph's middle line
 
     def visible(self, error: ErrorInfo | None) -> bool:
         """True when anything would be drawn this frame."""
@@ -82,11 +97,26 @@ class Overlay:
     def draw(self, surface: Surface, error: ErrorInfo | None, hud: Sequence[str] = ()) -> None:
         """Draw whatever is visible: the HUD or the help at the top, errors at the bottom."""
         if self.show_help:
-            self._panel(surface, [(f"{k:>6}  {d}", TEXT_RGB) for k, d in KEYS], top=True)
+            self._panel(surface, help_lines(), top=True)
         elif self.show_hud and hud:
-            self._panel(surface, [(line, HUD_RGB) for line in hud], top=True)
+            # Blank rows after the first line make room for the frame-time graph.
+            rows = [(hud[0], HUD_RGB), *[("", HUD_RGB)] * GRAPH_ROWS,
+                    *((line, HUD_RGB) for line in hud[1:])]
+            self._panel(surface, rows, top=True)
+            self._graph(surface, MARGIN, MARGIN + surface.line_height)
         if error is not None:
             self._panel(surface, error_lines(error), top=False)
+
+    def _graph(self, surface: Surface, x: int, y: int) -> None:
+        """One 2-pixel bar per frame; the middle line is the frame budget, red bars exceed it."""
+        height = GRAPH_ROWS * surface.line_height - 4
+        budget = max(self.budget, 1e-6)
+        surface.fill_rect(x, y + 2, GRAPH_FRAMES * 2, height, GRAPH_BG)
+        for i, seconds in enumerate(list(self.graph)[-GRAPH_FRAMES:]):
+            bar = max(1, min(height, round(seconds / (2 * budget) * height)))
+            rgb = GRAPH_OK if seconds <= budget else GRAPH_SLOW
+            surface.fill_rect(x + i * 2, y + 2 + height - bar, 2, bar, rgb)
+        surface.fill_rect(x, y + 2 + height // 2, GRAPH_FRAMES * 2, 1, GRAPH_LINE)
 
     def _panel(self, surface: Surface, lines: list[tuple[str, tuple[int, int, int]]],
                top: bool) -> None:
