@@ -27,8 +27,8 @@ import sdl2.sdlttf as sdlttf
 
 __all__ = ["FONT_PATH", "FONT_SUFFIXES", "IMAGE_SUFFIXES", "SOUND_SUFFIXES", "Audio", "Display",
            "Font", "GameFont", "KeyPress", "NoDisplayError", "SDLError", "Sound", "check",
-           "keycode_name", "load_texture", "read_png", "swap_font", "swap_sound", "swap_texture",
-           "write_png"]
+           "event_from_dict", "event_to_dict", "keycode_name", "load_texture", "read_png",
+           "swap_font", "swap_sound", "swap_texture", "write_png"]
 
 FONT_PATH = Path(__file__).resolve().parent.parent / "assets" / "fonts" / "DejaVuSansMono.ttf"
 RGB = tuple[int, int, int]
@@ -67,6 +67,86 @@ def keycode_name(sym: int) -> str:
     """SDL's name for a key code: ``"F9"``, ``"Escape"``, ``"A"``, ``"Space"``."""
     name: bytes = sdl2.SDL_GetKeyName(sym)
     return name.decode("utf-8", "replace")
+
+
+# -- the event codec: recordings store events as plain JSON-able dicts --------------------------
+_KEY_KINDS = {"keydown": sdl2.SDL_KEYDOWN, "keyup": sdl2.SDL_KEYUP}
+_BUTTON_KINDS = {"mousedown": sdl2.SDL_MOUSEBUTTONDOWN, "mouseup": sdl2.SDL_MOUSEBUTTONUP}
+
+
+def event_to_dict(event: Any) -> dict[str, Any] | None:
+    """A key, text or mouse event as a plain dict (for recordings); None for other kinds."""
+    kind = event.type
+    for name, value in _KEY_KINDS.items():
+        if kind == value:
+            sym = event.key.keysym
+            out: dict[str, Any] = {"type": name, "key": keycode_name(sym.sym),
+                                   "scancode": int(sym.scancode), "mod": int(sym.mod),
+                                   "repeat": int(event.key.repeat)}
+            if not out["key"]:
+                out["sym"] = int(sym.sym)  # a key SDL has no name for: keep its code
+            return out
+    for name, value in _BUTTON_KINDS.items():
+        if kind == value:
+            b = event.button
+            return {"type": name, "button": int(b.button), "clicks": int(b.clicks),
+                    "x": int(b.x), "y": int(b.y)}
+    if kind == sdl2.SDL_TEXTINPUT:
+        return {"type": "text", "text": bytes(event.text.text).decode("utf-8", "replace")}
+    if kind == sdl2.SDL_MOUSEMOTION:
+        m = event.motion
+        return {"type": "motion", "x": int(m.x), "y": int(m.y), "xrel": int(m.xrel),
+                "yrel": int(m.yrel), "state": int(m.state)}
+    if kind == sdl2.SDL_MOUSEWHEEL:
+        w = event.wheel
+        return {"type": "wheel", "x": int(w.x), "y": int(w.y), "direction": int(w.direction),
+                "precise_x": float(w.preciseX), "precise_y": float(w.preciseY)}
+    return None
+
+
+def event_from_dict(data: dict[str, Any], window_id: int = 0) -> Any:
+    """The SDL_Event that ``event_to_dict`` described; ValueError for a dict it never made."""
+    ev = sdl2.SDL_Event()
+    kind = data.get("type") if isinstance(data, dict) else None
+    try:
+        if kind in _KEY_KINDS:
+            ev.type = _KEY_KINDS[kind]
+            sym = int(data["sym"]) if "sym" in data else sdl2.SDL_GetKeyFromName(
+                str(data["key"]).encode())
+            if sym == sdl2.SDLK_UNKNOWN:
+                raise ValueError(f"unknown key {data['key']!r}")
+            ev.key.windowID, ev.key.repeat = window_id, int(data.get("repeat", 0))
+            ev.key.state = sdl2.SDL_PRESSED if kind == "keydown" else sdl2.SDL_RELEASED
+            ev.key.keysym.sym, ev.key.keysym.mod = sym, int(data.get("mod", 0))
+            ev.key.keysym.scancode = int(data.get("scancode", sdl2.SDL_GetScancodeFromKey(sym)))
+        elif kind in _BUTTON_KINDS:
+            ev.type = _BUTTON_KINDS[kind]
+            b = ev.button
+            b.windowID, b.button, b.clicks = window_id, int(data["button"]), int(data["clicks"])
+            b.state = sdl2.SDL_PRESSED if kind == "mousedown" else sdl2.SDL_RELEASED
+            b.x, b.y = int(data["x"]), int(data["y"])
+        elif kind == "text":
+            text = str(data["text"]).encode("utf-8")
+            if len(text) >= 32:  # SDL's text event holds at most 31 bytes and a NUL
+                raise ValueError("text longer than 31 bytes")
+            ev.type, ev.text.windowID, ev.text.text = sdl2.SDL_TEXTINPUT, window_id, text
+        elif kind == "motion":
+            ev.type = sdl2.SDL_MOUSEMOTION
+            m = ev.motion
+            m.windowID, m.state = window_id, int(data["state"])
+            m.x, m.y, m.xrel, m.yrel = (int(data[k]) for k in ("x", "y", "xrel", "yrel"))
+        elif kind == "wheel":
+            ev.type = sdl2.SDL_MOUSEWHEEL
+            w = ev.wheel
+            w.windowID, w.x, w.y = window_id, int(data["x"]), int(data["y"])
+            w.direction = int(data["direction"])
+            w.preciseX = float(data.get("precise_x", w.x))
+            w.preciseY = float(data.get("precise_y", w.y))
+        else:
+            raise ValueError(f"unknown event type {kind!r}")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"cannot make an SDL event from {data!r}: {exc}") from None
+    return ev
 
 
 @dataclass(frozen=True)
