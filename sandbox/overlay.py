@@ -12,11 +12,12 @@ from typing import Protocol
 
 from sandbox.events import ErrorInfo
 
-__all__ = ["KEYS", "Overlay", "Surface", "error_lines", "help_lines", "wrap"]
+__all__ = ["KEYS", "Overlay", "Surface", "error_lines", "help_lines", "loop_indicator", "wrap"]
 
 KEYS: tuple[tuple[str, str], ...] = (
     ("F9", "reload now"), ("F5", "hot restart"), ("F10", "pause / resume"),
     ("F11", "step one frame while paused"), ("F3", "HUD"), ("F12", "screenshot"),
+    ("F6", "record, then loop the recording"), ("F7", "end the loop"),
     ("F1", "help"), ("Escape", "quit"),
 )
 PANEL = (24, 0, 0, 215)
@@ -25,6 +26,7 @@ TEXT_RGB = (235, 235, 235)
 DIM_RGB = (170, 170, 170)
 HUD_RGB = (255, 255, 160)
 MARGIN = 8
+PANEL_DARK = (0, 0, 0, 190)  # behind the loop indicator
 LINE_ROWS = 4  # rows one wrapped line may take in a panel
 GRAPH_FRAMES = 120  # bars in the HUD's frame-time graph (sandbox.devtools keeps 120 frames)
 GRAPH_ROWS = 3  # text rows the graph takes
@@ -139,3 +141,24 @@ class Overlay:
         surface.fill_rect(0, y0, width, panel_h, PANEL)
         for i, (text, rgb) in enumerate(rows):
             surface.text(MARGIN, y0 + MARGIN + i * step, text, rgb)
+
+
+def loop_indicator(surface: Surface, label: str, fraction: float,
+                   rgb: tuple[int, int, int]) -> None:
+    """A small panel at the bottom right: ``label`` ("LOOP 2.4 s") over a progress bar.
+
+    Bottom right because the HUD and help take the top; an error panel covers it, and then
+    the game is paused anyway.
+    """
+    width, height = surface.size
+    text_w, text_h = surface.text_size(label)
+    bar_w, bar_h = max(text_w, 96), 4
+    panel_w, panel_h = bar_w + 2 * MARGIN, text_h + bar_h + 2 + 2 * MARGIN
+    x0, y0 = width - panel_w, height - panel_h
+    surface.fill_rect(x0, y0, panel_w, panel_h, PANEL_DARK)
+    surface.text(x0 + MARGIN, y0 + MARGIN, label, rgb)
+    bar_y = y0 + MARGIN + text_h + 2
+    surface.fill_rect(x0 + MARGIN, bar_y, bar_w, bar_h, (90, 90, 90, 255))
+    done = int(bar_w * min(1.0, max(0.0, fraction)))
+    if done:
+        surface.fill_rect(x0 + MARGIN, bar_y, done, bar_h, (*rgb, 255))
