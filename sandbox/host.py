@@ -23,6 +23,7 @@ from sandbox.hot import Reloader, ReloadReport
 from sandbox.overlay import KEYS, Overlay
 from sandbox.screen import Screen
 from sandbox.sdl import Display
+from sandbox.watchdog import GameExit, Watchdog, error_info, reload_error_info
 
 __all__ = ["ConsoleLike", "GameFailed", "Host"]
 
@@ -55,13 +56,15 @@ class Host:
         step = 1.0 / fps
         self.clock = FixedClock(step, StepPerFrame(step) if headless else time.perf_counter)
         self.reloader = Reloader(self.root)
+        # Game code runs only under the watchdog: hooks, and a reload's own statements.
+        self.watchdog = Watchdog(hang_timeout, root=self.root)
         self.display: Display | None = None
         self.watcher: Any = None
         try:
             try:
-                self.game: ModuleType = self.reloader.import_module("main")
-            except Exception as exc:
-                raise GameFailed(ErrorInfo.from_exception(exc, self.root)) from exc
+                self.game: ModuleType = self.watchdog.call(self.reloader.import_module, "main")
+            except Exception as exc:  # HookTimeout and GameExit are Exceptions too
+                raise GameFailed(error_info(exc, self.root)) from exc
             self.settings: GameSettings = read_settings(self.game, self.spec.name)
             self.display = Display(self.settings.title, self.settings.size, headless=headless)
             self.overlay = Overlay()
@@ -97,6 +100,7 @@ class Host:
             self.display.close()
             self.display = None
         self.reloader.close()
+        self.watchdog.close()
 
     # -- state -----------------------------------------------------------------------------------
     @property
@@ -125,13 +129,37 @@ class Host:
         try:
             self.invoke(fn, *args)
         except (Exception, SystemExit) as exc:
-            self._fail(hook, ErrorInfo.from_exception(exc, self.root))
+            self._fail(hook, error_info(exc, self.root))
             return False
         return True
 
     def invoke(self, fn: Callable[..., object], *args: object) -> object:
-        """The single place hooks are called: the watchdog wraps this with a time limit."""
-        return fn(*args)
+        """The single place hooks are called, under the watchdog's time limit.
+
+        A hang raises ``HookTimeout`` and ``sys.exit()``/``KeyboardInterrupt`` in game code
+        raise ``GameExit`` (both ``Exception``): the caller pauses the game on them.
+        """
+        return self.watchdog.call(fn, *args)
+
+    def _guarded(self, what: str, run: Callable[..., ReloadReport], *args: object,
+                 restart: bool = False) -> ReloadReport:
+        """Run the engine's ``run(*args)`` (which executes game code) under the watchdog.
+
+        The engine rolls back and reports whatever the game's statements raise, but re-raises
+        SystemExit/KeyboardInterrupt after its rollback; the watchdog turns those into
+        GameExit, reported here like any failed reload.
+        """
+        try:
+            report = self.watchdog.call(run, *args)
+        except GameExit as exc:
+            return ReloadReport(ok=False, error=exc, error_info=error_info(exc, self.root),
+                                restart=restart)
+        if not report.ok:
+            info = reload_error_info(report.error, report.error_info, what,
+                                     self.watchdog.timeout, self.root)
+            if info is not None:
+                report.error_info = info
+        return report
 
     def _fail(self, hook: str, info: ErrorInfo) -> None:
         self.last_error = info
@@ -142,7 +170,9 @@ class Host:
     # -- reloads ---------------------------------------------------------------------------------
     def reload(self, paths: set[Path] | None = None, explicit: bool = True) -> ReloadReport:
         """Reload what changed on disk (F9); an explicit reload also retries a paused hook."""
-        report = self.reloader.reload(paths)
+        # Only applying runs game code; reading and compiling (a 10 MB file) is not limited.
+        plan = self.reloader.prepare(paths)
+        report = self._guarded("reload", self.reloader.apply, plan)
         self.reloader.reload_requested = False
         if not report.ok:
             self.last_error = report.error_info or ErrorInfo.from_exception(
@@ -163,7 +193,7 @@ class Host:
 
     def restart(self) -> ReloadReport:
         """Hot restart (F5): every game module imported fresh, then ``load()`` again."""
-        report = self.reloader.restart()
+        report = self._guarded("restart", self.reloader.restart, restart=True)
         if not report.ok:
             self.last_error = report.error_info
             self._emit(report)

@@ -43,6 +43,7 @@ __all__ = [
     "error_info",
     "install_sigint_handler",
     "recursion_info",
+    "reload_error_info",
 ]
 
 T = TypeVar("T")
@@ -218,3 +219,22 @@ def error_info(exc: BaseException, root: str | Path | None = None) -> ErrorInfo:
         return replace(info, message=str(exc).split(" in ")[0],
                        hint="the session stays up — press Esc to quit, or save to continue")
     return info
+
+
+def reload_error_info(exc: BaseException | None, info: ErrorInfo | None, what: str,
+                      timeout: float, root: str | Path | None = None) -> ErrorInfo | None:
+    """Reword the error of a failed reload that ran under ``Watchdog.call``.
+
+    The engine catches everything a reload raises (to roll back) and returns it in its report,
+    so the watchdog's interrupt arrives here as a caught exception, not as a HookTimeout.
+    ``info`` was located by the engine before its rollback, so its source line is the new
+    code's: keep it and only change the wording. None when there is nothing to reword.
+    """
+    if isinstance(exc, _Interrupt):
+        base = info or ErrorInfo.from_exception(exc, root)
+        return replace(base, kind="HookTimeout",
+                       message=f"{what} ran longer than {timeout:g} s and was interrupted",
+                       hint="an endless loop? fix it and save to retry (F9)")
+    if isinstance(exc, RecursionError):
+        return recursion_info(exc, root)
+    return None
