@@ -304,6 +304,11 @@ class Display:
         assert self._font is not None
         return self._font.line_height
 
+    @property
+    def window_id(self) -> int:
+        """SDL's id of the window (the ``windowID`` of its events)."""
+        return int(sdl2.SDL_GetWindowID(self._window))
+
     def set_title(self, title: str) -> None:
         """Change the window's title."""
         sdl2.SDL_SetWindowTitle(self._window, title.encode())
