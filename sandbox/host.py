@@ -17,9 +17,12 @@ from types import ModuleType
 from typing import Any, Protocol
 
 from sandbox.clock import FixedClock, StepPerFrame
+from sandbox.devtools import TERMINAL_KEYS, DevTools, TerminalKeys, screenshot_path
 from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSaved
 from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
 from sandbox.hot import Reloader, ReloadReport
+from sandbox.looping import Looper
+from sandbox.live_assets import LiveAssets
 from sandbox.overlay import KEYS, Overlay
 from sandbox.screen import Screen
 from sandbox.sdl import Display
@@ -44,12 +47,18 @@ class Host:
 
     def __init__(self, game_dir: str | Path, *, headless: bool = False, watch: bool = True,
                  fps: int = 60, hang_timeout: float = 2.0,
-                 console: ConsoleLike | None = None) -> None:
+                 console: ConsoleLike | None = None, terminal_keys: bool = False) -> None:
         self.spec = find_game(game_dir)
         self.root = self.spec.root
         self.headless, self.fps, self.hang_timeout = headless, fps, hang_timeout
         self.console = console
         self.events: list[object] = []
+        self.looping = Looper(self)  # F6/F7: record and loop play (sandbox.looping)
+        self.devtools = DevTools(1.0 / fps)
+        # Extra HUD lines (e.g. the loop's "LOOP 2.4 s"): each source returns a line or None.
+        self.hud_sources: list[Callable[[], str | None]] = []
+        self.keys: TerminalKeys | None = None
+        self.assets: LiveAssets | None = None
         self.last_error: ErrorInfo | None = None
         self.running, self.frames, self.frame_seconds = True, 0, 0.0
         self._user_paused = self._error_paused = self._step_once = self._watch_error_told = False
@@ -69,11 +78,16 @@ class Host:
             self.display = Display(self.settings.title, self.settings.size, headless=headless)
             self.overlay = Overlay()
             self.screen = Screen(self.display, self.overlay)
+            self.assets = LiveAssets(self.root, self.display, headless)
             if watch:
                 from sandbox.watcher import Watcher  # watchfiles only when watching
 
-                self.watcher = Watcher(self.root)
+                self.watcher = Watcher(self.root, (".py", *self.assets.suffixes))
                 self.watcher.start()
+            if terminal_keys:  # r / R / q from the terminal, only when stdin is one
+                self.keys = TerminalKeys()
+                if not self.keys.start():
+                    self.keys = None
         except BaseException:
             self.close()
             raise
@@ -93,6 +107,13 @@ class Host:
 
     def close(self) -> None:
         """Stop watching, close the window and forget the game's modules (idempotent)."""
+        self.looping.close()  # a recording still running is saved first (--record)
+        if self.keys is not None:
+            self.keys.stop()  # gives the terminal its settings back
+            self.keys = None
+        if self.assets is not None:
+            self.assets.close()  # sounds and textures go before the mixer and the renderer
+            self.assets = None
         if self.watcher is not None:
             self.watcher.stop()
             self.watcher = None
@@ -110,6 +131,8 @@ class Host:
 
     def _emit(self, ev: object) -> None:
         self.events.append(ev)
+        if isinstance(ev, (ReloadReport, Restarted)):
+            self.devtools.reloaded(ev)
         if self.console is None:
             return
         self.console.event(ev)
@@ -172,7 +195,8 @@ class Host:
         """Reload what changed on disk (F9); an explicit reload also retries a paused hook."""
         # Only applying runs game code; reading and compiling (a 10 MB file) is not limited.
         plan = self.reloader.prepare(paths)
-        report = self._guarded("reload", self.reloader.apply, plan)
+        report = self.looping.around_reload(
+            lambda: self._guarded("reload", self.reloader.apply, plan))
         self.reloader.reload_requested = False
         if not report.ok:
             self.last_error = report.error_info or ErrorInfo.from_exception(
@@ -203,6 +227,8 @@ class Host:
         self._resume()
         self._apply_settings()
         self._check_hooks()
+        if self.assets is not None:
+            self.assets.clear()
         self._call("load")
         return report
 
@@ -229,11 +255,34 @@ class Host:
         if watcher is not None and watcher.error and not self._watch_error_told:
             self._watch_error_told = True
             self._emit(Notice(f"{watcher.error} — saves are not seen; F9 still reloads"))
+        for key in self.keys.drain() if self.keys is not None else ():
+            action = self._key_actions().get(TERMINAL_KEYS.get(key, ""))
+            if action is not None:
+                action()
         paths: set[Path] = watcher.drain() if watcher is not None else set()
+        if self.assets is not None and paths:
+            changed = {p for p in paths if self.assets.is_asset(p)}
+            paths -= changed
+            if changed:
+                self._refresh_assets(changed)
         if paths:
             self.reload(paths, explicit=False)
         if self.reloader.reload_requested:
             self.reload(None, explicit=False)
+
+    def _refresh_assets(self, changed: set[Path]) -> None:
+        """Reload changed assets; a failure shows the panel without pausing the game."""
+        assert self.assets is not None
+        had = self.assets.error
+        for ev in self.assets.refresh(changed):
+            self._emit(ev)
+        if self.assets.error is not None:
+            self.last_error = self.assets.error
+        elif had is not None and self.last_error is had:
+            self.last_error = None
+        if self._error_paused and self.last_error is not None \
+                and self.last_error.kind == "AssetError":
+            self._resume()  # a hook failed on a missing or broken asset: try it again
 
     # -- the frame -------------------------------------------------------------------------------
     def _handle_events(self, display: Display) -> None:
@@ -247,15 +296,16 @@ class Host:
                 action()
             elif display.key_of(event, released=True) in HOST_KEYS:
                 continue  # the release of a key the host kept is not the game's either
-            elif not self._error_paused:
+            elif not self._error_paused and self.looping.pass_event(event):
                 self._call("on_event", event)
 
     def _key_actions(self) -> dict[str, Callable[[], object]]:
         overlay = self.overlay
-        shot = Path.cwd() / f"{self.spec.name}-{time.strftime('%Y%m%d-%H%M%S')}.png"
         return {"F9": self.reload, "F5": self.restart, "F10": self._toggle_pause,
+                "F6": self.looping.toggle, "F7": self.looping.stop,
                 "F11": lambda: setattr(self, "_step_once", self._user_paused),
-                "F12": lambda: self.screenshot(shot), "Escape": self.stop,
+                "F12": lambda: self.screenshot(screenshot_path(self.spec.name)),
+                "Escape": self.stop,
                 "F3": lambda: setattr(overlay, "show_hud", not overlay.show_hud),
                 "F1": lambda: setattr(overlay, "show_help", not overlay.show_help)}
 
@@ -282,7 +332,7 @@ class Host:
             ticks = 1 if self._step_once else 0
             self._step_once = False
         for _ in range(0 if self._error_paused else ticks):
-            if not self._call("update", self.clock.step):
+            if not self.looping.before_update() or not self._call("update", self.clock.step):
                 break
         if not self._error_paused:
             if getattr(self.game, "draw", None) is None:
@@ -291,12 +341,21 @@ class Host:
                 # _fail() froze the last good frame; it overwrites the half-drawn one, on the
                 # window even if draw() left a texture target or a clip behind.
                 display.reset_target()
-        hud = f"frame {self.frames}  {self.frame_seconds * 1000:.2f} ms"
+        self.looping.draw(display)
         self.screen.finish(self.last_error, self._error_paused, self.settings.background,
-                           [hud + ("  paused" if self.paused else "")])
+                           self._hud())
         self.frames += 1
         self.frame_seconds = time.perf_counter() - start
+        self.devtools.times.add(start, self.frame_seconds)
         return True
+
+    def _hud(self) -> list[str]:
+        """The HUD's lines (F3) and its graph's data, or nothing when the HUD is off."""
+        if not self.overlay.show_hud:
+            return []
+        self.overlay.graph, self.overlay.budget = self.devtools.times.work, self.clock.step
+        extra = [line for source in self.hud_sources if (line := source())]
+        return self.devtools.hud_lines(self.frames, self.paused, extra)
 
     # -- driving it ------------------------------------------------------------------------------
     def step(self, n: int = 1) -> int:

@@ -626,6 +626,9 @@ class Audio:
             self.error = f"no audio device ({_sdl_reason()})"
             sdl2.SDL_QuitSubSystem(sdl2.SDL_INIT_AUDIO)
             self._subsystem = False
+        # Starting audio queues SDL_AUDIODEVICEADDED for every device found: the game never
+        # asked for those, and on_event would see them as noise.
+        sdl2.SDL_FlushEvents(sdl2.SDL_AUDIODEVICEADDED, sdl2.SDL_AUDIODEVICEREMOVED)
 
     @property
     def available(self) -> bool:
