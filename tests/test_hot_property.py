@@ -151,7 +151,7 @@ def fresh(source: str) -> dict[str, Any] | None:
     """A fresh import of ``source`` (None when it fails)."""
     ns: dict[str, Any] = {"__name__": "fresh_copy"}
     try:
-        exec(compile(source, "<fresh>", "exec"), ns)
+        exec(compile(source, "<fresh>", "exec", dont_inherit=True), ns)
     except Exception:
         return None
     return ns

@@ -164,6 +164,11 @@ class ModuleApplier:
               force: set[int]) -> set[str]:
         """Run the steps; returns every name rebound or deleted (for dependents)."""
         self.journal.save_namespace(self.ns)
+        # A new statement may set attributes on a class of this module (``Ball.SIZE = 2``)
+        # before a later one fails: record this module's classes too (a few dict copies).
+        for value in list(self.ns.values()):
+            if isinstance(value, type) and value.__module__ == self.name:
+                self.journal.save_class(value)
         touched: set[str] = set()
         # Deleted first and counted as rebound: a statement still reading a deleted name runs
         # again and fails as a fresh import would, instead of silently keeping the old value.
