@@ -29,9 +29,8 @@ __all__ = ["build_parser", "main"]
 
 _INTERRUPTED = 130  # the shell's convention for "ended by SIGINT"
 
-# Sub-commands come before the GAME positional. ``new PATH`` (create a game skeleton with
-# sandbox.scaffold) belongs to a later issue; it is reserved here so that wiring it in is a
-# matter of filling in ``_run_command``.
+# Sub-commands come before the GAME positional: ``new PATH`` creates a game skeleton with
+# sandbox.scaffold. A folder that happens to be called "new" still runs as a game.
 _COMMANDS = ("new",)
 
 
@@ -108,7 +107,7 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         return 2
     try:
         host = Host(args.game, headless=args.headless, watch=args.watch, fps=args.fps,
-                    hang_timeout=args.hang_timeout, console=console)
+                    hang_timeout=args.hang_timeout, console=console, terminal_keys=True)
     except GameFailed as exc:
         # The reload hint ("save to retry (F9)") does not apply: there is no session yet.
         command = shlex.join(["potato-sandbox", *argv])
@@ -143,11 +142,24 @@ def _has_display() -> bool:
 
 
 def _run_command(name: str, rest: list[str]) -> int:
-    """Sub-commands; ``new PATH`` is reserved for a later issue."""
-    Console(file=sys.stderr).info(
-        f"potato-sandbox: '{name}' is not available yet; to create a game, make a folder "
-        "with a main.py (see README.md).")
-    return 2
+    """Sub-commands: ``new PATH`` creates a game skeleton (never overwriting anything)."""
+    from sandbox.scaffold import ScaffoldError, create_game
+
+    parser = argparse.ArgumentParser(
+        prog=f"potato-sandbox {name}",
+        description="Create a runnable game skeleton (main.py with every hook, a README).")
+    parser.add_argument("path", metavar="PATH", help="the new game's folder")
+    try:
+        args = parser.parse_args(rest)
+    except SystemExit as exc:  # argparse has printed the usage and the problem
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        done = create_game(args.path)
+    except ScaffoldError as exc:
+        Console(file=sys.stderr).info(f"potato-sandbox: {exc}")
+        return 2
+    Console().info(str(done))
+    return 0
 
 
 def _count(text: str) -> int:

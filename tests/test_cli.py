@@ -73,9 +73,10 @@ def test_bad_numbers_are_usage_errors(capsys: pytest.CaptureFixture[str]) -> Non
     assert "usage: potato-sandbox" in capsys.readouterr().err
 
 
-def test_new_is_reserved(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["new", "somewhere"]) == 2
-    assert "'new' is not available yet" in capsys.readouterr().err
+def test_new_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "main.py").write_text("")
+    assert main(["new", str(tmp_path)]) == 2
+    assert "not overwriting" in capsys.readouterr().err
 
 
 def test_parser_defaults() -> None:
