@@ -235,3 +235,44 @@ def test_multiline_string_at_column_zero(game: Game) -> None:
     assert report.ok, report
     assert main.f() == "def not_code():\nchanged"
     assert not hasattr(main, "not_code")
+
+
+def test_module_docstring_and_future_annotations(game: Game) -> None:
+    main = game.load('''
+        """Old doc."""
+        from __future__ import annotations
+        def f(x: Thing) -> Other:
+            return 1
+    ''')
+    assert game.edit('''
+        """New doc."""
+        from __future__ import annotations
+        def f(x: Thing) -> Other:
+            return 2
+    ''').ok
+    assert main.__doc__ == "New doc."
+    assert main.f(0) == 2 and main.f.__annotations__ == {"x": "Thing", "return": "Other"}
+
+
+def test_generators_async_and_lambdas(game: Game) -> None:
+    import asyncio
+
+    main = game.load("""
+        def gen():
+            yield 1
+        async def co():
+            return 1
+        key = lambda: 1
+    """)
+    gen, co = main.gen, main.co
+    assert game.edit("""
+        def gen():
+            yield 2
+            yield 3
+        async def co():
+            return 2
+        key = lambda: 2
+    """).ok
+    assert list(gen()) == [2, 3]
+    assert asyncio.run(co()) == 2
+    assert main.key() == 2

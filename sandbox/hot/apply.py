@@ -118,6 +118,11 @@ class ModuleApplier:
             rebinds.add(n)
         if st.kind == "stmt":
             self.changes.rerun.append(f"{self.shown}:{st.start}")
+            if step.docstring:
+                # A docstring statement alone does not set __doc__; the module's first one does.
+                first = st.tree.body[0]
+                if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                    ns["__doc__"] = first.value.value
         return rebinds
 
     def _class(self, n: str, old: type, new: type, step: Step, rebound: frozenset[str]) -> bool:
@@ -180,6 +185,7 @@ class ModuleApplier:
             touched.add(n)
         rebound |= touched
         for i, step in enumerate(steps):
+            step.docstring = i == 0
             st = step.new
             if step.status in ("changed", "new") or i in force or st.reads & rebound:
                 names = self.run(step, frozenset(rebound))
