@@ -65,7 +65,9 @@ class ErrorInfo:
 
     ``path`` is relative to the game folder when the error is in the game's own code.
     ``frames`` holds only the game's own frames (the sandbox's internals are trimmed away),
-    innermost last; ``hint`` says what to do next.
+    innermost last; ``hint`` says what to do next. ``source_line`` is the line as written
+    (indentation kept); ``column``/``end_column`` are 1-based character positions in it (the
+    end exclusive), from a SyntaxError or from the traceback's positions (Python 3.11+).
     """
 
     kind: str
@@ -77,6 +79,7 @@ class ErrorInfo:
     frames: tuple[FrameInfo, ...] = ()
     hint: str = "fix and save to retry (F9)"
     exception: BaseException | None = field(default=None, compare=False, repr=False)
+    end_column: int | None = None
 
     @property
     def where(self) -> str:
@@ -110,6 +113,7 @@ class ErrorInfo:
             text = (exc.text or "").rstrip("\n") or None
             if text is None and exc.lineno:
                 text = linecache.getline(exc.filename, exc.lineno).rstrip("\n") or None
+            same_line = exc.end_lineno in (None, exc.lineno)
             return cls(
                 kind=kind,
                 message=exc.msg or "",
@@ -120,14 +124,16 @@ class ErrorInfo:
                 frames=frames,
                 hint=hint,
                 exception=exc,
+                end_column=exc.end_offset if same_line and exc.end_offset else None,
             )
         message = str(exc)
         if isinstance(exc, KeyError) and len(exc.args) == 1:
             message = repr(exc.args[0])
         if frames:
             last = frames[-1]
-            return cls(kind, message, last.path, last.line, None, last.source or None, frames,
-                       hint, exc)
+            text, column, end = _position(_innermost_game_summary(exc.__traceback__, root_path))
+            return cls(kind, message, last.path, last.line, column, text or last.source or None,
+                       frames, hint, exc, end)
         # No frame inside the game: fall back to the innermost frame anywhere.
         tb_all = traceback.extract_tb(exc.__traceback__)
         if tb_all:
@@ -135,6 +141,37 @@ class ErrorInfo:
             return cls(kind, message, _relative(inner.filename, root_path), inner.lineno, None,
                        (inner.line or None), frames, hint, exc)
         return cls(kind, message, None, None, None, None, frames, hint, exc)
+
+
+def _innermost_game_summary(tb: TracebackType | None,
+                            root: Path | None) -> traceback.FrameSummary | None:
+    for summary in reversed(traceback.extract_tb(tb)):
+        if not summary.filename.startswith("<") and _under(summary.filename, root):
+            return summary
+    return None
+
+
+def _position(summary: traceback.FrameSummary | None) -> tuple[str | None, int | None, int | None]:
+    """The raw source line and the 1-based character columns the traceback points at.
+
+    CPython's positions are UTF-8 byte offsets into the line: converted to characters so a
+    caret lines up under non-ASCII text too.
+    """
+    if summary is None or not summary.lineno:
+        return None, None, None
+    text = linecache.getline(summary.filename, summary.lineno).rstrip("\n") or None
+    colno = getattr(summary, "colno", None)
+    if text is None or colno is None:
+        return text, None, None
+    raw = text.encode("utf-8")
+
+    def chars(offset: int) -> int:
+        return len(raw[:offset].decode("utf-8", "replace")) + 1
+
+    end_colno = getattr(summary, "end_colno", None)
+    same_line = getattr(summary, "end_lineno", None) in (None, summary.lineno)
+    end = chars(end_colno) if end_colno is not None and same_line else None
+    return text, chars(colno), end
 
 
 def _game_frames(tb: TracebackType | None, root: Path | None) -> list[FrameInfo]:
