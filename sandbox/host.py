@@ -21,8 +21,8 @@ from sandbox.devtools import TERMINAL_KEYS, DevTools, TerminalKeys, screenshot_p
 from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSaved
 from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
 from sandbox.hot import Reloader, ReloadReport
-from sandbox.looping import Looper
 from sandbox.live_assets import LiveAssets
+from sandbox.looping import Looper
 from sandbox.overlay import KEYS, Overlay
 from sandbox.screen import Screen
 from sandbox.sdl import Display

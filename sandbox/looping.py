@@ -1,0 +1,262 @@
+"""Looped live editing (F6/F7): record a stretch of play, then replay it forever while you edit.
+
+A small state machine the host drives at four points of its frame:
+
+- ``pass_event(event)`` for every event the host would hand to ``on_event``: while recording
+  it is stored with its tick; while looping it is dropped (the recording drives the game, so
+  real input goes nowhere — host keys such as F9, F6, F7 and Escape still work);
+- ``before_update()`` before every fixed ``update(dt)``: counts ticks, and while looping
+  restarts the pass and delivers the recorded events of this tick;
+- ``around_reload(reload)`` around every reload, to carry edited constants into the snapshot;
+- ``draw(surface)`` after the game's ``draw``: the "REC"/"LOOP" indicator.
+
+Ticks are counted from the snapshot: tick ``k`` is the ``k``-th ``update`` after it (from 0).
+An event handled in a frame before tick ``k``'s update is tagged ``k``, and a replay delivers
+it just before tick ``k``'s update, so replays follow the fixed step, not the frame rate.
+Events handled in the frame that stops the recording come after its last tick and are dropped.
+``random`` is seeded with the recording's seed when recording starts and at every pass.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import random
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from sandbox.events import Notice
+from sandbox.overlay import Surface, loop_indicator
+from sandbox.recording import Recording, RecordingError
+from sandbox.sdl import event_from_dict, event_to_dict
+from sandbox.snapshot import Snapshot, identities, is_state, rebound_names
+
+if TYPE_CHECKING:
+    from sandbox.host import Host
+    from sandbox.hot import ReloadReport
+
+__all__ = ["Looper", "Mode"]
+
+REC_RGB = (255, 90, 90)
+LOOP_RGB = (120, 220, 255)
+
+
+class Mode(enum.Enum):
+    """What the looper is doing."""
+
+    IDLE = "idle"
+    RECORDING = "recording"
+    LOOPING = "looping"
+
+
+class Looper:
+    """Records the game's input by tick and loops it over a restored snapshot."""
+
+    def __init__(self, host: Host) -> None:
+        self.host = host
+        self.mode = Mode.IDLE
+        self.record_to: Path | None = None  # --record FILE: saved when a recording stops
+        self.show_indicator = True
+        self.recording: Recording | None = None
+        self.tick = 0  # index of the next update, counted from the snapshot (or pass start)
+        self.passes = 0  # passes started since the loop began (1 during the first)
+        self._by_tick: dict[int, list[dict[str, Any]]] = {}
+        self._game: object = None
+        self._unrecorded = 0
+
+    @property
+    def _modules(self) -> dict[str, ModuleType]:
+        return self.host.reloader.modules
+
+    def _say(self, text: str) -> None:
+        self.host._emit(Notice(text))
+
+    # -- keys ------------------------------------------------------------------------------------
+    def toggle(self) -> None:
+        """F6: start recording; stop recording and loop it; while looping, record afresh."""
+        if self.mode is Mode.RECORDING:
+            self.start_loop()
+        else:
+            self.mode = Mode.IDLE
+            self.start_recording()
+
+    def stop(self) -> None:
+        """F7: end the loop (the game goes on from where it is) or discard a recording."""
+        if self.mode is Mode.LOOPING:
+            self._say("loop ended: the game goes on from here")
+        elif self.mode is Mode.RECORDING:
+            self._say("recording discarded")
+        self.mode = Mode.IDLE
+
+    def start_recording(self) -> None:
+        """Snapshot every game module and record input from the next tick on."""
+        snapshot = Snapshot.take(self._modules)
+        seed = int.from_bytes(os.urandom(4), "little")
+        self.recording = Recording(self.host.spec.name, self.host.clock.step, snapshot, seed=seed)
+        self.mode, self.tick, self._unrecorded = Mode.RECORDING, 0, 0
+        self._game = self.host.game
+        random.seed(seed)  # the recorded play runs on the same numbers as every replay
+        self._say("recording: F6 loops it, F7 discards it")
+        if snapshot.by_reference:
+            self._say("kept by reference, so a loop pass does not reset them: "
+                      + ", ".join(snapshot.by_reference))
+
+    def start_loop(self) -> None:
+        """Stop recording and loop what was recorded (saving it first with ``--record``)."""
+        rec = self.recording
+        assert rec is not None
+        rec.ticks = self.tick
+        rec.events = [(tick, ev) for tick, ev in rec.events if tick < rec.ticks]
+        if self._unrecorded:
+            self._say(f"{self._unrecorded} events of other kinds (window, joystick, …) reached "
+                      "the game while recording but are not recorded")
+        if rec.ticks == 0:
+            self.mode = Mode.IDLE
+            self._say("nothing recorded (no update ran): F6 starts a new recording")
+            return
+        if self.record_to is not None:
+            self.save(self.record_to)
+        self._loop(rec)
+
+    def play(self, recording: Recording) -> None:
+        """Loop a recording loaded from a file (``--replay``); RecordingError if unplayable."""
+        if recording.ticks <= 0:
+            raise RecordingError("the recording has no ticks: nothing to replay")
+        window = self.host.display.window_id if self.host.display is not None else 0
+        for tick, data in recording.events:
+            try:
+                event_from_dict(data, window)
+            except ValueError as exc:
+                raise RecordingError(f"the recording is damaged at tick {tick}: {exc}") from None
+        self._game = self.host.game
+        self._loop(recording)
+
+    def _loop(self, rec: Recording) -> None:
+        self.recording, self.mode, self.passes = rec, Mode.LOOPING, 0
+        self._by_tick = {}
+        for tick, ev in rec.events:
+            self._by_tick.setdefault(tick, []).append(ev)
+        self.tick = rec.ticks  # the next update starts the first pass
+        self._say(f"looping {rec.ticks * rec.step:.1f} s ({rec.ticks} ticks, {len(rec.events)} "
+                  "events); real input is ignored until F7 ends the loop")
+
+    def save(self, path: Path) -> None:
+        """Write the current recording to ``path``; a failure is told, never raised."""
+        assert self.recording is not None
+        try:
+            self.recording.save(path, self._modules)
+        except RecordingError as exc:
+            self._say(str(exc))
+            return
+        rec = self.recording
+        self._say(f"recording saved to {path} ({rec.ticks} ticks, {len(rec.events)} events)")
+        if rec.skipped:
+            self._say("not saved (not plain data; a replay keeps their current values): "
+                      + ", ".join(rec.skipped))
+
+    def close(self) -> None:
+        """At exit: a recording still running is saved with ``--record``."""
+        if self.mode is Mode.RECORDING and self.record_to is not None and self.tick > 0:
+            assert self.recording is not None
+            self.recording.ticks = self.tick
+            self.save(self.record_to)
+        self.mode = Mode.IDLE
+
+    # -- the frame -------------------------------------------------------------------------------
+    def _restarted(self) -> bool:
+        """A hot restart (F5) replaced the modules: the snapshot no longer fits them."""
+        if self.mode is not Mode.IDLE and self.host.game is not self._game:
+            self._say(f"hot restart: {self.mode.value} ended")
+            self.mode = Mode.IDLE
+        return self.mode is Mode.IDLE
+
+    def pass_event(self, event: Any) -> bool:
+        """True when ``event`` should reach the game's ``on_event`` (recording it if need be)."""
+        if self._restarted():
+            return True
+        if self.mode is Mode.LOOPING:
+            return False
+        assert self.recording is not None
+        data = event_to_dict(event)
+        if data is None:
+            self._unrecorded += 1
+        else:
+            self.recording.events.append((self.tick, data))
+        return True
+
+    def before_update(self) -> bool:
+        """Count this tick; while looping restart the pass and deliver its events.
+
+        False when a replayed event paused the game (so the host skips the update).
+        """
+        if self._restarted():
+            return True
+        rec = self.recording
+        assert rec is not None
+        if self.mode is Mode.RECORDING:
+            self.tick += 1
+            return True
+        if self.tick >= rec.ticks:
+            rec.snapshot.restore(self._modules)
+            random.seed(rec.seed)
+            self.tick, self.passes = 0, self.passes + 1
+        events = self._by_tick.get(self.tick, ())
+        self.tick += 1
+        display = self.host.display
+        window = display.window_id if display is not None else 0
+        # all() stops at the first event that paused the game: the rest wait for the fix.
+        return all(self.host._call("on_event", event_from_dict(data, window)) for data in events)
+
+    def around_reload(self, reload: Callable[[], ReloadReport]) -> ReloadReport:
+        """Run ``reload``; while looping take what it rebound into the snapshot (see adopt)."""
+        if self.mode is not Mode.LOOPING or self.recording is None:
+            return reload()
+        before = identities(self._modules)
+        report = reload()
+        if report.ok and report.changed:
+            carry_edits(self.recording.snapshot, before, self._modules)
+        return report
+
+    def draw(self, surface: Surface) -> None:
+        """The "REC 1.2 s" / "LOOP 2.4 s" indicator with its progress bar."""
+        rec = self.recording
+        if self.mode is Mode.IDLE or rec is None or not self.show_indicator:
+            return
+        if self.mode is Mode.RECORDING:
+            loop_indicator(surface, f"REC {self.tick * rec.step:.1f} s", 1.0, REC_RGB)
+        else:
+            loop_indicator(surface, f"LOOP {rec.ticks * rec.step:.1f} s",
+                           self.tick / rec.ticks, LOOP_RGB)
+
+
+def _same(a: object, b: object) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # an ambiguous comparison (arrays) counts as changed
+        return False
+
+
+def carry_edits(snapshot: Snapshot, before: Mapping[str, Mapping[str, object]],
+                modules: Mapping[str, ModuleType]) -> list[tuple[str, str]]:
+    """Take into ``snapshot`` the values a reload rebound that are code, not play.
+
+    A name the reload rebound (a re-run ``SPEED = 3``) is adopted when play had not changed
+    it since the snapshot, i.e. its value just before the reload still equalled the snapshot's.
+    A name play had changed (``dx`` rebound by an ``after_reload`` handler mid-pass) keeps its
+    recorded start, so every pass still starts from the same situation. Names and modules the
+    reload added are adopted too, so they start each pass from their fresh value.
+    """
+    names: list[tuple[str, str]] = []
+    for mod_name, name in rebound_names(before, modules):
+        saved = snapshot.values.get(mod_name, {})
+        if name not in saved or _same(before[mod_name][name], saved[name]):
+            names.append((mod_name, name))
+    for mod_name, module in modules.items():
+        old = before.get(mod_name, {})
+        for name, value in vars(module).items():
+            if name not in old and is_state(name, value):
+                names.append((mod_name, name))
+    snapshot.adopt(modules, names)
+    return names
