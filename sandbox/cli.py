@@ -21,9 +21,13 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sandbox.console import Console
 from sandbox.watchdog import install_sigint_handler
+
+if TYPE_CHECKING:
+    from sandbox.host import Host
 
 __all__ = ["build_parser", "main"]
 
@@ -57,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="frames (and update steps) per second (default 60)")
     parser.add_argument("--hang-timeout", type=_positive_float, default=2.0, metavar="S",
                         help="interrupt a hook that runs longer than S seconds (default 2)")
+    loop = parser.add_mutually_exclusive_group()
+    loop.add_argument("--record", type=Path, metavar="FILE",
+                      help="write each F6 recording (state and input) to FILE, as JSON")
+    loop.add_argument("--replay", type=Path, metavar="FILE",
+                      help="loop a recording made with --record (with --headless --frames N "
+                           "--screenshot, a play session becomes a regression test)")
     return parser
 
 
@@ -120,6 +130,9 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         errors.info(f"potato-sandbox: {exc}")
         return 1
     with host:
+        host.looping.record_to = args.record
+        if args.replay is not None and not _replay(host, args.replay, errors):
+            return 2
         if args.frames is not None and args.headless:
             host.step(args.frames)  # no clock, no sleeping: exactly N frames
         else:
@@ -128,6 +141,18 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
             host.screenshot(args.screenshot)
         failed = args.frames is not None and host.last_error is not None
     return 1 if failed else 0
+
+
+def _replay(host: Host, path: Path, errors: Console) -> bool:
+    """Start looping the recording at ``path``; False (and a message) if it is unusable."""
+    from sandbox.recording import Recording, RecordingError
+
+    try:
+        host.looping.play(Recording.load(path, host.spec.name, host.reloader.modules))
+    except RecordingError as exc:
+        errors.info(f"potato-sandbox: {exc}")
+        return False
+    return True
 
 
 def _has_display() -> bool:

@@ -1,0 +1,310 @@
+"""Looped live editing (F6/F7): record play headless, loop it, edit during the loop, replay files.
+
+Real SDL key events (``host.press`` pushes them into SDL's queue), real files in tmp_path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sandbox.cli import main
+from sandbox.events import Notice
+from sandbox.host import Host
+from sandbox.looping import Mode
+from sandbox.sdl import event_from_dict, event_to_dict, read_png
+
+# bounce ignores keys: give the copy arrow keys, so replayed events visibly steer it.
+ARROWS = '''
+
+import sdl2
+
+
+def on_event(event):
+    """Arrow keys turn the rectangle."""
+    global dx, dy
+    if event.type == sdl2.SDL_KEYDOWN:
+        sym = event.key.keysym.sym
+        if sym == sdl2.SDLK_LEFT:
+            dx = -abs(dx)
+        elif sym == sdl2.SDLK_RIGHT:
+            dx = abs(dx)
+        elif sym == sdl2.SDLK_UP:
+            dy = -abs(dy)
+        elif sym == sdl2.SDLK_DOWN:
+            dy = abs(dy)
+'''
+
+PINK, YELLOW = (255, 128, 128, 255), (255, 255, 128, 255)
+KEYS_AT = {20: "Left", 45: "Up", 70: "Right", 95: "Down"}  # tick -> key, while recording
+Sample = tuple[int, int, tuple[int, int, int, int], str]
+
+
+@pytest.fixture
+def arrows(bounce_copy: Path) -> Path:
+    """The bounce copy, steerable with the arrow keys."""
+    main_py = bounce_copy / "main.py"
+    main_py.write_text(main_py.read_text() + ARROWS)
+    return bounce_copy
+
+
+def sample(host: Host) -> Sample:
+    """Where the rectangle is, the pixel at its centre and a digest of the whole frame."""
+    assert host.display is not None
+    x, y = host.game.pos_x, host.game.pos_y
+    w, h = host.display.size
+    centre = host.pixel(min(max(x, 0), w - 1), min(max(y, 0), h - 1))
+    return x, y, centre, hashlib.sha1(host.display.pixels()).hexdigest()
+
+
+def run(host: Host, frames: int, keys: dict[int, str] | None = None) -> list[Sample]:
+    """Step ``frames`` frames, pressing ``keys[i]`` just before frame ``i``."""
+    trace = []
+    for i in range(frames):
+        if keys and i in keys:
+            host.press(keys[i])
+        host.step(1)
+        trace.append(sample(host))
+    return trace
+
+
+def record(host: Host, ticks: int = 120) -> list[Sample]:
+    """F6, ``ticks`` frames of play with arrow keys, F6 again: the loop starts next frame."""
+    host.step(10)
+    host.press("F6")
+    trace = run(host, ticks, KEYS_AT)
+    host.press("F6")
+    return trace
+
+
+def positions(trace: list[Sample]) -> list[tuple[int, int]]:
+    return [(x, y) for x, y, _, _ in trace]
+
+
+def notices(host: Host) -> list[str]:
+    return [str(ev) for ev in host.events if isinstance(ev, Notice)]
+
+
+def test_a_loop_replays_the_recorded_play_frame_for_frame(arrows: Path) -> None:
+    with Host(arrows, headless=True, watch=False) as host:
+        recorded = record(host)
+        assert host.looping.recording is not None
+        assert [t for t, ev in host.looping.recording.events if ev["type"] == "keydown"] \
+            == list(KEYS_AT)
+        pass1 = run(host, 120)
+        assert host.looping.mode is Mode.LOOPING and host.looping.passes == 1
+        pass2 = run(host, 120, {5: "Left", 60: "Up"})  # real input goes nowhere while looping
+        assert host.looping.passes == 2
+    assert pass1 == pass2  # every pixel of every frame, indicator included
+    assert positions(pass1) == positions(recorded)
+    # The keys steered it: without them it would keep moving right until the wall.
+    xs = [x for x, _ in positions(pass1)]
+    assert xs[21] < xs[20] and xs[71] > xs[70]
+    assert any("looping 2.0 s (120 ticks, 8 events)" in n for n in notices(host))
+
+
+def test_a_colour_edit_during_the_loop_shows_on_the_same_positions(arrows: Path) -> None:
+    with Host(arrows, headless=True, watch=False) as host:
+        record(host)
+        pass1 = run(host, 120)
+        main_py = arrows / "main.py"
+        run(host, 30)
+        main_py.write_text(main_py.read_text().replace("(255, 128, 128)", "(255, 255, 128)"))
+        host.press("F9")
+        run(host, 90)  # the rest of pass 2, now in the new colour
+        pass3 = run(host, 120)
+        assert host.last_error is None and host.looping.passes == 3
+    assert positions(pass3) == positions(pass1)
+    assert {centre for *_, centre, _ in pass1} == {PINK}
+    assert {centre for *_, centre, _ in pass3} == {YELLOW}
+
+
+def test_edited_constants_survive_into_the_next_pass(arrows: Path) -> None:
+    with Host(arrows, headless=True, watch=False) as host:
+        record(host)
+        run(host, 50)
+        main_py, physics_py = arrows / "main.py", arrows / "physics.py"
+        main_py.write_text(main_py.read_text().replace("BACKGROUND = (0, 0, 255)",
+                                                       "BACKGROUND = (0, 96, 0)"))
+        physics_py.write_text(physics_py.read_text().replace("SPEED = 2", "SPEED = 5"))
+        host.press("F9")
+        run(host, 70)
+        pass3 = run(host, 120)
+        assert host.game.BACKGROUND == (0, 96, 0)
+        assert host.game.physics.SPEED == 5
+        assert host.pixel(3, 3) == (0, 96, 0, 255)
+        pass4 = run(host, 120)
+    assert pass3 == pass4  # after the edit, every pass is the same again
+    xs = [x for x, _ in positions(pass3)]
+    assert max(abs(b - a) for a, b in itertools.pairwise(xs)) == 5  # the new speed after a wall
+
+
+def test_f7_ends_the_loop_and_the_game_goes_on_from_there(arrows: Path) -> None:
+    with Host(arrows, headless=True, watch=False) as host:
+        record(host)
+        run(host, 30)
+        where = (host.game.pos_x, host.game.pos_y)
+        host.press("F7")
+        host.step(1)
+        assert host.looping.mode is Mode.IDLE
+        assert abs(host.game.pos_x - where[0]) <= 2  # not restored to the snapshot
+        host.press("Left")
+        host.step(1)
+        assert host.game.dx < 0  # real input reaches the game again
+        assert "loop ended: the game goes on from here" in notices(host)
+
+
+def test_nothing_recorded_does_not_loop_and_restart_ends_a_loop(arrows: Path) -> None:
+    with Host(arrows, headless=True, watch=False) as host:
+        host.press("F6")
+        host.press("F6")
+        host.step(1)
+        assert host.looping.mode is Mode.IDLE
+        assert any("nothing recorded" in n for n in notices(host))
+        record(host, 30)
+        host.step(5)
+        host.press("F5")
+        host.step(1)
+        assert host.looping.mode is Mode.IDLE
+        assert "hot restart: looping ended" in notices(host)
+
+
+GAME = '''
+import random
+import threading
+from dataclasses import dataclass
+
+TITLE = "balls"
+SIZE = (320, 240)
+lock = threading.Lock()
+
+
+@dataclass
+class Ball:
+    x: int = 0
+    y: int = 0
+
+
+ball = Ball()
+
+
+def update(dt):
+    ball.x += 1
+    ball.y = random.randint(0, 200)
+
+
+def draw(renderer):
+    renderer.clear((0, 0, 0))
+    renderer.fill((ball.x % 300, ball.y, 20, 20), (255, 255, 255))
+'''
+
+
+def test_random_is_seeded_per_pass_and_a_new_field_reaches_the_snapshot(tmp_path: Path) -> None:
+    game = tmp_path / "balls"
+    game.mkdir()
+    (game / "main.py").write_text(GAME)
+    with Host(game, headless=True, watch=False) as host:
+        host.press("F6")
+        host.step(40)
+        host.press("F6")
+        ys = [host.step(1) and host.game.ball.y for _ in range(80)]
+        assert ys[:40] == ys[40:]  # the same random numbers in every pass
+        assert any("kept by reference" in n and "main.lock" in n for n in notices(host))
+        source = GAME.replace("from dataclasses import dataclass",
+                              "from dataclasses import dataclass, field")
+        source = source.replace("    y: int = 0\n",
+                                "    y: int = 0\n    trail: list = field(default_factory=list)\n")
+        source = source.replace("    ball.x += 1\n",
+                                "    ball.x += 1\n    ball.trail.append(ball.x)\n")
+        (game / "main.py").write_text(source)
+        host.press("F9")
+        host.step(10)  # the live instance was migrated
+        assert host.last_error is None
+        assert host.looping.recording is not None
+        assert host.looping.recording.snapshot.values["main"]["ball"].trail == []
+        host.step(30 + 10)  # the next pass starts from the snapshot's copy, migrated too
+        assert host.last_error is None, host.last_error
+        assert host.looping.passes == 4
+        assert host.game.ball.trail == list(range(1, 11))
+
+
+def test_a_saved_recording_replays_headless_to_the_same_screenshot(
+    arrows: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rec, live, replayed = tmp_path / "play.json", tmp_path / "live.png", tmp_path / "replay.png"
+    with Host(arrows, headless=True, watch=False) as host:
+        host.looping.record_to = rec
+        record(host)
+        run(host, 150)  # into the second pass: the replay loops too
+        host.screenshot(live)
+    doc = json.loads(rec.read_text())
+    assert doc["ticks"] == 120 and doc["game"] == "bounce" and len(doc["events"]) == 8
+    assert doc["events"][0] == {"tick": 20, "event": {
+        "type": "keydown", "key": "Left", "scancode": 80, "mod": 0, "repeat": 0}}
+    code = main([str(arrows), "--replay", str(rec), "--headless", "--no-watch",
+                 "--frames", "150", "--screenshot", str(replayed)])
+    assert code == 0, capsys.readouterr()
+    assert read_png(replayed) == read_png(live)
+
+
+def test_record_writes_the_file_at_exit_when_still_recording(arrows: Path, tmp_path: Path) -> None:
+    rec = tmp_path / "play.json"
+    code = main([str(arrows), "--headless", "--no-watch", "--frames", "1", "--record", str(rec)])
+    assert code == 0 and not rec.exists()  # nothing was recorded
+    with Host(arrows, headless=True, watch=False) as host:
+        host.looping.record_to = rec
+        host.press("F6")
+        host.step(30)
+    assert json.loads(rec.read_text())["ticks"] == 30
+
+
+@pytest.mark.parametrize(
+    ("mangle", "message"),
+    [
+        (lambda text: text[: len(text) // 2], "not a complete recording"),
+        (lambda text: text.replace('"version": 1', '"version": 7'), "version 7 recording"),
+        (lambda text: text.replace('"game": "bounce"', '"game": "pong"'),
+         "recorded in game 'pong'"),
+        (lambda text: text.replace('"ticks": 120', '"ticks": 0'), "no ticks"),
+        (lambda text: text.replace('"key": "Left"', '"key": "NoSuchKey"'), "damaged at tick 20"),
+    ],
+)
+def test_bad_recordings_exit_2_with_a_message(
+    arrows: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], mangle: Any, message: str
+) -> None:
+    rec = tmp_path / "play.json"
+    with Host(arrows, headless=True, watch=False) as host:
+        host.looping.record_to = rec
+        record(host)
+    rec.write_text(mangle(rec.read_text()))
+    capsys.readouterr()
+    code = main([str(arrows), "--replay", str(rec), "--headless", "--no-watch", "--frames", "5"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("data", [
+    {"type": "keydown", "key": "Left", "scancode": 80, "mod": 1, "repeat": 0},
+    {"type": "keyup", "key": "A", "scancode": 4, "mod": 0, "repeat": 1},
+    {"type": "text", "text": "hé"},
+    {"type": "mousedown", "button": 1, "clicks": 2, "x": 3, "y": 4},
+    {"type": "mouseup", "button": 3, "clicks": 1, "x": 30, "y": 40},
+    {"type": "motion", "x": 1, "y": 2, "xrel": 3, "yrel": -4, "state": 1},
+    {"type": "wheel", "x": 0, "y": -1, "direction": 0, "precise_x": 0.0, "precise_y": -1.0},
+])
+def test_the_event_codec_round_trips(data: dict[str, Any]) -> None:
+    assert event_to_dict(event_from_dict(data)) == data
+    assert json.loads(json.dumps(data)) == data
+
+
+def test_the_event_codec_rejects_what_it_never_made() -> None:
+    with pytest.raises(ValueError, match="unknown event type 'joystick'"):
+        event_from_dict({"type": "joystick"})
+    with pytest.raises(ValueError, match="text longer than 31 bytes"):
+        event_from_dict({"type": "text", "text": "x" * 40})
