@@ -282,7 +282,12 @@ class Host:
             self.last_error = None
         if self._error_paused and self.last_error is not None \
                 and self.last_error.kind == "AssetError":
-            self._resume()  # a hook failed on a missing or broken asset: try it again
+            # A hook failed on a missing or broken asset: try again. When that hook was
+            # load(), run it again, since update and draw rely on what it loads.
+            failed = next((e for e in reversed(self.events) if isinstance(e, GameError)), None)
+            self._resume()
+            if failed is not None and failed.hook == "load":
+                self._call("load")
 
     # -- the frame -------------------------------------------------------------------------------
     def _handle_events(self, display: Display) -> None:
