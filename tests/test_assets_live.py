@@ -161,7 +161,7 @@ def test_sounds_play_and_reload_in_place(game: Path) -> None:
 def test_a_broken_sound_is_reported_with_its_name(game: Path) -> None:
     (game / "bad.wav").write_bytes(b"RIFF nonsense")
     with Host(game, headless=True, watch=False) as host, \
-            pytest.raises(assets.AssetError, match="could not load sound bad.wav"):
+            pytest.raises(assets.AssetError, match=r"could not load sound bad\.wav"):
         host.step(1)
         assets.sound("bad.wav")
 
