@@ -1,16 +1,26 @@
 """In-window overlay: the error panel, the HUD (F3) and the help (F1), drawn with Display.
 
-First version: a translucent panel listing an ``ErrorInfo``: kind and message, where, the
-source line with a caret, the game's own frames and the hint. Long lines wrap to the
-window's width. Drawn after the game's ``draw()`` and before ``present()``.
+The error panel itself (an ``ErrorInfo`` fitted to the window: message, ``file:line``, the
+source line with a caret, callers, the hint) lives in ``sandbox.panel``. Long lines wrap to
+the window's width. Drawn after the game's ``draw()`` and before ``present()``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
 
 from sandbox.events import ErrorInfo
+from sandbox.panel import (
+    DIM_RGB,
+    HUD_RGB,
+    LINE_ROWS,
+    MARGIN,
+    PANEL,
+    TEXT_RGB,
+    Surface,
+    draw_error_panel,
+    error_lines,
+)
 
 __all__ = ["KEYS", "Overlay", "Surface", "error_lines", "help_lines", "loop_indicator", "wrap"]
 
@@ -20,33 +30,13 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("F6", "record, then loop the recording"), ("F7", "end the loop"),
     ("F1", "help"), ("Escape", "quit"),
 )
-PANEL = (24, 0, 0, 215)
-TITLE_RGB = (255, 110, 110)
-TEXT_RGB = (235, 235, 235)
-DIM_RGB = (170, 170, 170)
-HUD_RGB = (255, 255, 160)
-MARGIN = 8
 PANEL_DARK = (0, 0, 0, 190)  # behind the loop indicator
-LINE_ROWS = 4  # rows one wrapped line may take in a panel
 GRAPH_FRAMES = 120  # bars in the HUD's frame-time graph (sandbox.devtools keeps 120 frames)
 GRAPH_ROWS = 3  # text rows the graph takes
 GRAPH_BG = (0, 0, 0, 160)
 GRAPH_OK = (90, 220, 90, 255)
 GRAPH_SLOW = (240, 80, 80, 255)
 GRAPH_LINE = (255, 255, 160, 200)
-
-
-class Surface(Protocol):
-    """What the overlay needs from ``sandbox.sdl.Display``."""
-
-    @property
-    def size(self) -> tuple[int, int]: ...
-    @property
-    def line_height(self) -> int: ...
-    def fill_rect(self, x: int, y: int, w: int, h: int,
-                  rgba: tuple[int, int, int, int]) -> None: ...
-    def text(self, x: int, y: int, text: str, rgb: tuple[int, int, int] = ...) -> int: ...
-    def text_size(self, text: str) -> tuple[int, int]: ...
 
 
 def wrap(line: str, columns: int) -> list[str]:
@@ -61,25 +51,6 @@ def help_lines() -> list[tuple[str, tuple[int, int, int]]]:
     """The help panel (F1): every host key, then the terminal's keys."""
     lines = [(f"{key:>6}  {does}", TEXT_RGB) for key, does in KEYS]
     lines.append(("terminal: r reload, R hot restart, q quit", DIM_RGB))
-    return lines
-
-
-def error_lines(info: ErrorInfo) -> list[tuple[str, tuple[int, int, int]]]:
-    """The panel's lines for ``info``, each with its colour."""
-    head = f"{info.kind}: {info.message}" if info.message else info.kind
-    lines: list[tuple[str, tuple[int, int, int]]] = [(head, TITLE_RGB)]
-    if info.where:
-        lines.append((f"at {info.where}", TEXT_RGB))
-    if info.source_line:
-        source = info.source_line.rstrip()
-        stripped = source.lstrip()
-        lines.append(("    " + stripped, TEXT_RGB))
-        if info.column:
-            caret = max(0, info.column - 1 - (len(source) - len(stripped)))
-            lines.append(("    " + " " * caret + "^", TITLE_RGB))
-    for frame in info.frames[:-1][-6:]:
-        lines.append((f"  {frame}: {frame.source}", DIM_RGB))
-    lines.append((info.hint, HUD_RGB))
     return lines
 
 
@@ -107,7 +78,7 @@ class Overlay:
             self._panel(surface, rows, top=True)
             self._graph(surface, MARGIN, MARGIN + surface.line_height)
         if error is not None:
-            self._panel(surface, error_lines(error), top=False)
+            draw_error_panel(surface, error)  # sandbox.panel: fitted, prioritised rows
 
     def _graph(self, surface: Surface, x: int, y: int) -> None:
         """One 2-pixel bar per frame; the middle line is the frame budget, red bars exceed it."""
