@@ -56,7 +56,7 @@ class Host:
         self.looping = Looper(self)  # F6/F7: record and loop play (sandbox.looping)
         self.devtools = DevTools(1.0 / fps)
         # Extra HUD lines (e.g. the loop's "LOOP 2.4 s"): each source returns a line or None.
-        self.hud_sources: list[Callable[[], str | None]] = []
+        self.hud_sources: list[Callable[[], str | None]] = [self.looping.hud_line]
         self.keys: TerminalKeys | None = None
         self.assets: LiveAssets | None = None
         self.last_error: ErrorInfo | None = None

@@ -210,14 +210,27 @@ class Looper:
         return all(self.host._call("on_event", event_from_dict(data, window)) for data in events)
 
     def around_reload(self, reload: Callable[[], ReloadReport]) -> ReloadReport:
-        """Run ``reload``; while looping take what it rebound into the snapshot (see adopt)."""
-        if self.mode is not Mode.LOOPING or self.recording is None:
+        """Run ``reload``; while recording or looping carry its edits into the snapshot.
+
+        An edit made while recording is code too: the loop keeps it (see ``carry_edits``).
+        """
+        if self.mode is Mode.IDLE or self.recording is None:
             return reload()
         before = identities(self._modules)
         report = reload()
         if report.ok and report.changed:
             carry_edits(self.recording.snapshot, before, self._modules)
         return report
+
+    def hud_line(self) -> str | None:
+        """The HUD's (F3) line: "LOOP 2.4 s  pass 3  tick 57/144", or None when idle."""
+        rec = self.recording
+        if self.mode is Mode.IDLE or rec is None:
+            return None
+        if self.mode is Mode.RECORDING:
+            return f"REC {self.tick * rec.step:.1f} s  {len(rec.events)} events"
+        return (f"LOOP {rec.ticks * rec.step:.1f} s  pass {self.passes}  "
+                f"tick {self.tick}/{rec.ticks}")
 
     def draw(self, surface: Surface) -> None:
         """The "REC 1.2 s" / "LOOP 2.4 s" indicator with its progress bar."""

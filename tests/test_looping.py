@@ -9,6 +9,7 @@ import hashlib
 import itertools
 import json
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -16,8 +17,9 @@ import pytest
 from sandbox.cli import main
 from sandbox.events import Notice
 from sandbox.host import Host
-from sandbox.looping import Mode
+from sandbox.looping import Mode, carry_edits
 from sandbox.sdl import event_from_dict, event_to_dict, read_png
+from sandbox.snapshot import Snapshot, identities
 
 # bounce ignores keys: give the copy arrow keys, so replayed events visibly steer it.
 ARROWS = '''
@@ -308,3 +310,34 @@ def test_the_event_codec_rejects_what_it_never_made() -> None:
         event_from_dict({"type": "joystick"})
     with pytest.raises(ValueError, match="text longer than 31 bytes"):
         event_from_dict({"type": "text", "text": "x" * 40})
+
+
+def test_the_hud_shows_the_loop_and_edits_while_recording_are_kept(arrows: Path) -> None:
+    with Host(arrows, headless=True, watch=False) as host:
+        host.press("F3")
+        host.press("F6")
+        host.step(30)
+        assert host.looping.hud_line() == "REC 0.5 s  0 events"
+        main_py = arrows / "main.py"
+        main_py.write_text(main_py.read_text().replace("BACKGROUND = (0, 0, 255)",
+                                                       "BACKGROUND = (40, 0, 0)"))
+        host.press("F9")
+        host.step(30)
+        host.press("F6")
+        host.step(15)
+        assert "LOOP 1.0 s  pass 1  tick 15/60" in " ".join(host._hud())
+        assert host.game.BACKGROUND == (40, 0, 0)  # the edit is code: the loop keeps it
+
+
+def test_carry_edits_adopts_code_but_not_play() -> None:
+    module = ModuleType("game_main")
+    module.SPEED, module.dx, module.pos = 2, 2, [0, 0]
+    modules = {"game_main": module}
+    snapshot = Snapshot.take(modules)
+    module.dx = -2  # play changed it since the snapshot
+    before = identities(modules)
+    module.SPEED, module.dx, module.boost = 5, -5, 1  # the reload: a re-run, a handler, a new name
+    adopted = carry_edits(snapshot, before, modules)
+    assert sorted(adopted) == [("game_main", "SPEED"), ("game_main", "boost")]
+    snapshot.restore(modules)
+    assert (module.SPEED, module.dx, module.boost) == (5, 2, 1)
