@@ -184,10 +184,13 @@ class ModuleApplier:
             self.handlers.forget(self.name, n)
             touched.add(n)
         rebound |= touched
+        if steps:
+            steps[0].docstring = True
         for i, step in enumerate(steps):
-            step.docstring = i == 0
             st = step.new
-            if step.status in ("changed", "new") or i in force or st.reads & rebound:
+            # Most statements are unchanged and read nothing rebound: keep that test cheap.
+            if (step.status == "changed" or step.status == "new" or i in force
+                    or (rebound and not rebound.isdisjoint(st.reads))):
                 names = self.run(step, frozenset(rebound))
                 rebound |= names
                 touched |= names

@@ -53,6 +53,7 @@ class ModulePlan:
     steps: list[Step]
     removed: list[Statement]
     deleted: frozenset[str]  # names bound only by removed statements
+    depends_on: frozenset[str] | None = None  # new import edges; None: imports unchanged
 
 
 @dataclass
@@ -221,6 +222,7 @@ def prepare(candidates: Iterable[Tracked], root: Path, retry_delay: float) -> Pl
                     plan.seconds = time.perf_counter() - start
                     return plan
         gone = frozenset().union(*(st.binds for st in removed)) - kept if removed else frozenset()
-        plan.modules.append(ModulePlan(t, source, parsed, steps, removed, gone))
+        deps = None if parsed.imports == t.parsed.imports else frozenset(t.depends_on(parsed))
+        plan.modules.append(ModulePlan(t, source, parsed, steps, removed, gone, deps))
     plan.seconds = time.perf_counter() - start
     return plan

@@ -146,7 +146,8 @@ class Reloader:
             self._invalidate_finder_cache()
             changes = apply_plan(self, plan, journal)
             for mp in plan.modules:
-                self.graph.set(mp.tracked.name, mp.tracked.depends_on(mp.parsed))
+                if mp.depends_on is not None:
+                    self.graph.set(mp.tracked.name, mp.depends_on)
             for handler in self.handlers.ordered("after", self.graph.rank()):
                 handler()
         except BaseException as exc:
