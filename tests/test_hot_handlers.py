@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from test_hot_support import Game, game
 
 from sandbox import hot
+from sandbox.hot import Reloader
 
 __all__ = ["game"]
 
@@ -159,3 +161,30 @@ def test_api_is_a_no_op_without_an_active_reloader(game: Game) -> None:
     assert hot.has_module_changed("main") is False
     assert hot.has_any_module_changed() is False
     hot.perform_code_reload()
+
+
+def test_two_reloaders_keep_their_own_handlers(game: Game, tmp_path: Path) -> None:
+    game.write(LOG, "log")
+    game.load("""
+        from sandbox import hot
+        import log
+        @hot.after_reload
+        def _a():
+            log.LOG.append("first game")
+    """)
+    other_root = tmp_path / "other"
+    other_root.mkdir()
+    other = Reloader(other_root)
+    try:
+        assert len(game.r.handlers) == 1 and len(other.handlers) == 0
+        assert game.edit("""
+            from sandbox import hot
+            import log
+            @hot.after_reload
+            def _a():
+                log.LOG.append("first game, edited")
+        """).ok
+        assert len(game.r.handlers) == 1 and len(other.handlers) == 0
+        assert sys.modules["log"].LOG == ["first game, edited"]
+    finally:
+        other.close()

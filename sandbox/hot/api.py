@@ -43,9 +43,18 @@ def set_active(reloader: Reloader, active: bool) -> None:
         _active.append(reloader)
 
 
+def _owner(func: Callable[[], object]) -> Reloader | None:
+    """The reloader tracking ``func``'s module (the active one when none does)."""
+    module = getattr(func, "__module__", None)
+    for r in reversed(_active):
+        if module is not None and r.tracked(module) is not None:
+            return r
+    return get_active()
+
+
 def before_reload(func: F) -> F:
     """Register ``func`` to run before every reload; returns it unchanged."""
-    r = get_active()
+    r = _owner(func)
     if r is not None:
         r.handlers.register("before", func)
     return func
@@ -53,7 +62,7 @@ def before_reload(func: F) -> F:
 
 def after_reload(func: F) -> F:
     """Register ``func`` to run after every reload (with the new code); returns it unchanged."""
-    r = get_active()
+    r = _owner(func)
     if r is not None:
         r.handlers.register("after", func)
     return func
