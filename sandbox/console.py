@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sandbox.events import ErrorInfo, GameError, Notice
+from sandbox.panel import source_rows
 
 __all__ = ["Console", "style_of"]
 
@@ -111,21 +112,23 @@ class Console:
             and not Path(info.path).is_absolute()
             and (not frames or (frames[-1].path, frames[-1].line) != (info.path, info.line))
         )
+        # The line that failed, with a caret under the failing columns (the panel's rows,
+        # wide enough never to be cut).
+        failed = source_rows(info, 4 + len(info.source_line or ""))
         if frames:
             out.print(Text("Traceback (game code only, most recent call last):", style=_DIM))
-            for frame in frames:
+            for i, frame in enumerate(frames):
                 out.print(Text(f"  {frame.path}:{frame.line} in {frame.function}", style=_INFO))
-                if frame.source:
+                innermost = i == len(frames) - 1 and not show_source and failed
+                if innermost:
+                    for n, (text, _) in enumerate(failed):
+                        out.print(Text(text, style=_FAIL if n else ""))
+                elif frame.source:
                     out.print(Text(f"    {frame.source}"))
         if show_source:
             out.print(Text(f"  {info.where}", style=_INFO))
-            if info.source_line:
-                source = info.source_line.rstrip()
-                stripped = source.lstrip()
-                out.print(Text(f"    {stripped}"))
-                if info.column:
-                    caret = max(info.column - 1 - (len(source) - len(stripped)), 0)
-                    out.print(Text(f"    {' ' * caret}^", style=_FAIL))
+            for n, (text, _) in enumerate(failed):
+                out.print(Text(text, style=_FAIL if n else ""))
         out.print(Text(str(info), style=_FAIL))
         if info.hint:
             out.print(Text(f"  → {info.hint}", style="yellow"))

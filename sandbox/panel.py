@@ -62,8 +62,7 @@ def _wrapped(text: str, columns: int, limit: int) -> list[str]:
     columns = max(1, columns)
     rows: list[str] = []
     for line in text[:columns * limit + 1].splitlines() or [""]:
-        rows.extend(textwrap.wrap(line, columns, replace_whitespace=False,
-                                  drop_whitespace=False) or [""])
+        rows.extend(textwrap.wrap(line, columns, replace_whitespace=False) or [""])
     if len(rows) > limit or len(text) > columns * limit:
         rows = rows[:limit]
         rows[-1] = rows[-1][:columns - 1] + "…"
