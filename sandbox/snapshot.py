@@ -4,6 +4,8 @@ A snapshot holds every module-level value of the game's modules that is not a fu
 or module, deep-copied. Values that cannot be copied (an SDL texture, a file) are kept by
 reference and listed once, so the terminal can say which state a loop pass will not reset.
 Restoring copies again, so the snapshot itself stays pristine across any number of passes.
+All values of one snapshot are copied with one shared memo, so state that shares an object
+(``player = balls[0]``, a ``from physics import world`` in main) still shares it after a restore.
 Instances of game classes are copied with their class object, which the engine patches in
 place, so a restored snapshot runs the new methods of a reload made during the loop.
 """
@@ -43,18 +45,20 @@ class Snapshot:
     def take(cls, modules: Mapping[str, ModuleType]) -> Snapshot:
         """Deep-copy the state of ``modules``; uncopyable values are kept by reference."""
         snap = cls()
+        memo: dict[int, Any] = {}
         for mod_name, module in modules.items():
             saved: dict[str, Any] = {}
             for name, value in vars(module).items():
                 if not is_state(name, value):
                     continue
-                saved[name] = snap._copy_or_keep(f"{mod_name}.{name}", value)
+                saved[name] = snap._copy_or_keep(f"{mod_name}.{name}", value, memo)
             snap.values[mod_name] = saved
         return snap
 
-    def _copy_or_keep(self, qualified: str, value: object) -> object:
+    def _copy_or_keep(self, qualified: str, value: object,
+                      memo: dict[int, Any] | None = None) -> object:
         try:
-            return copy.deepcopy(value)
+            return copy.deepcopy(value, memo)
         except Exception:  # any failure to copy (ctypes pointers, locks, files) means "keep"
             self.by_reference.append(qualified)
             return value
@@ -65,6 +69,7 @@ class Snapshot:
         Names a reload removed stay removed; names it added keep their current values.
         """
         kept = set(self.by_reference)
+        memo: dict[int, Any] = {}
         for mod_name, saved in self.values.items():
             module = modules.get(mod_name)
             if module is None:
@@ -73,7 +78,10 @@ class Snapshot:
             for name, value in saved.items():
                 if name not in namespace:
                     continue
-                namespace[name] = value if f"{mod_name}.{name}" in kept else copy.deepcopy(value)
+                if f"{mod_name}.{name}" in kept:
+                    namespace[name] = value
+                else:
+                    namespace[name] = copy.deepcopy(value, memo)
 
     def adopt(self, modules: Mapping[str, ModuleType], names: Iterable[tuple[str, str]]) -> None:
         """Take the current values of ``names`` into the snapshot (an edited constant).

@@ -79,6 +79,20 @@ def test_snapshot_restores_state_and_stays_pristine(make_module: MakeModule) -> 
     assert "Ball" not in snap.values["game_main"]
 
 
+def test_shared_objects_stay_shared_after_a_restore(make_module: MakeModule) -> None:
+    mod = make_module()
+    mod.player = mod.balls[0]
+    other = types.ModuleType("game_physics")
+    other.world = mod.balls  # what ``from game_main import balls`` leaves in another module
+    modules = {"game_main": mod, "game_physics": other}
+    snap = Snapshot.take(modules)
+    for _ in range(2):
+        mod.player.x = 50.0
+        snap.restore(modules)
+        assert mod.player is mod.balls[0] and other.world is mod.balls
+        assert mod.player.x == 1.0
+
+
 def test_uncopyable_values_are_kept_by_reference_and_listed(make_module: MakeModule) -> None:
     mod = make_module()
     mod.lock = threading.Lock()
