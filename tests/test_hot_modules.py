@@ -206,3 +206,22 @@ def test_stdlib_names_are_never_shadowed(game: Game) -> None:
         OK = hasattr(json, "dumps")
     """)
     assert main.OK
+
+
+def test_module_attribute_readers_rerun(game: Game) -> None:
+    game.write("""
+        SPEED = 1
+    """, "physics")
+    main = game.load("""
+        import physics
+        import physics as ph
+        VEL = physics.SPEED * 2
+        ALSO = ph.SPEED + 1
+        KEEP = []
+        KEEP.append(1)
+    """)
+    report = game.edit("""
+        SPEED = 4
+    """, "physics")
+    assert report.ok, report
+    assert (main.VEL, main.ALSO, main.KEEP) == (8, 5, [1])

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 __all__ = ["ImportRef", "Imports", "StatementNames", "analyze", "resolve"]
 
 # (level, module, ((name, bound as), ...)): ``from ..a import x as y`` is (2, "a", (("x", "y"),));
-# ``import a.b`` is (0, "a.b", ()).
+# ``import a as p`` is (0, "a", (("", "p"),)); ``import a.b`` is (0, "a.b", ()).
 ImportRef = tuple[int, str, tuple[tuple[str, str], ...]]
 Imports = frozenset[ImportRef]
 
@@ -92,10 +92,19 @@ class _Names(ast.NodeVisitor):
         self.binds.add(node.target.id)
         self.visit(node.value)
 
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        # ``physics.SPEED`` is read as such too: a new SPEED in physics re-runs this statement.
+        if isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load):
+            self.reads.add(f"{node.value.id}.{node.attr}")
+        self.generic_visit(node)
+
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            self.binds.add(alias.asname or alias.name.split(".")[0])
-            self.imports.add((0, alias.name, ()))
+            bound = alias.asname or alias.name.split(".")[0]
+            self.binds.add(bound)
+            # ("", alias): the name the module itself is bound to, when it is the module.
+            named = alias.asname is not None or "." not in alias.name
+            self.imports.add((0, alias.name, (("", bound),) if named else ()))
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         pairs = tuple((a.name, a.asname or a.name) for a in node.names)
@@ -145,5 +154,5 @@ def resolve(ref: ImportRef, package: str) -> list[str]:
     if "." in module:
         parts = module.split(".")
         names.extend(".".join(parts[:i]) for i in range(1, len(parts)))
-    names.extend(f"{module}.{name}" for name, _ in pairs if name != "*")
+    names.extend(f"{module}.{name}" for name, _ in pairs if name not in ("*", ""))
     return names

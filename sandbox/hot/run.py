@@ -29,18 +29,33 @@ __all__ = ["apply_plan", "importers"]
 _MAX_VISITS = 3
 
 
-def importers(parsed: ParsedSource, package: str, module: str, names: set[str]) -> set[int]:
-    """Indexes of statements doing ``from module import x`` for some x in ``names`` (or *)."""
+def importers(parsed: ParsedSource, package: str, module: str,
+              names: set[str]) -> tuple[set[int], set[str]]:
+    """How a module sees names of ``module`` that were rebound.
+
+    Returns the indexes of its statements doing ``from module import x`` for some x in
+    ``names`` (or ``*``), and the dotted names (``physics.SPEED``) under which it reads
+    them through ``import module``.
+    """
     found: set[int] = set()
+    dotted: set[str] = set()
     for i, st in enumerate(parsed.statements):
         for ref in st.imports:
             pairs = ref[2]
-            if not pairs or not any(n == "*" or n in names for n, _ in pairs):
+            if not pairs:
+                continue
+            if pairs[0][0] == "":  # import module [as alias]
+                if ref[1] == module:
+                    dotted.update(f"{pairs[0][1]}.{n}" for n in names)
+                continue
+            if not any(n == "*" or n in names for n, _ in pairs):
                 continue
             targets = resolve(ref, package)
             if targets and targets[0] == module:
                 found.add(i)
-    return found
+    if dotted and not any(not dotted.isdisjoint(st.reads) for st in parsed.statements):
+        dotted = set()
+    return found, dotted
 
 
 def _linecache_to(journal: Journal, filename: str, text: str) -> None:
@@ -65,6 +80,7 @@ def apply_plan(reloader: Reloader, plan: Plan, journal: Journal) -> Changes:
     live: dict[str, ParsedSource] = {}  # the source each applied module now runs
     changes = Changes()
     force: dict[str, set[int]] = {}
+    extra: dict[str, set[str]] = {}  # dotted names (physics.SPEED) rebound for a dependent
     pending = set(plans)
     visits: Counter[str] = Counter()
     rank = reloader.graph.rank()
@@ -85,7 +101,7 @@ def apply_plan(reloader: Reloader, plan: Plan, journal: Journal) -> Changes:
         applier = ModuleApplier(name, module.__dict__, tracked.filename,
                                 reloader._shown(tracked), parsed.flags, journal,
                                 reloader.handlers, changes)
-        touched = applier.apply(steps, deleted, set(), force.pop(name, set()))
+        touched = applier.apply(steps, deleted, extra.pop(name, set()), force.pop(name, set()))
         live[name] = parsed
         if not touched:
             continue
@@ -97,9 +113,10 @@ def apply_plan(reloader: Reloader, plan: Plan, journal: Journal) -> Changes:
                 source = plans[dependent].parsed
             else:
                 source = live.get(dependent, other.parsed)
-            found = importers(source, other.package, name, touched)
-            if found:
+            found, dotted = importers(source, other.package, name, touched)
+            if found or dotted:
                 force.setdefault(dependent, set()).update(found)
+                extra.setdefault(dependent, set()).update(dotted)
                 pending.add(dependent)
     return changes
 
