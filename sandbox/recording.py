@@ -12,7 +12,18 @@ Snapshot values are JSON scalars and lists; tuples, sets, dicts (any hashable ke
 floats, enum members and instances of the game's own classes are tagged objects
 (``{"__tuple__": [...]}``, ``{"__object__": "main.Ball", "state": {...}}``). Values that are not
 plain data (an SDL texture) are left out and named in ``Recording.skipped``; on replay they
-keep their current values. Events are whatever plain dicts the host's event codec produces.
+keep their current values. An object several names share is saved once per name, so a
+replay from a file gets separate copies (a live loop keeps the sharing: see ``snapshot``).
+
+``ticks`` is the length in fixed updates; an event with ``"tick": k`` is delivered just before
+update ``k`` (from 0) of each pass; ``seed`` is passed to ``random.seed`` at every pass. Events
+are the plain dicts of ``sandbox.sdl.event_to_dict``::
+
+    {"type": "keydown" | "keyup", "key": "Left", "scancode": 80, "mod": 0, "repeat": 0}
+    {"type": "text", "text": "é"}
+    {"type": "mousedown" | "mouseup", "button": 1, "clicks": 1, "x": 10, "y": 20}
+    {"type": "motion", "x": 10, "y": 20, "xrel": 1, "yrel": 0, "state": 0}
+    {"type": "wheel", "x": 0, "y": -1, "direction": 0, "precise_x": 0.0, "precise_y": -1.0}
 """
 
 from __future__ import annotations
