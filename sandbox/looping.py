@@ -124,6 +124,12 @@ class Looper:
         """Loop a recording loaded from a file (``--replay``); RecordingError if unplayable."""
         if recording.ticks <= 0:
             raise RecordingError("the recording has no ticks: nothing to replay")
+        if abs(recording.step - self.host.clock.step) > 1e-9:
+            # Another step changes every dt: the replay would not be the recorded play.
+            rate = round(1 / recording.step)
+            raise RecordingError(f"the recording was made at {rate} updates a second, this "
+                                 f"session runs {round(1 / self.host.clock.step)}; replay it "
+                                 f"with --fps {rate}")
         window = self.host.display.window_id if self.host.display is not None else 0
         for tick, data in recording.events:
             try:

@@ -274,6 +274,8 @@ def test_record_writes_the_file_at_exit_when_still_recording(arrows: Path, tmp_p
          "recorded in game 'pong'"),
         (lambda text: text.replace('"ticks": 120', '"ticks": 0'), "no ticks"),
         (lambda text: text.replace('"key": "Left"', '"key": "NoSuchKey"'), "damaged at tick 20"),
+        (lambda text: text.replace('"step": 0.016666666666666666', '"step": 0.05'),
+         "made at 20 updates a second, this session runs 60; replay it with --fps 20"),
     ],
 )
 def test_bad_recordings_exit_2_with_a_message(
