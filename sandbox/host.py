@@ -92,7 +92,9 @@ class Host:
             self.close()
             raise
         if console is not None:
-            console.banner(self.spec.name, self.root, KEYS)
+            keys = KEYS if self.keys is None else (
+                *KEYS, ("r / R / q", "in this terminal: reload, hot restart, quit"))
+            console.banner(self.spec.name, self.root, keys)
         for problem in self.settings.problems:
             self._emit(Notice(problem))
         self._check_hooks()
@@ -270,7 +272,13 @@ class Host:
         if self.reloader.reload_requested:
             self.reload(None, explicit=False)
 
-    def _refresh_assets(self, changed: set[Path]) -> None:
+    def _reload_key(self) -> None:
+        """F9 (and ``r``): reload the code, then any asset whose file changed (--no-watch)."""
+        self.reload()
+        if self.assets is not None:
+            self._refresh_assets(None)
+
+    def _refresh_assets(self, changed: set[Path] | None) -> None:
         """Reload changed assets; a failure shows the panel without pausing the game."""
         assert self.assets is not None
         had = self.assets.error
@@ -306,7 +314,7 @@ class Host:
 
     def _key_actions(self) -> dict[str, Callable[[], object]]:
         overlay = self.overlay
-        return {"F9": self.reload, "F5": self.restart, "F10": self._toggle_pause,
+        return {"F9": self._reload_key, "F5": self.restart, "F10": self._toggle_pause,
                 "F6": self.looping.toggle, "F7": self.looping.stop,
                 "F11": lambda: setattr(self, "_step_once", self._user_paused),
                 "F12": lambda: self.screenshot(screenshot_path(self.spec.name)),

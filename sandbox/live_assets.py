@@ -87,8 +87,8 @@ class LiveAssets:
         """True for a file the watcher reported that is an asset, not code."""
         return path.suffix.lower() in ASSET_SUFFIXES
 
-    def refresh(self, changed: Iterable[Path]) -> list[AssetReloaded]:
-        """Reload the cached assets among ``changed``; sets or clears ``error``."""
+    def refresh(self, changed: Iterable[Path] | None) -> list[AssetReloaded]:
+        """Reload the cached assets among ``changed`` (None: any whose file changed)."""
         events = self.library.refresh(changed)
         for ev in events:
             if ev.error:

@@ -181,3 +181,16 @@ def test_assets_end_with_the_session(game: Path) -> None:
         host.step(1)
     with pytest.raises(assets.AssetError, match="no game is running"):
         assets.image("ball.png")
+
+
+def test_f9_reloads_an_edited_asset_when_not_watching(game: Path) -> None:
+    with Host(game, headless=True, watch=False) as host:
+        host.step(1)
+        png(game / "ball.png", GREEN)
+        stat = (game / "ball.png").stat()  # a later mtime: coarse clocks may not have ticked
+        os.utime(game / "ball.png", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000))
+        host.step(1)
+        assert host.pixel(15, 15) == RED  # nobody is watching
+        host.press("F9")
+        host.step(1)
+        assert host.pixel(15, 15) == GREEN
