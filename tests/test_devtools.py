@@ -309,7 +309,8 @@ def test_terminal_keys_reload_and_quit(bounce_copy: Path) -> None:
         cwd=REPO, env=env, stdin=terminal, stdout=out_w, stderr=subprocess.STDOUT)
     os.close(out_w)
     try:
-        _read_until(out_r, "Escape")  # the banner: the loop is running
+        banner = _read_until(out_r, "in this terminal")  # the banner: the loop is running
+        assert "r / R / q" in banner
         edit(bounce_copy / "main.py", "(255, 128, 128)", "(255, 255, 128)")
         os.write(controller, b"r")
         assert "reloaded main.py" in _read_until(out_r, "reloaded main.py")
