@@ -194,3 +194,44 @@ def test_f9_reloads_an_edited_asset_when_not_watching(game: Path) -> None:
         host.press("F9")
         host.step(1)
         assert host.pixel(15, 15) == GREEN
+
+
+NO_AUDIO_SCRIPT = '''
+import sys
+from pathlib import Path
+from sandbox.live_assets import LiveAssets
+from sandbox.sdl import Display
+root = Path(sys.argv[1])
+with Display("t", (64, 48), headless=True) as display:
+    live = LiveAssets(root, display, headless=False)  # honours SDL_AUDIODRIVER from the env
+    first = live.get("sound", "hit.wav")
+    second = live.get("sound", "hit.wav")
+    first.play()
+    live.get("sound", "other.wav").play()
+    print("available", live.audio.available)
+    print("notices", [str(n) for n in live.notices])
+    try:
+        live.get("sound", "bad.wav")
+    except Exception as exc:
+        print("bad", exc)
+    live.close()
+'''
+
+
+def test_without_an_audio_device_sounds_load_silently_with_one_notice(game: Path) -> None:
+    """A fresh process whose SDL_AUDIODRIVER names no real driver: no device can open."""
+    import subprocess
+    import sys
+
+    wav(game / "hit.wav")
+    wav(game / "other.wav")
+    (game / "bad.wav").write_bytes(b"RIFF nonsense")
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "no-such-driver",
+           "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    done = subprocess.run([sys.executable, "-W", "ignore", "-c", NO_AUDIO_SCRIPT, str(game)],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "available False"
+    assert lines[1].count("sound is off") == 1 and "play() does nothing" in lines[1]
+    assert lines[2].startswith("bad could not load sound bad.wav")  # still validated
