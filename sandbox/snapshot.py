@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -57,11 +58,22 @@ class Snapshot:
 
     def _copy_or_keep(self, qualified: str, value: object,
                       memo: dict[int, Any] | None = None) -> object:
+        memo = {} if memo is None else memo
+        done = len(memo)
+        # A failed copy leaves half-built objects whose __del__ complains on stderr
+        # (sdl2.ext.Renderer does): drop them from the memo here, with the complaint muted.
+        hook, sys.unraisablehook = sys.unraisablehook, _ignore
         try:
-            return copy.deepcopy(value, memo)
-        except Exception:  # any failure to copy (ctypes pointers, locks, files) means "keep"
-            self.by_reference.append(qualified)
-            return value
+            try:
+                return copy.deepcopy(value, memo)
+            except Exception:  # any failure to copy (ctypes pointers, locks, files) means "keep"
+                for key in list(memo)[done:]:
+                    if key != id(memo):  # deepcopy's keep-alive list holds only originals
+                        del memo[key]
+                self.by_reference.append(qualified)
+                return value
+        finally:
+            sys.unraisablehook = hook
 
     def restore(self, modules: Mapping[str, ModuleType]) -> None:
         """Put the saved values back into ``modules`` (copied again, so this can repeat).
@@ -103,6 +115,10 @@ class Snapshot:
         count = sum(len(v) for v in self.values.values())
         extra = f", {len(self.by_reference)} kept by reference" if self.by_reference else ""
         return f"snapshot of {count} values in {len(self.values)} modules{extra}"
+
+
+def _ignore(unraisable: Any) -> None:
+    """An unraisablehook that drops the report (see ``Snapshot._copy_or_keep``)."""
 
 
 def rebound_names(

@@ -174,3 +174,26 @@ def test_bad_recordings_give_a_clear_error(tmp_path: Path, content: str, message
 def test_missing_recording_says_how_to_make_one(tmp_path: Path) -> None:
     with pytest.raises(RecordingError, match="--record"):
         Recording.load(tmp_path / "nope.json", "bounce", {})
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_sdl_objects_in_state_are_kept_by_reference_quietly(tmp_path: Path) -> None:
+    from sandbox.sdl import Display, load_texture, write_png
+
+    with Display("snap", (64, 64), headless=True) as display:
+        write_png(tmp_path / "a.png", (4, 4), bytes(64))
+        mod = types.ModuleType("game_main")
+        mod.texture = load_texture(display.renderer, tmp_path / "a.png")
+        mod.renderer = display.renderer
+        mod.sprites = [[1, 2], display.renderer]  # a half-copied list must not leak a copy
+        mod.after = [1, 2]
+        snap = Snapshot.take({"game_main": mod})
+        assert snap.by_reference == ["game_main.texture", "game_main.renderer",
+                                     "game_main.sprites"]
+        snap.restore({"game_main": mod})
+        assert mod.renderer is display.renderer and mod.texture is not None
+        assert mod.after == [1, 2]
+        import gc
+
+        gc.collect()
+        mod.texture.destroy()
