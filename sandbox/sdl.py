@@ -478,15 +478,7 @@ class Display:
 
     def save_png(self, path: str | Path) -> Path:
         """Write the last presented frame to ``path`` as a PNG (SDL_image)."""
-        frame, (w, h), out = self._last(), self._size, Path(path)
-        data = (ctypes.c_ubyte * len(frame)).from_buffer(frame)
-        surface = check(sdl2.SDL_CreateRGBSurfaceWithFormatFrom(
-            data, w, h, 32, w * 4, _FORMAT), "wrapping the frame in a surface")
-        try:
-            check(sdlimage.IMG_SavePNG(surface, str(out).encode()), f"writing {out}")
-        finally:
-            sdl2.SDL_FreeSurface(surface)
-        return out
+        return write_png(path, self._size, self._last())
 
     def close(self) -> None:
         """Destroy the renderer and window and release SDL (idempotent)."""
@@ -549,12 +541,14 @@ def swap_texture(old: Any, new: Any) -> Any:
     return old
 
 
-def write_png(path: str | Path, size: tuple[int, int], rgba: bytes) -> Path:
+def write_png(path: str | Path, size: tuple[int, int], rgba: bytes | bytearray) -> Path:
     """Write RGBA32 bytes (``w * h * 4``) as a PNG: tests and asset generators use it."""
     w, h = size
     if len(rgba) != w * h * 4:
         raise ValueError(f"expected {w * h * 4} bytes for {w}x{h}, got {len(rgba)}")
-    data = (ctypes.c_ubyte * len(rgba)).from_buffer_copy(rgba)
+    # A bytearray (a held frame) is wrapped without a copy; bytes are immutable: copied.
+    data = (ctypes.c_ubyte * len(rgba)).from_buffer(rgba) if isinstance(rgba, bytearray) \
+        else (ctypes.c_ubyte * len(rgba)).from_buffer_copy(rgba)
     surface = check(sdl2.SDL_CreateRGBSurfaceWithFormatFrom(data, w, h, 32, w * 4, _FORMAT),
                     "wrapping pixels in a surface")
     try:
