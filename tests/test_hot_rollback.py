@@ -208,3 +208,47 @@ def test_restart_imports_fresh_and_restores_on_failure(game: Game) -> None:
         "restart failed: ZeroDivisionError: division by zero at main.py:1")
     assert sys.modules["main"] is fresh and fresh.COUNT == 3
     assert set(game.r.modules) == {"main", "physics"}
+
+
+def test_half_written_file_is_retried(game: Game) -> None:
+    game.r.retry_delay = 0.5
+    main = game.load("""
+        def f():
+            return 1
+    """)
+    path = game.root / "main.py"
+    path.write_text("def f(:\n")
+
+    def finish() -> None:
+        time.sleep(0.05)
+        path.write_text("def f():\n    return 2\n")
+
+    writer = threading.Thread(target=finish)
+    writer.start()
+    report = game.r.reload()
+    writer.join()
+    assert report.ok, report
+    assert main.f() == 2
+
+
+def test_prepare_runs_off_the_main_thread_and_mutates_nothing(game: Game) -> None:
+    main = game.load("""
+        X = 1
+        def f():
+            return X
+    """)
+    game.write("""
+        X = 2
+        def f():
+            return X * 10
+    """)
+    plans = []
+    worker = threading.Thread(target=lambda: plans.append(game.r.prepare()))
+    worker.start()
+    worker.join()
+    assert main.X == 1 and main.f() == 1
+    assert [mp.tracked.name for mp in plans[0].modules] == ["main"]
+    report = game.r.apply(plans[0])
+    assert report.ok, report
+    assert main.f() == 20
+    assert game.r.reload().changed == []
