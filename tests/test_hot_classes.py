@@ -344,3 +344,27 @@ def test_dataclass_default_change_regenerates_init_and_eq(game: Game) -> None:
     """).ok
     assert main.P is cls and cls().x == 5
     assert cls(1) != cls(1)
+
+
+def test_slotted_class_method_is_patched(game: Game) -> None:
+    main = game.load("""
+        class V:
+            __slots__ = ("x", "y")
+            def __init__(self):
+                self.x, self.y = 1, 2
+            def total(self):
+                return self.x + self.y
+    """)
+    v = main.V()
+    report = game.edit("""
+        class V:
+            __slots__ = ("x", "y")
+            def __init__(self):
+                self.x, self.y = 1, 2
+            def total(self):
+                return (self.x + self.y) * 10
+    """)
+    assert report.ok, report
+    assert main.V is type(v) and v.total() == 30
+    v.x = 5
+    assert v.total() == 70 and main.V().total() == 30

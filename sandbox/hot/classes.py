@@ -17,6 +17,7 @@ import ast
 import dataclasses
 import enum
 import gc
+import types
 from dataclasses import dataclass, field
 from types import FunctionType
 from typing import Any
@@ -29,6 +30,7 @@ __all__ = ["ClassPatch", "migrate_instances", "patch_class", "unpatchable"]
 
 _SKIP = frozenset({"__dict__", "__weakref__", "__module__", "__qualname__", "_abc_impl"})
 _MISSING: Any = object()
+_LAYOUT = (types.MemberDescriptorType, types.GetSetDescriptorType)
 
 
 @dataclass
@@ -183,8 +185,8 @@ def patch_class(old: type, new: type, journal: Journal, *, old_node: ast.ClassDe
     _class_cell_to(new, old)
     prefix = old.__qualname__
     for name, value in new.__dict__.items():
-        if name in _SKIP or name in members:
-            continue
+        if name in _SKIP or name in members or isinstance(value, _LAYOUT):
+            continue  # slot descriptors belong to the layout of the class that made them
         current = old.__dict__.get(name, _MISSING)
         in_body = name in stated
         if is_enum and not (in_body or isinstance(value, FunctionType)):
@@ -220,7 +222,8 @@ def patch_class(old: type, new: type, journal: Journal, *, old_node: ast.ClassDe
         else:
             result.attributes.append(qualname)
     for name in list(old.__dict__):
-        if name in _SKIP or name in new.__dict__ or name in members:
+        if (name in _SKIP or name in new.__dict__ or name in members
+                or isinstance(old.__dict__[name], _LAYOUT)):
             continue
         bound_before = before_body is not None and name in before_body[0]
         if bound_before or changed is None or name.startswith("__"):
