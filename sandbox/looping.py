@@ -144,9 +144,14 @@ class Looper:
         self._by_tick = {}
         for tick, ev in rec.events:
             self._by_tick.setdefault(tick, []).append(ev)
-        self.tick = rec.ticks  # the next update starts the first pass
         self._say(f"looping {rec.ticks * rec.step:.1f} s ({rec.ticks} ticks, {len(rec.events)} "
                   "events); real input is ignored until F7 ends the loop")
+        self._start_pass(rec)  # at once, so even a paused game (F10) jumps back to the start
+
+    def _start_pass(self, rec: Recording) -> None:
+        rec.snapshot.restore(self._modules)
+        random.seed(rec.seed)
+        self.tick, self.passes = 0, self.passes + 1
 
     def save(self, path: Path) -> None:
         """Write the current recording to ``path``; a failure is told, never raised."""
@@ -205,9 +210,7 @@ class Looper:
             self.tick += 1
             return True
         if self.tick >= rec.ticks:
-            rec.snapshot.restore(self._modules)
-            random.seed(rec.seed)
-            self.tick, self.passes = 0, self.passes + 1
+            self._start_pass(rec)
         events = self._by_tick.get(self.tick, ())
         self.tick += 1
         display = self.host.display
