@@ -9,6 +9,7 @@ and on any failure rolls every mutation back from its journal, so a reload is al
 from __future__ import annotations
 
 import importlib
+import linecache
 import sys
 import time
 from collections.abc import Iterable
@@ -218,8 +219,9 @@ class Reloader:
 
     def close(self) -> None:
         """Forget the game's modules (``sys.modules`` entries, ``sys.path`` entry)."""
-        for name in self._tracked:
+        for name, tracked in self._tracked.items():
             sys.modules.pop(name, None)
+            linecache.cache.pop(tracked.filename, None)  # pinned entries: back to the disk
         self._tracked.clear()
         self.graph.clear()
         self.handlers.clear()
