@@ -343,3 +343,23 @@ def test_carry_edits_adopts_code_but_not_play() -> None:
     assert sorted(adopted) == [("game_main", "SPEED"), ("game_main", "boost")]
     snapshot.restore(modules)
     assert (module.SPEED, module.dx, module.boost) == (5, 2, 1)
+
+
+def test_f6_while_paused_jumps_back_and_f6_while_looping_records_afresh(arrows: Path) -> None:
+    with Host(arrows, headless=True, watch=False) as host:
+        host.press("F6")
+        start = (host.game.pos_x, host.game.pos_y)
+        host.step(40)
+        host.press("F10")
+        host.press("F6")
+        host.step(3)
+        assert host.paused and (host.game.pos_x, host.game.pos_y) == start
+        assert host.looping.mode is Mode.LOOPING
+        host.press("F10")
+        host.step(10)
+        host.press("F6")
+        host.step(5)
+        assert host.looping.mode is Mode.RECORDING and host.looping.tick == 5
+        host.press("F6")
+        host.step(1)
+        assert host.looping.recording is not None and host.looping.recording.ticks == 5
