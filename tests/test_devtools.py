@@ -297,7 +297,7 @@ def _read_until(fd: int, needle: str, timeout: float = 30.0) -> str:
 
 
 def test_terminal_keys_reload_and_quit(bounce_copy: Path) -> None:
-    """The real CLI on a pseudo-terminal: ``r`` reloads an edit, ``q`` quits with 0."""
+    """The real CLI on a pseudo-terminal: ``r`` reloads an edit, ``R`` restarts, ``q`` quits."""
     import termios
 
     controller, terminal = os.openpty()
@@ -314,6 +314,8 @@ def test_terminal_keys_reload_and_quit(bounce_copy: Path) -> None:
         edit(bounce_copy / "main.py", "(255, 128, 128)", "(255, 255, 128)")
         os.write(controller, b"r")
         assert "reloaded main.py" in _read_until(out_r, "reloaded main.py")
+        os.write(controller, b"R")
+        assert "modules imported fresh" in _read_until(out_r, "restarted:")
         os.write(controller, b"q")
         assert proc.wait(timeout=30) == 0
         # the terminal got its settings back (cbreak undone)

@@ -41,3 +41,19 @@ def test_new_refuses_a_file_path(tmp_path: Path) -> None:
 def test_new_title_with_quotes_stays_valid_python(tmp_path: Path) -> None:
     create_game(tmp_path / 'we"ird')
     compile((tmp_path / 'we"ird' / "main.py").read_text(), "main.py", "exec")
+
+
+def test_a_new_game_runs_and_keeps_its_state_across_an_edit(tmp_path: Path) -> None:
+    from sandbox import Host
+
+    game = tmp_path / "fresh"
+    create_game(game)
+    with Host(game, headless=True, watch=False) as host:
+        host.step(60)
+        assert host.last_error is None and host.game.x == pytest.approx(440.0)
+        main = game / "main.py"
+        main.write_text(main.read_text().replace("(255, 200, 80)", "(80, 200, 255)"))
+        assert host.reload().ok
+        assert host.game.x == pytest.approx(440.0)
+        host.step(1)
+        assert host.pixel(int(host.game.x), 240) == (80, 200, 255, 255)
