@@ -15,12 +15,15 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from sandbox.hot.source import (
+    MAX_SOURCE_BYTES,
     EmptySourceError,
     ParsedSource,
     SourceError,
     SourceFile,
     Statement,
+    TooLargeSourceError,
     UndecodableSourceError,
+    UnreadableSourceError,
     parse,
     read,
 )
@@ -175,6 +178,10 @@ def _load(t: Tracked, root: Path, source: SourceFile | None) -> tuple[SourceFile
             source = read(t.path)
         except UnicodeDecodeError as exc:
             raise UndecodableSourceError(t.path, _shown(t, root), exc) from None
+        except OSError as exc:
+            raise UnreadableSourceError(t.path, _shown(t, root), exc) from None
+    if len(source.text) > MAX_SOURCE_BYTES:
+        raise TooLargeSourceError(t.path, _shown(t, root), len(source.text.encode()))
     if not source.text.strip():
         raise EmptySourceError(t.path, _shown(t, root))
     return source, parse(source.text, t.filename, t.parsed)

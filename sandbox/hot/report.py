@@ -9,7 +9,8 @@ from sandbox.events import ErrorInfo
 __all__ = ["SELF_EXPLAINED", "ReloadReport"]
 
 # Error kinds whose message already says what and where ("main.py is empty").
-SELF_EXPLAINED = frozenset({"EmptySourceError", "UndecodableSourceError", "FileNotFoundError"})
+SELF_EXPLAINED = frozenset({"EmptySourceError", "UndecodableSourceError", "FileNotFoundError",
+                            "TooLargeSourceError", "UnreadableSourceError"})
 
 
 def _plural(n: int, word: str) -> str:

@@ -27,12 +27,15 @@ from types import CodeType
 from sandbox.hot.names import Imports, StatementNames, analyze
 
 __all__ = [
+    "MAX_SOURCE_BYTES",
     "EmptySourceError",
     "ParsedSource",
     "SourceError",
     "SourceFile",
     "Statement",
+    "TooLargeSourceError",
     "UndecodableSourceError",
+    "UnreadableSourceError",
     "parse",
     "read",
 ]
@@ -68,6 +71,33 @@ class UndecodableSourceError(SourceError):
     def __init__(self, path: Path, shown: str, exc: UnicodeDecodeError) -> None:
         line = exc.object[: exc.start].count(b"\n") + 1
         super().__init__(f"{shown} is not valid UTF-8 (byte {exc.start})", path, shown, line)
+
+
+# Parsing and analysing a data-dense source costs about a second per megabyte on the main
+# thread (a 10 MB list literal: ~10 s of frozen frames); game modules are far smaller.
+MAX_SOURCE_BYTES = 1_000_000
+
+
+class TooLargeSourceError(SourceError):
+    """A game file is too big to reload without freezing the game for seconds."""
+
+    hint = "the running code is kept; keep big data in a file the game reads (JSON, CSV)"
+
+    def __init__(self, path: Path, shown: str, size: int) -> None:
+        super().__init__(f"{shown} is {size / 1e6:.1f} MB, too big to reload (the limit is "
+                         f"{MAX_SOURCE_BYTES / 1e6:g} MB)", path, shown)
+
+
+class UnreadableSourceError(SourceError):
+    """A game file cannot be read: a directory in its place, no permission, gone mid-read."""
+
+    hint = "the running code is kept; put the module's file back and save (F9)"
+
+    def __init__(self, path: Path, shown: str, exc: OSError) -> None:
+        reason = ("it is a directory" if isinstance(exc, IsADirectoryError)
+                  else "it is gone" if isinstance(exc, FileNotFoundError)
+                  else (exc.strerror or type(exc).__name__).lower())
+        super().__init__(f"{shown} cannot be read: {reason}", path, shown)
 
 
 @dataclass(frozen=True)
