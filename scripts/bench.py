@@ -238,11 +238,19 @@ def section_latency(quick: bool) -> dict[str, Any]:
         f"60 fps, {saves} saves by a separate writer process (ms)"
     )
     rows = [["save → screen", *stat_cells(lat, 1)]]
+    if res.get("watcher"):
+        rows.append(["  of which save → watcher queued", *stat_cells(res["watcher"], 1)])
     if res.get("reload_seconds"):
         rows.append(["  of which reload (report.seconds)", *stat_cells(res["reload_seconds"], 2)])
     print(table(["", "median", "p95", "min–max", "n"], rows))
     s = summary(lat)
     missed = res.get("missed", 0)
+    late = res.get("frames_after_queued") or []
+    if late:
+        print(
+            "  frames started between the watcher queueing the change and it showing: "
+            + ", ".join(f"{k}: {late.count(k)}×" for k in sorted(set(late)))
+        )
     print(f"  saves never seen on screen: {missed}; clock: {res['clock']}")
     ok = None if not s["n"] else (s["median"] <= 0.020 and s["p95"] <= 0.035 and not missed)
     print(f"  target median ≤ 20 ms, p95 ≤ 35 ms: {verdict(ok)}\n")

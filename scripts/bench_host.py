@@ -77,6 +77,26 @@ def _rect_pixel(host: Any) -> tuple[int, int, int]:
     return r, g, b
 
 
+def _stamp_watcher(host: Any) -> list[float]:
+    """Record when the host's watcher thread queues a change (a harness-side wrapper).
+
+    Wraps the watcher's ``_queue`` on the instance; if the host's watcher has no such method
+    the breakdown is simply left empty.
+    """
+    stamps: list[float] = []
+    watcher = getattr(host, "watcher", None)
+    inner = getattr(watcher, "_queue", None)
+    if inner is None:
+        return stamps
+
+    def stamped(batch: Any) -> None:
+        stamps.append(time.perf_counter())
+        inner(batch)
+
+    watcher._queue = stamped  # type: ignore[union-attr]
+    return stamps
+
+
 def _writer(conn: Connection, path: str, template: str, seed: int) -> None:
     """The editor: on each "go", wait a random time, save a new colour, report when it wrote.
 
@@ -104,6 +124,9 @@ def latency(saves: int, timeout: float = 1.0) -> dict[str, Any]:
     from sandbox.hot import ReloadReport
 
     latencies: list[float] = []
+    watcher: list[float] = []
+    late: list[int] = []
+    starts: list[float] = []
     reload_seconds: list[float] = []
     missed = 0
     ctx = mp.get_context("spawn")
@@ -114,7 +137,10 @@ def latency(saves: int, timeout: float = 1.0) -> dict[str, Any]:
         proc = ctx.Process(target=_writer, args=(child, str(main), template, 1234), daemon=True)
         with Host(game, headless=True, watch=True, fps=60) as host:
             host.step(2)
+            queued = _stamp_watcher(host)
             proc.start()
+            if not parent.poll(30):
+                raise RuntimeError("the writer process did not start")
             _, t_child = parent.recv()
             clock_skew = time.perf_counter() - t_child  # ≥ 0 on one shared clock
             pacer = _Pacer()
@@ -125,10 +151,15 @@ def latency(saves: int, timeout: float = 1.0) -> dict[str, Any]:
             deadline = 0.0
             parent.send(blue)
             first_event = len(host.events)
+            give_up = time.perf_counter() + saves * (timeout + 0.5) + 5
             while done < saves:
+                if not proc.is_alive() or time.perf_counter() > give_up:
+                    raise RuntimeError(f"the writer process stopped after {done} saves")
                 pacer.wait()
+                t_start = time.perf_counter()
                 host.step(1)
                 t_frame = time.perf_counter()
+                starts.append(t_start)
                 r, g, b = _rect_pixel(host)
                 if (r, g) == (255, 128) and b not in seen:
                     seen[b] = t_frame
@@ -142,11 +173,17 @@ def latency(saves: int, timeout: float = 1.0) -> dict[str, Any]:
                 if wrote in seen or t_frame > deadline:
                     if wrote in seen:
                         latencies.append(seen[wrote] - t_write)
+                        noticed = [t for t in queued if t >= t_write]
+                        if noticed:
+                            watcher.append(noticed[0] - t_write)
+                            # frames that started after the change was queued, before it showed
+                            late.append(sum(1 for t in starts if noticed[0] < t < seen[wrote]))
                     else:
                         missed += 1
                     done += 1
                     pending = None
-                    blue = (blue + 7) % 120 + 1  # a fresh colour every save, never 128
+                    blue = (blue + 7) % 120 + 1  # a new colour every save, never 128
+                    seen.pop(blue, None)  # colours repeat after a while: forget the old sighting
                     if done < saves:
                         parent.send(blue)
             parent.send(None)
@@ -160,6 +197,8 @@ def latency(saves: int, timeout: float = 1.0) -> dict[str, Any]:
         "saves": saves,
         "latencies": latencies,
         "missed": missed,
+        "watcher": watcher,
+        "frames_after_queued": late,
         "reload_seconds": reload_seconds,
         "clock_skew": clock_skew,
         "clock": f"perf_counter (CLOCK_MONOTONIC, shared by both processes; "
