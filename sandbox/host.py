@@ -25,7 +25,7 @@ from sandbox.live_assets import LiveAssets
 from sandbox.looping import Looper
 from sandbox.overlay import KEYS, Overlay
 from sandbox.screen import Screen
-from sandbox.sdl import Display
+from sandbox.sdl import Display, SDLError
 from sandbox.watchdog import GameExit, Watchdog, error_info, reload_error_info
 
 __all__ = ["ConsoleLike", "GameFailed", "Host"]
@@ -317,7 +317,7 @@ class Host:
         return {"F9": self._reload_key, "F5": self.restart, "F10": self._toggle_pause,
                 "F6": self.looping.toggle, "F7": self.looping.stop,
                 "F11": lambda: setattr(self, "_step_once", self._user_paused),
-                "F12": lambda: self.screenshot(screenshot_path(self.spec.name)),
+                "F12": self._screenshot_key,
                 "Escape": self.stop,
                 "F3": lambda: setattr(overlay, "show_hud", not overlay.show_hud),
                 "F1": lambda: setattr(overlay, "show_help", not overlay.show_help)}
@@ -391,6 +391,17 @@ class Host:
         """(r, g, b, a) at (x, y) of the last presented frame."""
         assert self.display is not None
         return self.display.pixel(x, y)
+
+    def _screenshot_key(self) -> None:
+        """F12: a new file in screenshots/; a failure is one line, never the session's end."""
+        path: Path | None = None
+        try:
+            path = screenshot_path(self.spec.name)
+            self.screenshot(path)
+        except (OSError, SDLError) as exc:  # no frame yet, a read-only folder, a full disk
+            if path is not None:
+                path.unlink(missing_ok=True)  # the reserved name, still empty
+            self._emit(Notice(f"screenshot failed: {exc}"))
 
     def screenshot(self, path: str | Path) -> Path:
         """Save the last presented frame as a PNG."""

@@ -325,3 +325,14 @@ def test_terminal_keys_reload_and_quit(bounce_copy: Path) -> None:
         proc.wait()
         for fd in (controller, terminal, out_r):
             os.close(fd)
+
+
+def test_f12_before_any_frame_is_a_notice_not_a_crash(
+        bounce_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.press("F12")
+        assert host.step(2) == 2
+        notices = [str(e) for e in host.events if isinstance(e, Notice)]
+        assert any(n.startswith("screenshot failed: ") for n in notices)
+        assert list((tmp_path / "screenshots").iterdir()) == []  # no empty file left behind
