@@ -65,8 +65,9 @@ class LiveAssets:
 
     @property
     def suffixes(self) -> tuple[str, ...]:
-        """File suffixes the watcher reports for assets."""
-        return self.library.watched_suffixes()
+        """File suffixes the watcher reports for assets (either case: ``BALL.PNG`` too)."""
+        lower = self.library.watched_suffixes()
+        return (*lower, *(s.upper() for s in lower))
 
     @property
     def audio(self) -> Audio:
