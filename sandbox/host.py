@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
@@ -26,7 +27,7 @@ from sandbox.looping import Looper
 from sandbox.overlay import KEYS, Overlay
 from sandbox.screen import Screen
 from sandbox.sdl import Display, SDLError
-from sandbox.watchdog import GameExit, Watchdog, error_info, reload_error_info
+from sandbox.watchdog import GameExit, HookTimeout, Watchdog, error_info, reload_error_info
 
 __all__ = ["ConsoleLike", "GameFailed", "Host"]
 
@@ -73,7 +74,12 @@ class Host:
             try:
                 self.game: ModuleType = self.watchdog.call(self.reloader.import_module, "main")
             except Exception as exc:  # HookTimeout and GameExit are Exceptions too
-                raise GameFailed(error_info(exc, self.root)) from exc
+                info = error_info(exc, self.root)
+                if isinstance(exc, HookTimeout):  # a slow start is possible: say how to allow it
+                    info = replace(info, message=f"importing main.py ran longer than "
+                                   f"{hang_timeout:g} s and was interrupted (a slow start? "
+                                   "allow more with --hang-timeout)")
+                raise GameFailed(info) from exc
             self.settings: GameSettings = read_settings(self.game, self.spec.name)
             self.display = Display(self.settings.title, self.settings.size, headless=headless)
             self.overlay = Overlay()
