@@ -76,7 +76,10 @@ class Overlay:
             rows = [(hud[0], HUD_RGB), *[("", HUD_RGB)] * GRAPH_ROWS,
                     *((line, HUD_RGB) for line in hud[1:])]
             self._panel(surface, rows, top=True)
-            self._graph(surface, MARGIN, MARGIN + surface.line_height)
+            # The first line wraps in a narrow window: the graph goes below all of its rows.
+            columns = (surface.size[0] - 2 * MARGIN) // max(1, surface.text_size("M")[0])
+            first = min(LINE_ROWS, len(wrap(hud[0], columns)))
+            self._graph(surface, MARGIN, MARGIN + first * surface.line_height)
         if error is not None:
             draw_error_panel(surface, error)  # sandbox.panel: fitted, prioritised rows
 
