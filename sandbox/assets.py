@@ -59,6 +59,11 @@ class AssetReloaded(Event):
     path: str
     error: str | None = None
 
+    @property
+    def ok(self) -> bool:
+        """False when the file failed to load (the console shows the line in red)."""
+        return self.error is None
+
     def __str__(self) -> str:
         if self.error:
             return f"asset {self.path} failed to load: {self.error} — keeping the old version"

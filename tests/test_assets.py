@@ -106,3 +106,11 @@ def test_module_functions_need_a_running_game(library: AssetLibrary) -> None:
             assets.sound("ball.txt")
     finally:
         assets.activate(None)
+
+
+def test_reload_events_style_as_success_or_failure() -> None:
+    from sandbox.assets import AssetReloaded
+    from sandbox.console import style_of
+
+    assert style_of(AssetReloaded("ball.png")) == "green"
+    assert style_of(AssetReloaded("ball.png", "bad header")) == "bold red"
