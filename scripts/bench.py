@@ -93,8 +93,13 @@ def _numeric(cell: str) -> bool:
     return cell[:1].isdigit() or cell[:1] in "–-"
 
 
+_QUICK = False  # set by main(): tiny counts are a smoke test, never a verdict
+
+
 def verdict(ok: bool | None) -> str:
-    """MET / MISSED for a target check (or "n/a")."""
+    """MET / MISSED for a target check ("n/a" without a number or with --quick)."""
+    if _QUICK:
+        return "n/a (--quick)"
     return "n/a" if ok is None else ("MET" if ok else "MISSED")
 
 
@@ -146,25 +151,30 @@ def print_machine(m: dict[str, Any]) -> None:
 def section_engine(quick: bool) -> dict[str, Any]:
     """Apply cost of one reload, ours next to each peer, one fresh process per peer."""
     results: list[dict[str, Any]] = []
-    # A fresh process per peer and scenario (per peer with --quick, to stay fast): caches a
-    # peer keeps from one scenario (jurigged's code registry) must not slow the next one.
-    groups: list[list[str]] = (
-        [[]] if quick else [["--scenario", s.key] for s in bench_engine.SCENARIOS]
+    # A fresh process per peer and scenario: caches a peer keeps from one scenario (jurigged's
+    # code registry) must not slow the next one. --quick, a smoke test, uses one process.
+    scenario_keys = [s.key for s in bench_engine.SCENARIOS]
+    jobs: list[tuple[list[str], list[str]]] = (
+        [(list(bench_engine.PEERS), scenario_keys)]
+        if quick
+        else [([p], [k]) for p in bench_engine.PEERS for k in scenario_keys]
     )
-    for name in bench_engine.PEERS:
-        for extra in groups:
-            cmd = [sys.executable, str(HERE / "bench_engine.py"), "--peer", name, *extra]
-            if quick:
-                cmd.append("--quick")
-            proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)
-            if proc.returncode == 0:
-                results += json.loads(proc.stdout)
-                continue
-            err = (proc.stderr.strip().splitlines() or ["worker failed"])[-1]
-            keys = extra[1:] or [s.key for s in bench_engine.SCENARIOS]
-            results += [
-                {"peer": name, "scenario": k, "seconds": [], "error": err, "note": ""} for k in keys
-            ]
+    for peers, keys in jobs:
+        cmd = [sys.executable, str(HERE / "bench_engine.py")]
+        cmd += [a for p in peers for a in ("--peer", p)]
+        cmd += [a for k in keys for a in ("--scenario", k)]
+        if quick:
+            cmd.append("--quick")
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)
+        if proc.returncode == 0:
+            results += json.loads(proc.stdout)
+            continue
+        err = (proc.stderr.strip().splitlines() or ["worker failed"])[-1]
+        results += [
+            {"peer": p, "scenario": k, "seconds": [], "error": err, "note": ""}
+            for p in peers
+            for k in keys
+        ]
     by = {(r["peer"], r["scenario"]): r for r in results}
     ours = "potato-sandbox"
     print("engine: apply cost of a one-line function edit, main-thread ms (file write excluded)")
@@ -382,6 +392,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="tiny counts: a smoke test")
     ap.add_argument("--json", metavar="FILE", help="write every number to FILE")
     args = ap.parse_args(argv)
+    global _QUICK
+    _QUICK = args.quick
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     info = machine()

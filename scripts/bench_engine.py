@@ -281,14 +281,14 @@ def run_peer(name: str, scenarios: list[Scenario], quick: bool) -> list[dict[str
 def main(argv: list[str] | None = None) -> int:
     """Worker entry point: run one peer, print its results as JSON on stdout."""
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--peer", required=True, choices=sorted(PEERS))
+    ap.add_argument("--peer", action="append", required=True, choices=sorted(PEERS))
     ap.add_argument("--scenario", action="append", help="scenario keys (default: all)")
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args(argv)
     keys = args.scenario or [s.key for s in SCENARIOS]
     scenarios = [s for s in SCENARIOS if s.key in keys]
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo: import sandbox
-    json.dump(run_peer(args.peer, scenarios, args.quick), sys.stdout)
+    json.dump([r for p in args.peer for r in run_peer(p, scenarios, args.quick)], sys.stdout)
     return 0
 
 
