@@ -250,8 +250,15 @@ def section_latency(quick: bool) -> dict[str, Any]:
     rows = [["save → screen", *stat_cells(lat, 1)]]
     if res.get("watcher"):
         rows.append(["  of which save → watcher queued", *stat_cells(res["watcher"], 1)])
+    if res.get("queued_to_frame"):
+        rows.append(
+            ["  of which queued → next frame starts", *stat_cells(res["queued_to_frame"], 1)]
+        )
+        rows.append(
+            ["  of which that frame (reload … present)", *stat_cells(res["frame_to_screen"], 2)]
+        )
     if res.get("reload_seconds"):
-        rows.append(["  of which reload (report.seconds)", *stat_cells(res["reload_seconds"], 2)])
+        rows.append(["    of which reload (report.seconds)", *stat_cells(res["reload_seconds"], 2)])
     print(table(["", "median", "p95", "min–max", "n"], rows))
     s = summary(lat)
     missed = res.get("missed", 0)

@@ -126,6 +126,8 @@ def latency(saves: int, timeout: float = 1.0) -> dict[str, Any]:
     latencies: list[float] = []
     watcher: list[float] = []
     late: list[int] = []
+    to_frame: list[float] = []  # watcher queued → start of the frame that applies it
+    in_frame: list[float] = []  # start of that frame → presented (reload, update, draw, present)
     starts: list[float] = []
     reload_seconds: list[float] = []
     missed = 0
@@ -177,7 +179,11 @@ def latency(saves: int, timeout: float = 1.0) -> dict[str, Any]:
                         if noticed:
                             watcher.append(noticed[0] - t_write)
                             # frames that started after the change was queued, before it showed
-                            late.append(sum(1 for t in starts if noticed[0] < t < seen[wrote]))
+                            after = [t for t in starts if noticed[0] < t < seen[wrote]]
+                            late.append(len(after))
+                            if after:
+                                to_frame.append(after[0] - noticed[0])
+                                in_frame.append(seen[wrote] - after[-1])
                     else:
                         missed += 1
                     done += 1
@@ -199,6 +205,8 @@ def latency(saves: int, timeout: float = 1.0) -> dict[str, Any]:
         "missed": missed,
         "watcher": watcher,
         "frames_after_queued": late,
+        "queued_to_frame": to_frame,
+        "frame_to_screen": in_frame,
         "reload_seconds": reload_seconds,
         "clock_skew": clock_skew,
         "clock": f"perf_counter (CLOCK_MONOTONIC, shared by both processes; "
