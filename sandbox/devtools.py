@@ -139,6 +139,19 @@ def asset_error(path: str, message: str) -> ErrorInfo:
                      hint="the old version stays in use; fix the file and save it again")
 
 
+def _in_background(fd: int) -> bool:
+    """True when ``fd`` is our controlling terminal and another process group has it.
+
+    A shell's background job (``potato-sandbox game &``) that changes its terminal's mode is
+    stopped by SIGTTOU. A terminal that is not our controlling one (a pty handed to us as
+    stdin) raises ENOTTY here and has no such rule.
+    """
+    try:
+        return os.tcgetpgrp(fd) != os.getpgrp()
+    except OSError:
+        return False
+
+
 class TerminalKeys:
     """Queue single key presses from a terminal in a thread (cbreak mode, restored on stop).
 
@@ -164,6 +177,8 @@ class TerminalKeys:
             import tty
 
             self._fd = self._stream.fileno()
+            if _in_background(self._fd):
+                return False  # changing the terminal would stop us with SIGTTOU
             self._saved = termios.tcgetattr(self._fd)
             tty.setcbreak(self._fd)
         except (ImportError, OSError, ValueError, AttributeError):  # no termios (Windows)

@@ -336,3 +336,30 @@ def test_f12_before_any_frame_is_a_notice_not_a_crash(
         notices = [str(e) for e in host.events if isinstance(e, Notice)]
         assert any(n.startswith("screenshot failed: ") for n in notices)
         assert list((tmp_path / "screenshots").iterdir()) == []  # no empty file left behind
+
+
+def test_terminal_keys_queue_keys_and_restore_the_terminal() -> None:
+    import termios
+
+    from sandbox.devtools import TerminalKeys
+
+    assert TerminalKeys(io.StringIO()).start() is False  # not a terminal: nothing happens
+    controller, terminal = os.openpty()
+    stream = os.fdopen(terminal, "rb", buffering=0)
+    before = termios.tcgetattr(terminal)
+    keys = TerminalKeys(stream)
+    try:
+        assert keys.start()
+        assert not termios.tcgetattr(terminal)[3] & termios.ICANON  # cbreak: no line buffering
+        os.write(controller, b"rRq")
+        deadline = time.monotonic() + 5
+        got: list[str] = []
+        while len(got) < 3 and time.monotonic() < deadline:
+            got += keys.drain()
+            time.sleep(0.01)
+        assert got == ["r", "R", "q"]
+    finally:
+        keys.stop()
+        assert termios.tcgetattr(terminal)[3] == before[3]
+        stream.close()
+        os.close(controller)
