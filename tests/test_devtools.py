@@ -155,6 +155,8 @@ def test_hud_shows_the_hosts_last_reload_and_extra_lines(bounce_copy: Path) -> N
         lines = host.devtools.hud_lines(host.frames, host.paused, ["LOOP 2.4 s"])
         assert "physics" in lines[2] and lines[3] == "LOOP 2.4 s"
         assert len(host.overlay.graph) == 3  # the graph is fed every frame
+        host.step(150)
+        assert len(host.devtools.times.work) == 120  # ... and keeps the last 120
 
 
 def test_hud_golden(bounce_copy: Path) -> None:
