@@ -288,6 +288,7 @@ def section_frames(quick: bool) -> dict[str, Any]:
     rows = [
         ["all frames", *stat_cells(ft)],
         ["frames that applied a reload", *stat_cells(res["reload_frame_seconds"])],
+        ["  of which reload (report.seconds)", *stat_cells(res["reload_seconds"])],
     ]
     print(table(["", "median", "p95", "min–max", "n"], rows))
     longest = max(ft) if ft else None
@@ -343,6 +344,10 @@ def _host_overhead(quick: bool) -> dict[str, Any]:
         ["bounce: frame − hooks", *stat_cells(res["outside"], 3)],
         ["empty game: frame", *stat_cells(res["empty_frame"], 3)],
     ]
+    if res.get("outside_no_readback"):
+        rows.append(
+            ["bounce, read-back off: frame − hooks", *stat_cells(res["outside_no_readback"], 3)]
+        )
     print(table(["", "median", "p95", "min–max", "n"], rows))
     med = summary(res["outside"]).get("median")
     ok = None if med is None else med <= 0.0003

@@ -225,6 +225,7 @@ def frames(reloads: int, frames_between: int = 8) -> dict[str, Any]:
 
     frame_seconds: list[float] = []
     reload_frames: list[float] = []
+    reload_seconds: list[float] = []
     applied = 0
     with _game_copy() as game:
         main, physics = game / "main.py", game / "physics.py"
@@ -252,6 +253,7 @@ def frames(reloads: int, frames_between: int = 8) -> dict[str, Any]:
                 ]
                 if new:
                     applied += len(new)
+                    reload_seconds.extend(ev.seconds for ev in new)
                     reload_frames.append(dt)
                 frame += 1
                 if written < reloads and frame % frames_between == 0:
@@ -268,6 +270,7 @@ def frames(reloads: int, frames_between: int = 8) -> dict[str, Any]:
         "reloads_applied": applied,
         "frame_seconds": frame_seconds,
         "reload_frame_seconds": reload_frames,
+        "reload_seconds": reload_seconds,
     }
 
 
@@ -310,6 +313,13 @@ def host_overhead(frames: int) -> dict[str, Any]:
     with _game_copy() as game, Host(game, headless=True, watch=True, fps=60) as host:
         host.step(10)
         frame_t, hooks_t, calls = _run_frames(host, frames)
+        # The same host with the frame read-back (kept for pixel()/screenshots) switched off.
+        no_rb: list[float] = []
+        if host.display is not None and hasattr(host.display, "readback"):
+            host.display.readback = False
+            f_t, h_t, _ = _run_frames(host, frames)
+            no_rb = [f - h for f, h in zip(f_t, h_t, strict=True)]
+            host.display.readback = True
     with _game_copy() as game:
         (game / "physics.py").unlink()
         (game / "main.py").write_text('"""An empty game: no hooks."""\n', encoding="utf-8")
@@ -322,5 +332,6 @@ def host_overhead(frames: int) -> dict[str, Any]:
         "hooks": hooks_t,
         "outside": [f - h for f, h in zip(frame_t, hooks_t, strict=True)],
         "empty_frame": empty_t,
+        "outside_no_readback": no_rb,
         "hook_calls": calls,
     }
