@@ -22,7 +22,7 @@ from __future__ import annotations
 import enum
 import os
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -31,7 +31,7 @@ from sandbox.events import Notice
 from sandbox.overlay import Surface, loop_indicator
 from sandbox.recording import Recording, RecordingError
 from sandbox.sdl import event_from_dict, event_to_dict
-from sandbox.snapshot import Snapshot, identities, is_state, rebound_names
+from sandbox.snapshot import Snapshot, carry_edits, identities, rerun_names
 
 if TYPE_CHECKING:
     from sandbox.host import Host
@@ -228,7 +228,8 @@ class Looper:
         before = identities(self._modules)
         report = reload()
         if report.ok and report.changed:
-            carry_edits(self.recording.snapshot, before, self._modules)
+            edited = rerun_names(report.rerun, self.host.root, self._modules)
+            carry_edits(self.recording.snapshot, before, self._modules, edited)
         return report
 
     def hud_line(self) -> str | None:
@@ -251,34 +252,3 @@ class Looper:
         else:
             loop_indicator(surface, f"LOOP {rec.ticks * rec.step:.1f} s",
                            self.tick / rec.ticks, LOOP_RGB)
-
-
-def _same(a: object, b: object) -> bool:
-    try:
-        return bool(a == b)
-    except Exception:  # an ambiguous comparison (arrays) counts as changed
-        return False
-
-
-def carry_edits(snapshot: Snapshot, before: Mapping[str, Mapping[str, object]],
-                modules: Mapping[str, ModuleType]) -> list[tuple[str, str]]:
-    """Take into ``snapshot`` the values a reload rebound that are code, not play.
-
-    A name the reload rebound (a re-run ``SPEED = 3``) is adopted when play had not changed
-    it since the snapshot, i.e. its value just before the reload still equalled the snapshot's.
-    A name play had changed (``dx`` rebound by an ``after_reload`` handler mid-pass) keeps its
-    recorded start, so every pass still starts from the same situation. Names and modules the
-    reload added are adopted too, so they start each pass from their fresh value.
-    """
-    names: list[tuple[str, str]] = []
-    for mod_name, name in rebound_names(before, modules):
-        saved = snapshot.values.get(mod_name, {})
-        if name not in saved or _same(before[mod_name][name], saved[name]):
-            names.append((mod_name, name))
-    for mod_name, module in modules.items():
-        old = before.get(mod_name, {})
-        for name, value in vars(module).items():
-            if name not in old and is_state(name, value):
-                names.append((mod_name, name))
-    snapshot.adopt(modules, names)
-    return names

@@ -17,9 +17,9 @@ import pytest
 from sandbox.cli import main
 from sandbox.events import Notice
 from sandbox.host import Host
-from sandbox.looping import Mode, carry_edits
+from sandbox.looping import Mode
 from sandbox.sdl import event_from_dict, event_to_dict, read_png
-from sandbox.snapshot import Snapshot, identities
+from sandbox.snapshot import Snapshot, carry_edits, identities
 
 # bounce ignores keys: give the copy arrow keys, so replayed events visibly steer it.
 ARROWS = '''
@@ -363,3 +363,38 @@ def test_f6_while_paused_jumps_back_and_f6_while_looping_records_afresh(arrows: 
         host.press("F6")
         host.step(1)
         assert host.looping.recording is not None and host.looping.recording.ticks == 5
+
+
+LEVEL = '''
+SIZE = (320, 240)
+blocks = [10, 20]
+
+
+def update(dt):
+    blocks[0] += 1  # play changes the layout in place
+
+
+def draw(renderer):
+    renderer.clear((0, 0, 0))
+    for x in blocks:
+        renderer.fill((x % 300, 100, 10, 10), (255, 255, 255))
+'''
+
+
+def test_an_edited_layout_starts_the_next_pass_even_though_play_changed_it(
+    tmp_path: Path,
+) -> None:
+    game = tmp_path / "level"
+    game.mkdir()
+    (game / "main.py").write_text(LEVEL)
+    with Host(game, headless=True, watch=False) as host:
+        host.press("F6")
+        host.step(20)
+        host.press("F6")
+        host.step(5)
+        assert host.game.blocks == [15, 20]
+        (game / "main.py").write_text(LEVEL.replace("blocks = [10, 20]", "blocks = [50, 60, 70]"))
+        host.press("F9")
+        host.step(15 + 1)  # the rest of this pass, then the first tick of the next
+        assert host.looping.passes == 2
+        assert host.game.blocks == [51, 60, 70]
