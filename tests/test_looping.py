@@ -398,3 +398,44 @@ def test_an_edited_layout_starts_the_next_pass_even_though_play_changed_it(
         host.step(15 + 1)  # the rest of this pass, then the first tick of the next
         assert host.looping.passes == 2
         assert host.game.blocks == [51, 60, 70]
+
+
+CLICKS = '''
+import sdl2
+
+SIZE = (320, 240)
+clicks = []
+
+
+def on_event(event):
+    if event.type == sdl2.SDL_MOUSEBUTTONDOWN:
+        clicks.append((event.button.x, event.button.y, event.button.button))
+    elif event.type == sdl2.SDL_TEXTINPUT:
+        clicks.append(event.text.text.decode())
+'''
+
+
+def test_mouse_and_text_events_are_recorded_and_replayed(tmp_path: Path) -> None:
+    import ctypes
+
+    import sdl2
+
+    game = tmp_path / "clicks"
+    game.mkdir()
+    (game / "main.py").write_text(CLICKS)
+    with Host(game, headless=True, watch=False) as host:
+        host.press("F6")
+        host.step(3)
+        for data in ({"type": "mousedown", "button": 1, "clicks": 1, "x": 7, "y": 9},
+                     {"type": "text", "text": "é"},
+                     {"type": "mousedown", "button": 3, "clicks": 1, "x": 100, "y": 50}):
+            sdl2.SDL_PushEvent(ctypes.byref(event_from_dict(data)))
+            host.step(2)
+        host.step(3)
+        recorded = list(host.game.clicks)
+        host.press("F6")
+        host.step(12)  # one whole pass
+        assert host.looping.tick == 12 and host.looping.passes == 1
+        assert host.game.clicks == recorded == [(7, 9, 1), "é", (100, 50, 3)]
+        host.step(1)
+        assert host.game.clicks == []  # the next pass starts from the snapshot again
