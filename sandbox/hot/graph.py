@@ -20,31 +20,36 @@ class ImportGraph:
         self._rank: dict[str, int] | None = None
         self._dependents: dict[str, frozenset[str]] | None = None
 
+    # The edge dict is never changed in place, only replaced (edits are rare: an import
+    # added or removed), so a snapshot for rollback is free: the current dict itself.
+
     def set(self, module: str, depends_on: Iterable[str]) -> None:
         """Record the game modules ``module`` imports (replacing what was known)."""
         deps = frozenset(d for d in depends_on if d != module)
         if self._deps.get(module) != deps:
-            self._deps[module] = deps
+            self._deps = {**self._deps, module: deps}
             self._rank = self._dependents = None
 
     def remove(self, module: str) -> None:
         """Forget ``module``."""
-        if self._deps.pop(module, None) is not None:
+        if module in self._deps:
+            self._deps = {k: v for k, v in self._deps.items() if k != module}
             self._rank = self._dependents = None
 
     def clear(self) -> None:
         """Forget every module."""
-        self._deps.clear()
+        self._deps = {}
         self._rank = self._dependents = None
 
     def copy_from(self, other: Mapping[str, frozenset[str]]) -> None:
         """Replace the graph with ``other`` (a :meth:`snapshot`)."""
-        self._deps = dict(other)
-        self._rank = self._dependents = None
+        if other is not self._deps:
+            self._deps = dict(other)
+            self._rank = self._dependents = None
 
-    def snapshot(self) -> dict[str, frozenset[str]]:
-        """The edges, for rollback."""
-        return dict(self._deps)
+    def snapshot(self) -> Mapping[str, frozenset[str]]:
+        """The edges, for rollback (read-only: the graph replaces, never mutates, it)."""
+        return self._deps
 
     def rank(self) -> dict[str, int]:
         """Position of each module in dependency order (dependencies first)."""

@@ -46,6 +46,7 @@ class Reloader:
         self.graph = ImportGraph()
         self.changing: frozenset[str] = frozenset()  # modules changed by the running reload
         self._tracked: dict[str, Tracked] = {}
+        self._by_file: dict[str, Tracked] | None = None  # tracked modules by file name
         self._roots: list[str] = []
         self._journal: Journal | None = None
         self._new_modules: list[str] = []
@@ -60,6 +61,7 @@ class Reloader:
 
     def _loaded(self, tracked: Tracked) -> None:
         self._tracked[tracked.name] = tracked
+        self._by_file = None
         self.graph.set(tracked.name, tracked.depends_on())
         if self._journal is not None:  # imported by new code: rollback removes it again
             self._journal.save_new_module(tracked.name, self._forget)
@@ -67,6 +69,7 @@ class Reloader:
 
     def _forget(self, name: str) -> None:
         self._tracked.pop(name, None)
+        self._by_file = None
         self.graph.remove(name)
         self.handlers.forget_modules([name])
 
@@ -100,8 +103,16 @@ class Reloader:
     def _candidates(self, paths: Iterable[str | Path] | None) -> list[Tracked]:
         if paths is None:
             return list(self._tracked.values())
-        wanted = {Path(p).resolve() for p in paths}
-        return [t for t in self._tracked.values() if t.path in wanted]
+        # By file name: no per-module work when a game has 100 modules.
+        by_file = self._by_file
+        if by_file is None:
+            by_file = self._by_file = {t.filename: t for t in self._tracked.values()}
+        found = []
+        for p in paths:
+            t = by_file.get(str(p)) or by_file.get(str(Path(p).resolve()))
+            if t is not None and t not in found:
+                found.append(t)
+        return found
 
     def has_any_module_changed(self) -> bool:
         """True when a tracked file differs on disk from what runs (stat, then content).
@@ -193,6 +204,7 @@ class Reloader:
         for name in old_tracked:
             sys.modules.pop(name, None)
         self._tracked.clear()
+        self._by_file = None
         self.graph.clear()
         self.handlers.clear()
         self._invalidate_finder_cache()
@@ -205,6 +217,7 @@ class Reloader:
                 sys.modules.pop(name, None)
             sys.modules.update(old_modules)
             self._tracked = old_tracked
+            self._by_file = None
             self.graph.copy_from(graph_before)
             self.handlers.restore(handlers_before)
             for t in old_tracked.values():
@@ -223,6 +236,7 @@ class Reloader:
             sys.modules.pop(name, None)
             linecache.cache.pop(tracked.filename, None)  # pinned entries: back to the disk
         self._tracked.clear()
+        self._by_file = None
         self.graph.clear()
         self.handlers.clear()
         if self._finder in sys.meta_path:

@@ -14,7 +14,7 @@ import importlib.machinery
 import linecache
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
@@ -38,11 +38,10 @@ class Tracked:
     mtime_ns: int
     size: int
     read_ns: int
+    filename: str = field(init=False)  # the absolute path code is compiled with
 
-    @property
-    def filename(self) -> str:
-        """The absolute path code is compiled with."""
-        return str(self.path)
+    def __post_init__(self) -> None:
+        self.filename = str(self.path)
 
     @property
     def package(self) -> str:
