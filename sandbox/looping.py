@@ -15,6 +15,8 @@ An event handled in a frame before tick ``k``'s update is tagged ``k``, and a re
 it just before tick ``k``'s update, so replays follow the fixed step, not the frame rate.
 Events handled in the frame that stops the recording come after its last tick and are dropped.
 ``random`` is seeded with the recording's seed when recording starts and at every pass.
+The host also calls ``close()`` at exit (``--record`` saves a recording still running); a hot
+restart (F5) replaces the modules the snapshot was taken from, so it ends recording and loop.
 """
 
 from __future__ import annotations
