@@ -253,7 +253,7 @@ def section_latency(quick: bool) -> dict[str, Any]:
     """Save → screen: a writer process saves, a 60 fps host shows it."""
     import bench_host
 
-    saves = 4 if quick else 50
+    saves = 3 if quick else 50
     res = bench_host.latency(saves=saves)
     lat = res["latencies"]
     print(
@@ -293,7 +293,7 @@ def section_frames(quick: bool) -> dict[str, Any]:
     """Frame times of bounce at 60 fps while the game is reloaded many times."""
     import bench_host
 
-    reloads = 5 if quick else 100
+    reloads = 4 if quick else 100
     res = bench_host.frames(reloads=reloads)
     ft = res["frame_seconds"]
     over = sum(1 for t in ft if t > FRAME_BUDGET)

@@ -27,7 +27,7 @@ from bench_gen import EDIT_FUNCTION, game_sources, write_edit
 
 __all__ = ["PEERS", "SCENARIOS", "Scenario", "ScenarioResult", "run_peer"]
 
-QUICK_MAX_LINES = 1000  # --quick is a smoke test: the big scenarios only cost time
+QUICK_MAX_LINES = 200  # --quick is a smoke test: the big scenarios only cost time
 QUICK_MAX_MODULES = 10
 NOT_INSTALLED = "not installed (pip install -e '.[bench]')"
 
