@@ -21,6 +21,7 @@ __all__ = [
     "Notice",
     "Restarted",
     "ScreenshotSaved",
+    "drop_traceback",
 ]
 
 
@@ -141,6 +142,21 @@ class ErrorInfo:
             return cls(kind, message, _relative(inner.filename, root_path), inner.lineno, None,
                        (inner.line or None), frames, hint, exc)
         return cls(kind, message, None, None, None, None, frames, hint, exc)
+
+
+def drop_traceback(exc: BaseException | None) -> None:
+    """Let go of the traceback of ``exc`` (and of its chain): the frames and their locals.
+
+    The host keeps every event, and an event keeps its exception, whose traceback keeps each
+    frame alive, with its locals and, through ``f_back``, its callers: for a failed reload the
+    engine's plan and parsed sources (~10 KB a time, a leak over a long session). The
+    ErrorInfo already holds everything shown (files, lines, source).
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        exc.__traceback__ = None
+        exc = exc.__cause__ or exc.__context__
 
 
 def _innermost_game_summary(tb: TracebackType | None,

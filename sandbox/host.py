@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from sandbox.clock import FixedClock, StepPerFrame
 from sandbox.devtools import TERMINAL_KEYS, DevTools, TerminalKeys, screenshot_path
-from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSaved
+from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSaved, drop_traceback
 from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
 from sandbox.hot import Reloader, ReloadReport
 from sandbox.live_assets import LiveAssets
@@ -139,12 +139,17 @@ class Host:
 
     def _emit(self, ev: object) -> None:
         self.events.append(ev)
+        info = ev.error if isinstance(ev, GameError) else getattr(ev, "error_info", None)
+        if isinstance(info, ErrorInfo):  # kept in events: keep the message, not the frames
+            drop_traceback(info.exception)
+            error = getattr(ev, "error", None)  # a ReloadReport's exception
+            if isinstance(error, BaseException):
+                drop_traceback(error)
         if isinstance(ev, (ReloadReport, Restarted)):
             self.devtools.reloaded(ev)
         if self.console is None:
             return
         self.console.event(ev)
-        info = ev.error if isinstance(ev, GameError) else getattr(ev, "error_info", None)
         if isinstance(info, ErrorInfo):
             self.console.error(info)
 

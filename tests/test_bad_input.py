@@ -219,3 +219,22 @@ def test_the_fix_resumes_from_where_the_game_stopped(host: Host) -> None:
     assert state(host) == State(stopped.x + stopped.dx, stopped.y + stopped.dy,
                                 stopped.dx, stopped.dy, stopped.hits)
     assert not host.paused and host.last_error is None
+
+
+def test_kept_errors_keep_their_message_not_the_engines_frames(host: Host) -> None:
+    """Every event is kept; its exception's frames (the reload plan, sources) must not be."""
+    import gc
+    import types
+
+    main = host.root / "main.py"
+    warm(host)
+    for n in range(3):
+        edit(main, TOP, TOP + f"ratio{n} = 1 / 0\n")
+        report = host.reload()
+        assert not report.ok and report.error is not None
+        assert report.error.__traceback__ is None
+        assert report.error_info is not None and report.error_info.where.startswith("main.py:")
+    gc.collect()
+    kept = [f for f in gc.get_objects()
+            if isinstance(f, types.FrameType) and f.f_code.co_name in ("apply", "prepare")]
+    assert kept == []
