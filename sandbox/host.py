@@ -188,8 +188,10 @@ class Host:
         try:
             report = self.watchdog.call(run, *args)
         except GameExit as exc:
-            return ReloadReport(ok=False, error=exc, error_info=error_info(exc, self.root),
-                                restart=restart)
+            info = replace(error_info(exc, self.root),
+                           hint="the old code keeps running; fix and save to retry (F9), or "
+                                "press Esc to quit")
+            return ReloadReport(ok=False, error=exc, error_info=info, restart=restart)
         if not report.ok:
             info = reload_error_info(report.error, report.error_info, what,
                                      self.watchdog.timeout, self.root)

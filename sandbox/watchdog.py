@@ -179,9 +179,14 @@ def _exit_message(exc: BaseException, fn: Callable[..., object], root: Path | No
     return f"game code {what} in {name}(){at}; the session stays up — press Esc to quit"
 
 
-def recursion_info(exc: RecursionError, root: str | Path | None = None) -> ErrorInfo:
-    """An ErrorInfo for infinite recursion: the repeating function, once, not 1000 frames."""
-    base = ErrorInfo.from_exception(exc, root)
+def recursion_info(exc: RecursionError, root: str | Path | None = None,
+                   base: ErrorInfo | None = None) -> ErrorInfo:
+    """An ErrorInfo for infinite recursion: the repeating function, once, not 1000 frames.
+
+    ``base``: the error as located already (the engine does it before rolling back, while
+    the source lines are still the new code's).
+    """
+    base = base or ErrorInfo.from_exception(exc, root)
     counts = Counter((f.path, f.line, f.function) for f in base.frames)
     if not counts:
         return base
@@ -236,5 +241,5 @@ def reload_error_info(exc: BaseException | None, info: ErrorInfo | None, what: s
                        message=f"{what} ran longer than {timeout:g} s and was interrupted",
                        hint="an endless loop? fix it and save to retry (F9)")
     if isinstance(exc, RecursionError):
-        return recursion_info(exc, root)
+        return recursion_info(exc, root, info)
     return None

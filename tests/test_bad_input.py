@@ -54,6 +54,14 @@ RELOAD_CASES = {
     "raising after_reload handler": (
         TOP, TOP + "\n\n@hot.after_reload\ndef check():\n    raise RuntimeError('bad handler')\n",
         "raise RuntimeError", "RuntimeError: bad handler", "main.py"),
+    "infinite recursion at top level": (
+        TOP, TOP + "def deeper(n):\n    return deeper(n + 1)\n\n\nDEPTH = deeper(0)\n",
+        "return deeper(n + 1)", "RecursionError: infinite recursion in deeper()", "main.py"),
+    "sys.exit() at top level": (TOP, TOP + "import sys\nsys.exit('bye')\n", "sys.exit(",
+                                "GameExit: game code called sys.exit()", "main.py"),
+    "KeyboardInterrupt at top level": (TOP, TOP + "raise KeyboardInterrupt\n",
+                                       "raise KeyboardInterrupt",
+                                       "GameExit: game code raised KeyboardInterrupt", "main.py"),
     "hang in a top-level statement": (
         TOP, TOP + "while True:\n    pass\n", "while True:",
         "HookTimeout: reload ran longer than 0.3 s and was interrupted", "main.py"),
@@ -75,7 +83,7 @@ def test_a_failed_reload_keeps_the_old_code_running(host: Host, case: str) -> No
     # A hang is stopped wherever the loop was: its test or its body.
     lines = (line, line + 1) if "hang" in case else (line,)
     assert info.where in [f"{file}:{n}" for n in lines], str(info)
-    assert info.where in str(report) and "fix" in str(report)
+    assert info.where in str(report) and "save" in info.hint
     assert state(host) == before  # nothing of the failed reload stayed applied
     assert_old_code_runs_on(host, before)
     assert host.last_error is info  # the panel stays until a reload succeeds
@@ -160,6 +168,9 @@ def test_an_exception_in_a_hook_pauses_then_a_fix_resumes(host: Host, case: str)
                         stopped.hits)
     assert state(host) == stopped
     save_fix(host, main, good)
+    if "Exit" in message:  # the game asked to quit; the developer's Esc still does
+        host.press("Escape")
+        assert host.step(3) == 0 and not host.running
 
 
 def test_load_that_raises_pauses_before_the_first_frame(bounce_copy: Path) -> None:
