@@ -188,10 +188,10 @@ class Host:
         try:
             report = self.watchdog.call(run, *args)
         except GameExit as exc:
-            info = replace(error_info(exc, self.root),
-                           hint="the old code keeps running; fix and save to retry (F9), or "
-                                "press Esc to quit")
-            return ReloadReport(ok=False, error=exc, error_info=info, restart=restart)
+            exited = replace(error_info(exc, self.root),
+                             hint="the old code keeps running; fix and save to retry (F9), or "
+                                  "press Esc to quit")
+            return ReloadReport(ok=False, error=exc, error_info=exited, restart=restart)
         if not report.ok:
             info = reload_error_info(report.error, report.error_info, what,
                                      self.watchdog.timeout, self.root)
