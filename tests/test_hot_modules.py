@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import sys
+from pathlib import Path
 
 from test_hot_support import Game, game
+
+from sandbox.hot import Reloader
 
 __all__ = ["game"]
 
@@ -225,3 +229,47 @@ def test_module_attribute_readers_rerun(game: Game) -> None:
     """, "physics")
     assert report.ok, report
     assert (main.VEL, main.ALSO, main.KEEP) == (8, 5, [1])
+
+
+def test_rebound_base_class_cascades_to_subclasses_in_dependents(game: Game) -> None:
+    game.write("""
+        class Entity:
+            def kind(self):
+                return "entity"
+    """, "physics")
+    main = game.load("""
+        from physics import Entity
+        class Player(Entity):
+            def name(self):
+                return "player"
+    """)
+    player, old_player = main.Player(), main.Player
+    report = game.edit("""
+        class Mixin:
+            pass
+        class Entity(Mixin):
+            def kind(self):
+                return "new entity"
+    """, "physics")
+    assert report.ok, report
+    assert main.Entity is sys.modules["physics"].Entity
+    assert main.Player is not old_player and main.Player.__bases__ == (main.Entity,)
+    assert type(player) is main.Player and player.kind() == "new entity"
+    assert [r.split(":")[0] for r in report.rebound] == ["physics.Entity", "main.Player"]
+
+
+def test_bounce_speed_handler_runs_on_a_physics_edit(bounce_copy: Path) -> None:
+    with Reloader(bounce_copy) as r:
+        main = r.import_module("main")
+        physics = sys.modules["physics"]
+        main.dx, main.dy = 1, -1
+        main.pos_x = 123
+        source = (bounce_copy / "physics.py").read_text()
+        edited = re.sub(r"^SPEED = \d+", "SPEED = 3", source, flags=re.M)
+        assert edited != source
+        (bounce_copy / "physics.py").write_text(edited)
+        report = r.reload()
+        assert report.ok, report
+        assert report.changed == ["physics"]
+        assert physics.SPEED == 3
+        assert (main.dx, main.dy, main.pos_x) == (3, -3, 123)
