@@ -40,9 +40,12 @@ class Model:
         lines += [f"{name} = {expr}" for name, expr in self.derived.items()]
         for name, expr in self.funcs:
             lines += [f"def {name}(x=1):", f"    return {expr}"]
+        lines += ["class Base:", "    def based(self):", "        return 1"]
         for name, attrs, methods in self.classes:
-            lines.append(f"class {name}:")
-            lines += [f"    {k} = {v}" for k, v in attrs.items()] or ["    pass"]
+            base = attrs.get("__base__", "")
+            lines.append(f"class {name}({base}):")
+            lines += [f"    {k} = {v}" for k, v in attrs.items() if k != "__base__"]
+            lines += ["    pass"]
             for mname, expr in methods:
                 lines += ["", f"    def {mname}(self):", f"        return {expr}"]
         return "\n".join(lines) + "\n" + self.tail
@@ -54,7 +57,7 @@ def _exprs(names: list[str]) -> st.SearchStrategy[str]:
 
 
 FUNC_EXPR = _exprs([*CONSTS, "D0", "x", "f0()", "f1()"])
-METHOD_EXPR = _exprs(["self.A", "C0", "C1", "f2()", "self.m0()"])
+METHOD_EXPR = _exprs(["self.A", "C0", "C1", "f2()", "self.m0()", "self.based()"])
 
 
 def edit(data: st.DataObject, model: Model) -> Model:
@@ -91,6 +94,10 @@ def edit(data: st.DataObject, model: Model) -> Model:
         existing = [i for i, c in enumerate(m.classes) if c[0] == name]
         if existing and data.draw(st.booleans()):
             del m.classes[existing[0]]
+        elif existing and data.draw(st.booleans()):
+            # A new base: not patchable in place; the class is rebound, instances move.
+            attrs = m.classes[existing[0]][1]
+            attrs["__base__"] = "" if attrs.get("__base__") else "Base"
         elif existing:
             m.classes[existing[0]][1]["A"] = data.draw(_exprs(["C0", "C2"]))
         else:
