@@ -249,3 +249,17 @@ def test_kept_errors_keep_their_message_not_the_engines_frames(host: Host) -> No
     kept = [f for f in gc.get_objects()
             if isinstance(f, types.FrameType) and f.f_code.co_name in ("apply", "prepare")]
     assert kept == []
+
+
+def test_a_restart_whose_import_calls_sys_exit_keeps_the_running_game(host: Host) -> None:
+    main = host.root / "main.py"
+    good = main.read_text()
+    before = warm(host)
+    edit(main, TOP, TOP + "import sys\nsys.exit()\n")
+    report = host.restart()
+    assert not report.ok and report.restart
+    assert str(report).startswith("restart failed: GameExit: game code called sys.exit() at "
+                                  f"main.py:{line_of(main, 'sys.exit()')}"), str(report)
+    assert "the old code keeps running" in str(report) and host.running
+    assert_old_code_runs_on(host, before)
+    save_fix(host, main, good)
