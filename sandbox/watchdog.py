@@ -200,15 +200,19 @@ def recursion_info(exc: RecursionError, root: str | Path | None = None,
         if key not in seen:
             seen.add(key)
             frames.append(frame)
+    # Usually the innermost frame is the recursive call itself: keep its line and caret.
+    same = (base.path, base.line) == (inner.path, inner.line)
     return ErrorInfo(
         kind="RecursionError",
         message=f"infinite recursion in {inner.function}() ({inner.path}:{inner.line})",
         path=inner.path,
         line=inner.line,
-        source_line=inner.source or None,
+        column=base.column if same else None,
+        source_line=(base.source_line if same else None) or inner.source or None,
         frames=tuple(frames),
         hint="the function calls itself without end: add a stopping case, then save (F9)",
         exception=exc,
+        end_column=base.end_column if same else None,
     )
 
 

@@ -75,6 +75,29 @@ def test_the_caret_counts_characters_not_bytes(tmp_path: Path) -> None:
     assert caret == "    " + " " * line[4:].index("name +") + "^" * len("name + 1")
 
 
+def test_infinite_recursion_shows_the_recursive_call_once_with_its_caret(
+    tmp_path: Path,
+) -> None:
+    from sandbox.watchdog import error_info
+
+    source = "def fall(n):\n    return fall(n + 1)\n\n\ndef update(dt):\n    fall(0)\n"
+    path = tmp_path / "main.py"
+    path.write_text(source)
+    linecache.checkcache(str(path))
+    namespace: dict[str, object] = {}
+    exec(compile(source, str(path), "exec"), namespace)
+    with pytest.raises(RecursionError) as caught:
+        exec("update(0)", namespace)
+    assert texts(error_info(caught.value, tmp_path)) == [
+        "RecursionError: infinite recursion in fall() (main.py:2)",
+        "at main.py:2 in fall",
+        "    return fall(n + 1)",
+        "           ^^^^^^^^^^^",
+        "  called from main.py:6 in update: fall(0)",
+        "the function calls itself without end: add a stopping case, then save (F9)",
+    ]
+
+
 def test_no_column_means_no_caret() -> None:
     info = ErrorInfo("ValueError", "bad", "main.py", 3, source_line="    x = f()")
     assert texts(info) == ["ValueError: bad", "at main.py:3", "    x = f()",
