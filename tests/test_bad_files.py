@@ -169,7 +169,7 @@ def test_a_10_mb_file_is_refused_quickly(host: Host) -> None:
     assert main.stat().st_size > 10_000_000
     started = time.perf_counter()
     failed_reload(host, "main.py is 10.4 MB, too big to reload (the limit is 1 MB)")
-    assert time.perf_counter() - started < 2.0  # parsing it would freeze the game ~10 s
+    assert time.perf_counter() - started < 3.0  # parsing it would freeze the game ~10 s
     assert host.last_error is not None and "JSON" in host.last_error.hint
     assert_old_code_runs_on(host, before)
     save_fix(host, main, good)

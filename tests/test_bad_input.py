@@ -195,7 +195,7 @@ def test_a_reload_that_hangs_stops_in_time_and_the_watchdog_ends_with_the_host(
         warm(host)
         edit(main, TOP, TOP + "while True:\n    pass\n")
         report = host.reload()
-        assert not report.ok and 0.3 <= report.seconds < 1.5
+        assert not report.ok and 0.3 <= report.seconds < 3.0  # roomy: a shared machine
         assert "an endless loop?" in str(report)
         assert host.step(2) == 2
         save_fix(host, main, good)
