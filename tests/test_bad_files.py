@@ -200,3 +200,26 @@ def test_a_burst_of_100_saves_through_the_watcher(bounce_copy: Path) -> None:
         assert after.hits >= 1  # the state of before the burst lives on
         reloads = [e for e in host.events if "reload" in str(e)]
         assert 1 <= len(reloads) < 100  # saves in a burst are coalesced
+
+
+def test_a_half_written_save_completed_a_moment_later_ends_on_the_whole_file(
+    bounce_copy: Path,
+) -> None:
+    """Through the real watcher: whatever the half did, the completed save wins."""
+    main = bounce_copy / "main.py"
+    good = main.read_text()
+    with Host(bounce_copy, headless=True, watch=True) as host:
+        before = warm(host)
+        main.write_text(good[:len(good) // 2])
+        host.wait_for_change(2.0)
+        host.step(2)  # the half may be reloaded (and pause update) or not yet seen
+        main.write_text(good.replace(repr(OLD_RGB), repr(NEW_RGB)))
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            host.wait_for_change(0.2)
+            host.step(1)
+            if not host.paused and host.pixel(host.game.pos_x, host.game.pos_y)[:3] == NEW_RGB:
+                break
+        assert not host.paused and host.last_error is None
+        assert host.pixel(host.game.pos_x, host.game.pos_y)[:3] == NEW_RGB
+        assert state(host).hits == before.hits  # the game went on from where it was
