@@ -118,11 +118,9 @@ class ModuleApplier:
             rebinds.add(n)
         if st.kind == "stmt":
             self.changes.rerun.append(f"{self.shown}:{st.start}")
-            if step.docstring:
+            if step.docstring and st.docstring is not None:
                 # A docstring statement alone does not set __doc__; the module's first one does.
-                first = st.tree.body[0]
-                if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-                    ns["__doc__"] = first.value.value
+                ns["__doc__"] = st.docstring
         return rebinds
 
     def _class(self, n: str, old: type, new: type, step: Step, rebound: frozenset[str]) -> bool:

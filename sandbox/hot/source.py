@@ -122,14 +122,13 @@ def read(path: Path) -> SourceFile:
 class Statement:
     """One top-level statement (or several sharing lines): its text, lines and names."""
 
-    __slots__ = ("_code", "_norm", "binds", "end", "imports", "kind", "name", "reads", "start",
-                 "text", "tree")
+    __slots__ = ("_code", "_norm", "_tree", "binds", "docstring", "end", "future", "imports",
+                 "kind", "name", "reads", "start", "text")
 
     def __init__(self, text: str, start: int, tree: ast.Module, names: StatementNames) -> None:
         self.text = text
         self.start = start  # first line, 1-based (a decorator's line for decorated defs)
         self.end = start + text.count("\n") - 1
-        self.tree = tree  # parsed from ``text`` alone: line 1 is ``start``
         self.binds = names.binds
         self.reads = names.reads
         self.imports = names.imports
@@ -143,8 +142,27 @@ class Statement:
             self.kind, self.name = "class", node.name
         else:
             self.kind, self.name = "stmt", None
+        # Syntax trees are many small objects that every gc pass walks: keep only those of
+        # classes (patching a class compares its body), reparse the rest when asked.
+        self._tree = tree if self.kind == "class" else None
+        first = body[0] if body else None
+        self.docstring: str | None = None  # set when this is a string literal statement
+        if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)):
+            self.docstring = first.value.value
+        self.future = 0  # compiler flags of ``from __future__ import`` statements
+        for item in body:
+            if isinstance(item, ast.ImportFrom) and item.module == "__future__":
+                for alias in item.names:
+                    feature = getattr(__future__, alias.name, None)
+                    self.future |= getattr(feature, "compiler_flag", 0)
         self._code: CodeType | None = None
         self._norm: str | None = None
+
+    @property
+    def tree(self) -> ast.Module:
+        """The statement parsed from its text alone (line 1 is ``start``)."""
+        return self._tree if self._tree is not None else ast.parse(self.text)
 
     @property
     def norm(self) -> str:
@@ -265,15 +283,13 @@ def _by_tree(lines: list[str], filename: str, cache: dict[str, Statement]) -> li
 
 
 def _future_flags(statements: list[Statement]) -> int:
+    """Flags of the leading ``from __future__`` imports (after an optional docstring)."""
     flags = 0
     for st in statements:
-        for node in st.tree.body:
-            if isinstance(node, ast.ImportFrom) and node.module == "__future__":
-                for alias in node.names:
-                    feature = getattr(__future__, alias.name, None)
-                    flags |= getattr(feature, "compiler_flag", 0)
-            elif not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)):
-                return flags
+        if st.future:
+            flags |= st.future
+        elif st.docstring is None:
+            break
     return flags
 
 
