@@ -252,3 +252,20 @@ def test_prepare_runs_off_the_main_thread_and_mutates_nothing(game: Game) -> Non
     assert report.ok, report
     assert main.f() == 20
     assert game.r.reload().changed == []
+
+
+def test_broken_file_saved_long_ago_fails_without_waiting(game: Game) -> None:
+    import os
+
+    game.r.retry_delay = 5.0
+    main = game.load("""
+        X = 1
+    """)
+    path = game.root / "main.py"
+    path.write_text("X = (\n")
+    old = time.time() - 60
+    os.utime(path, (old, old))
+    report = game.r.reload()
+    assert not report.ok and isinstance(report.error, SyntaxError)
+    assert report.seconds < 2.0  # no retry wait: nobody is writing that file
+    assert main.X == 1

@@ -187,6 +187,10 @@ def _load(t: Tracked, root: Path, source: SourceFile | None) -> tuple[SourceFile
     return source, parse(source.text, t.filename, t.parsed)
 
 
+# A file last written this long before it was read is not being saved right now.
+_SETTLED_NS = 2_000_000_000
+
+
 def prepare(candidates: Iterable[Tracked], root: Path, retry_delay: float) -> Plan:
     """Read, parse, match and compile every changed module among ``candidates``."""
     start = time.perf_counter()
@@ -199,11 +203,20 @@ def prepare(candidates: Iterable[Tracked], root: Path, retry_delay: float) -> Pl
             changed.append((t, s))
     loaded: list[tuple[Tracked, SourceFile, ParsedSource]] = []
     retry: list[Tracked] = []
+    settled: BaseException | None = None  # a failure in a file nobody is writing right now
     for t, first in changed:
         try:
             loaded.append((t, *_load(t, root, first if first.size >= 0 else None)))
-        except (SyntaxError, SourceError, OSError):
-            retry.append(t)
+        except (SyntaxError, SourceError, OSError) as exc:
+            if first.size >= 0 and first.read_ns - first.mtime_ns > _SETTLED_NS:
+                settled = settled or exc
+            else:
+                retry.append(t)
+    if settled is not None:
+        # Written long ago: reading it again will not help, so the frame is not held up.
+        plan.error = settled
+        plan.seconds = time.perf_counter() - start
+        return plan
     if retry:
         # Editors save by truncating and then writing: give the write a moment, read once more.
         time.sleep(retry_delay)
