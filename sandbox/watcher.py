@@ -166,14 +166,21 @@ class Watcher:
                 raise_interrupt=False,
             )
             for batch in changes:
-                self._queue(batch)
                 if not self.root.is_dir():
-                    raise FileNotFoundError(f"the watched folder {self.root} was removed")
+                    # Record the error before queueing: a waiter woken by this batch must
+                    # already see it (the host tells the user once, at the next frame).
+                    self._fail(FileNotFoundError(f"the watched folder {self.root} was removed"))
+                    self._queue(batch)
+                    return
+                self._queue(batch)
         except Exception as exc:  # the thread must report, never die silently
-            self.error = f"watching {self.root} stopped: {type(exc).__name__}: {exc}"
-            self._changed.set()  # wake a waiter so it can look at ``error``
+            self._fail(exc)
         finally:
             self._ready.set()
+
+    def _fail(self, exc: Exception) -> None:
+        self.error = f"watching {self.root} stopped: {type(exc).__name__}: {exc}"
+        self._changed.set()  # wake a waiter so it can look at ``error``
 
     def _queue(self, batch: set[tuple[watchfiles.Change, str]]) -> None:
         paths = [Path(raw) for _, raw in batch]
