@@ -27,7 +27,7 @@ from sandbox.looping import Looper
 from sandbox.overlay import KEYS, Overlay
 from sandbox.screen import Screen
 from sandbox.sdl import Display, SDLError
-from sandbox.watchdog import GameExit, HookTimeout, Watchdog, error_info, reload_error_info
+from sandbox.watchdog import HookTimeout, Watchdog, error_info
 
 __all__ = ["ConsoleLike", "GameFailed", "Host"]
 
@@ -177,28 +177,6 @@ class Host:
         """
         return self.watchdog.call(fn, *args)
 
-    def _guarded(self, what: str, run: Callable[..., ReloadReport], *args: object,
-                 restart: bool = False) -> ReloadReport:
-        """Run the engine's ``run(*args)`` (which executes game code) under the watchdog.
-
-        The engine rolls back and reports whatever the game's statements raise, but re-raises
-        SystemExit/KeyboardInterrupt after its rollback; the watchdog turns those into
-        GameExit, reported here like any failed reload.
-        """
-        try:
-            report = self.watchdog.call(run, *args)
-        except GameExit as exc:
-            exited = replace(error_info(exc, self.root),
-                             hint="the old code keeps running; fix and save to retry (F9), or "
-                                  "press Esc to quit")
-            return ReloadReport(ok=False, error=exc, error_info=exited, restart=restart)
-        if not report.ok:
-            info = reload_error_info(report.error, report.error_info, what,
-                                     self.watchdog.timeout, self.root)
-            if info is not None:
-                report.error_info = info
-        return report
-
     def _fail(self, hook: str, info: ErrorInfo) -> None:
         self.last_error = info
         self._error_paused = True
@@ -211,7 +189,7 @@ class Host:
         # Only applying runs game code; reading and compiling (a 10 MB file) is not limited.
         plan = self.reloader.prepare(paths)
         report = self.looping.around_reload(
-            lambda: self._guarded("reload", self.reloader.apply, plan))
+            lambda: self.watchdog.run_engine("reload", self.reloader.apply, plan))
         self.reloader.reload_requested = False
         if not report.ok:
             self.last_error = report.error_info or ErrorInfo.from_exception(
@@ -232,7 +210,7 @@ class Host:
 
     def restart(self) -> ReloadReport:
         """Hot restart (F5): every game module imported fresh, then ``load()`` again."""
-        report = self._guarded("restart", self.reloader.restart, restart=True)
+        report = self.watchdog.run_engine("restart", self.reloader.restart, restart=True)
         if not report.ok:
             self.last_error = report.error_info
             self._emit(report)

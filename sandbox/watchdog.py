@@ -35,6 +35,7 @@ from types import FrameType
 from typing import TypeVar
 
 from sandbox.events import ErrorInfo, FrameInfo
+from sandbox.hot import ReloadReport
 
 __all__ = [
     "GameExit",
@@ -169,6 +170,29 @@ class Watchdog:
                     # No call that starts from now on can overrun sooner than this.
                     wait = self.timeout
             self._wake.wait(wait)
+
+    def run_engine(self, what: str, run: Callable[..., ReloadReport], *args: object,
+                   restart: bool = False) -> ReloadReport:
+        """Run the engine's ``run(*args)`` (a reload or restart: it executes game code) here.
+
+        The engine rolls back and reports whatever the game's statements raise, but re-raises
+        SystemExit/KeyboardInterrupt after its rollback; ``call`` turns those into GameExit,
+        reported as a failed reload. A hang comes back as the engine's caught interrupt and
+        is reworded by ``reload_error_info``.
+        """
+        try:
+            report = self.call(run, *args)
+        except GameExit as exc:
+            exited = replace(error_info(exc, self.root),
+                             hint="the old code keeps running; fix and save to retry (F9), or "
+                                  "press Esc to quit")
+            return ReloadReport(ok=False, error=exc, error_info=exited, restart=restart)
+        if not report.ok:
+            info = reload_error_info(report.error, report.error_info, what, self.timeout,
+                                     self.root)
+            if info is not None:
+                report.error_info = info
+        return report
 
 
 def _exit_message(exc: BaseException, fn: Callable[..., object], root: Path | None) -> str:
