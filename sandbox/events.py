@@ -7,6 +7,8 @@ follows the same rule. Nothing here imports SDL or rich.
 
 from __future__ import annotations
 
+import builtins
+import difflib
 import linecache
 import traceback
 from dataclasses import dataclass, field
@@ -130,6 +132,9 @@ class ErrorInfo:
         message = str(exc)
         if isinstance(exc, KeyError) and len(exc.args) == 1:
             message = repr(exc.args[0])
+        suggestion = _suggestion(exc)
+        if suggestion and "Did you mean" not in message:
+            message = f"{message}. Did you mean: {suggestion!r}?"
         if frames:
             last = frames[-1]
             text, column, end = _position(_innermost_game_summary(exc.__traceback__, root_path))
@@ -188,6 +193,34 @@ def _position(summary: traceback.FrameSummary | None) -> tuple[str | None, int |
     same_line = getattr(summary, "end_lineno", None) in (None, summary.lineno)
     end = chars(end_colno) if end_colno is not None and same_line else None
     return text, chars(colno), end
+
+
+def _suggestion(exc: BaseException) -> str | None:
+    """A close name for a misspelt attribute or name ("fil" → "fill"), like CPython's REPL.
+
+    Python 3.10+ prints this suggestion in its own tracebacks but leaves it out of str(exc),
+    which is all the panel and the terminal line would otherwise show.
+    """
+    name = getattr(exc, "name", None)
+    if not isinstance(name, str) or not isinstance(exc, (AttributeError, NameError)):
+        return None
+    candidates: list[str] = []
+    if isinstance(exc, AttributeError):
+        try:
+            candidates = dir(exc.obj)
+        except Exception:  # an object whose __dir__ raises gets no suggestion
+            return None
+    else:
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        if tb is None:
+            return None
+        frame = tb.tb_frame
+        candidates = [*frame.f_locals, *frame.f_globals, *vars(builtins)]
+    close = difflib.get_close_matches(name, [c for c in candidates if c != name], n=1,
+                                      cutoff=0.7)
+    return close[0] if close else None
 
 
 def _game_frames(tb: TracebackType | None, root: Path | None) -> list[FrameInfo]:

@@ -236,3 +236,27 @@ def test_the_terminal_shows_a_syntax_error_with_its_caret(tmp_path: Path) -> Non
         "SyntaxError: invalid syntax. Perhaps you forgot a comma? at main.py:2",
         "  → fix and save to retry (F9)",
     ]
+
+
+def test_misspelt_names_get_a_did_you_mean(tmp_path: Path) -> None:
+    """AttributeError/NameError messages carry Python's own kind of suggestion."""
+    game = tmp_path / "g"
+    game.mkdir()
+    (game / "m.py").write_text(
+        "class R:\n    def fill(self): pass\n\n"
+        "def attr():\n    R().fil()\n\n"
+        "speed = 1\n\ndef name():\n    return sped\n"
+    )
+    namespace: dict[str, object] = {}
+    exec(compile((game / "m.py").read_text(), str(game / "m.py"), "exec"), namespace)
+    for fn, expected in (("attr", "Did you mean: 'fill'?"), ("name", "Did you mean: 'speed'?")):
+        try:
+            call = namespace[fn]
+            assert callable(call)
+            call()
+        except (AttributeError, NameError) as exc:
+            info = ErrorInfo.from_exception(exc, game)
+            assert info.message.endswith(expected), info.message
+            assert info.where == ("m.py:5" if fn == "attr" else "m.py:10")
+        else:
+            raise AssertionError("no error raised")
