@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from gamefiles import edit
+
 from sandbox.host import Host
 
 OLD_RGB = (255, 128, 128)   # bounce's rectangle
@@ -34,12 +36,6 @@ def state(host: Host) -> State:
     game = host.game
     return State(game.pos_x, game.pos_y, game.dx, game.dy, game.physics.hits)
 
-
-def edit(path: Path, old: str, new: str) -> None:
-    """Replace the first ``old`` in ``path`` with ``new`` (``old`` must be there)."""
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1))
 
 
 def line_of(path: Path, needle: str, text: str | None = None) -> int:

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gamefiles import BLUE, PINK, YELLOW, edit
+
 from sandbox import Host
-
-BLUE = (0, 0, 255, 255)
-PINK = (255, 128, 128, 255)
-YELLOW = (255, 255, 128, 255)
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1))
 
 
 def test_seed_window_and_first_frames(bounce_copy: Path) -> None:

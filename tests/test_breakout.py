@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from gamefiles import edit
 
 from sandbox import Host
 from sandbox.cli import main
@@ -22,11 +23,6 @@ def breakout(tmp_path: Path) -> Path:
     shutil.copytree(GAMES / "breakout", dest, ignore=shutil.ignore_patterns("__pycache__"))
     return dest
 
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1))
 
 
 def state(host: Host) -> tuple[object, ...]:

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from gamefiles import BLUE, PINK, YELLOW, edit
 from golden import assert_matches_golden
 
 from sandbox import Host
@@ -26,9 +27,6 @@ from sandbox.hot import ReloadReport
 from sandbox.sdl import read_png
 
 REPO = Path(__file__).resolve().parent.parent
-BLUE = (0, 0, 255, 255)
-PINK = (255, 128, 128, 255)
-YELLOW = (255, 255, 128, 255)
 
 COUNTING_GAME = '''\
 BACKGROUND = (0, 0, 0)
@@ -54,11 +52,6 @@ def draw(renderer):
     renderer.fill((x, 10, 4, 4), (255, 0, 0))
 '''
 
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1))
 
 
 def pos(host: Host) -> tuple[int, int]:

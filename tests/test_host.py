@@ -5,22 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gamefiles import BLUE, PINK, YELLOW, edit
 
 from sandbox import Host
 from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSaved
 from sandbox.host import GameFailed
 from sandbox.hot import ReloadReport
 from sandbox.overlay import error_lines, wrap
-
-BLUE = (0, 0, 255, 255)
-PINK = (255, 128, 128, 255)
-YELLOW = (255, 255, 128, 255)
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1))
 
 
 def line_of(path: Path, needle: str) -> int:
