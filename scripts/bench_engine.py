@@ -13,6 +13,7 @@ import contextlib
 import gc
 import importlib
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -29,6 +30,10 @@ __all__ = ["PEERS", "SCENARIOS", "Scenario", "ScenarioResult", "run_peer"]
 
 QUICK_MAX_LINES = 200  # --quick is a smoke test: the big scenarios only cost time
 QUICK_MAX_MODULES = 10
+# After each timed apply (outside the timing) the harness runs gc.collect(), so no peer
+# carries its garbage into the next apply: superreload leaves many cycles and, without this,
+# measured 3x slower from collections landing inside its timing. BENCH_GC=none turns it off.
+COLLECT_BETWEEN = os.environ.get("BENCH_GC", "between") == "between"
 NOT_INSTALLED = "not installed (pip install -e '.[bench]')"
 
 
@@ -232,8 +237,6 @@ def run_scenario(peer: Peer, sc: Scenario, reps: int, warmup: int) -> ScenarioRe
     try:
         mods = peer.setup(root, names)
         old_ref = getattr(mods[edited], EDIT_FUNCTION)
-        # Collect once here, not before every timed apply: a full collection walks the whole
-        # heap and leaves the CPU caches cold, which would charge bigger games for the harness.
         gc.collect()
         old_ok = True
         for i in range(warmup + reps):
@@ -248,6 +251,8 @@ def run_scenario(peer: Peer, sc: Scenario, reps: int, warmup: int) -> ScenarioRe
             old_ok = old_ok and old_ref(0) == value
             if i >= warmup:
                 result.seconds.append(dt)
+            if COLLECT_BETWEEN:
+                gc.collect()
         result.old_refs_new_code = old_ok
         result.note = peer.note()
     except Exception as exc:  # a peer failing is a result, not a crash of the suite
