@@ -322,7 +322,7 @@ def section_frames(quick: bool) -> dict[str, Any]:
 
 def section_overhead(quick: bool) -> dict[str, Any]:
     """Call overhead of a patched function, and the host's own time per frame."""
-    calls, repeats = (20_000, 3) if quick else (1_000_000, 15)
+    calls, repeats = (20_000, 3) if quick else (1_000_000, 25)
     call = bench_misc.call_overhead(calls, repeats)
     t = call["seconds"]
     ratio = statistics.median(t["patched"]) / statistics.median(t["plain"])
@@ -338,12 +338,20 @@ def section_overhead(quick: bool) -> dict[str, Any]:
             ],
         )
     )
+    best = min(t["patched"]) / min(t["plain"])
     ok = abs(ratio - 1) <= 0.03
     print(
-        f"  patched / plain = {ratio:.3f} (plain2 / plain = {floor:.3f}); patched in place: "
-        f"{call['patched_in_place']}; target 1.00 ± 0.03: {verdict(ok)}"
+        f"  patched / plain = {ratio:.3f} by medians, {best:.3f} by minimums (noise floor: "
+        f"plain2 / plain = {floor:.3f}); patched in place: {call['patched_in_place']}; "
+        f"target 1.00 ± 0.03: {verdict(ok)}"
     )
-    out: dict[str, Any] = {"call": call, "ratio": ratio, "noise_ratio": floor, "call_met": ok}
+    out: dict[str, Any] = {
+        "call": call,
+        "ratio": ratio,
+        "ratio_of_minimums": best,
+        "noise_ratio": floor,
+        "call_met": ok,
+    }
     host = _host_section(_host_overhead, quick)
     out["host"] = host
     print()
