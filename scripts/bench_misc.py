@@ -157,3 +157,17 @@ def memory_growth(reloads: int, baseline: int = 10, lines: int = 200) -> dict[st
         "module_objects_baseline": objects[baseline],
         "module_objects_end": objects[reloads],
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Worker entry point: ``bench_misc.py CALLS REPEATS`` prints call_overhead() as JSON."""
+    import json
+
+    args = sys.argv[1:] if argv is None else argv
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo: import sandbox
+    json.dump(call_overhead(int(args[0]), int(args[1])), sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
