@@ -350,7 +350,7 @@ def section_memory(quick: bool) -> dict[str, Any]:
     res = bench_misc.memory_growth(reloads)
     print(f"memory: {reloads} reloads of a one-line edit in a 200-line module")
     if "error" in res:
-        print(f"  psutil {res['error']}\n")
+        print(f"  {res['error']}\n")
         return res
     print(
         table(

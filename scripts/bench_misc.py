@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import importlib
+import os
 import shutil
 import sys
 import tempfile
@@ -91,10 +92,16 @@ def call_overhead(calls: int, repeats: int) -> dict[str, Any]:
     return {"calls": calls, "patched_in_place": in_place, "seconds": times}
 
 
-def _rss() -> int:
-    """Resident set size of this process in bytes."""
-    import psutil
-
+def _rss() -> int | None:
+    """Resident set size of this process in bytes (psutil, else Linux's /proc), or None."""
+    try:
+        import psutil  # type: ignore[import-untyped]  # the bench extra; no stubs
+    except ImportError:  # CI installs only the test extra; Linux still tells us directly
+        try:
+            with open("/proc/self/statm", encoding="ascii") as statm:
+                return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            return None
     return int(psutil.Process().memory_info().rss)
 
 
@@ -117,10 +124,8 @@ def memory_growth(reloads: int, baseline: int = 10, lines: int = 200) -> dict[st
     from sandbox.hot import Reloader
 
     sys.dont_write_bytecode = True
-    try:
-        import psutil  # noqa: F401
-    except ImportError:
-        return {"error": "not installed (pip install -e '.[bench]')"}
+    if _rss() is None:
+        return {"error": "psutil not installed (pip install -e '.[bench]')"}
     with _folder("bench-mem-") as root:
         path = root / "memgame.py"
         write_edit(path, module_source("memgame", lines, 0))
@@ -139,7 +144,7 @@ def memory_growth(reloads: int, baseline: int = 10, lines: int = 200) -> dict[st
                     raise RuntimeError(f"reload {i} did not apply: {report}")
                 if i in (baseline, reloads):
                     gc.collect()
-                    rss[i] = _rss()
+                    rss[i] = _rss() or 0
                     objects[i] = _module_objects("memgame")
             current = getattr(r.modules["memgame"], EDIT_FUNCTION).__code__
             gc.collect()
