@@ -265,6 +265,38 @@ def _statement(text: str, start: int, cache: dict[str, Statement]) -> Statement:
     return Statement(text, start, tree, analyze(tree))
 
 
+# Gluing more pieces than this means a real syntax error (or a huge multi-line string): the
+# full parse is cheaper than gluing on, and it reports the error properly.
+_MAX_GLUE = 32
+
+
+def _glued(full: str, cuts: list[tuple[int, int, int]],
+           cache: dict[str, Statement]) -> list[Statement]:
+    """Parse each cut piece; a piece that does not parse is glued to the next and retried.
+
+    A column-0 line inside a multi-line string or bracket (a docstring's second paragraph,
+    a list written flush left) looks like a statement start to the line cut. The piece before
+    it then ends inside an open string or bracket and never parses alone, so gluing is safe:
+    a prefix ending at a line start parses only when everything in it is closed.
+    """
+    statements: list[Statement] = []
+    i = 0
+    while i < len(cuts):
+        start, end, line = cuts[i]
+        j = i
+        while True:
+            try:
+                statements.append(_statement(full[start:end], line, cache))
+                break
+            except SyntaxError:
+                j += 1
+                if j >= len(cuts) or j - i > _MAX_GLUE:
+                    raise
+                end = cuts[j][1]
+        i = j + 1
+    return statements
+
+
 def _by_tree(lines: list[str], filename: str, cache: dict[str, Statement]) -> list[Statement]:
     """Cut by a full parse: the slow path, for files the line cut gets wrong.
 
@@ -304,7 +336,7 @@ def parse(text: str, filename: str, previous: ParsedSource | None = None) -> Par
         cuts = _cut(full)
         if cuts is None:
             raise SyntaxError("indented code before the first statement")
-        statements = [_statement(full[a:b], line, cache) for a, b, line in cuts]
+        statements = _glued(full, cuts, cache)
     except SyntaxError:
         statements = _by_tree(full.split("\n"), filename, cache)
     imports: Imports = frozenset().union(*(st.imports for st in statements))
