@@ -15,7 +15,6 @@ from __future__ import annotations
 import ctypes
 import os
 from collections import OrderedDict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ import sdl2.sdlmixer as sdlmixer
 import sdl2.sdlttf as sdlttf
 
 __all__ = ["FONT_PATH", "FONT_SUFFIXES", "IMAGE_SUFFIXES", "SOUND_SUFFIXES", "Audio", "Display",
-           "Font", "GameFont", "KeyPress", "NoDisplayError", "SDLError", "Sound", "check",
+           "Font", "GameFont", "NoDisplayError", "SDLError", "Sound", "check",
            "event_from_dict", "event_to_dict", "keycode_name", "load_texture", "read_png",
            "swap_font", "swap_sound", "swap_texture", "write_png"]
 
@@ -147,14 +146,6 @@ def event_from_dict(data: dict[str, Any], window_id: int = 0) -> Any:
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"cannot make an SDL event from {data!r}: {exc}") from None
     return ev
-
-
-@dataclass(frozen=True)
-class KeyPress:
-    """A key-down event reduced to what the host needs."""
-
-    name: str
-    repeat: bool = False
 
 
 class Font:
@@ -284,11 +275,6 @@ class Display:
         return info
 
     @property
-    def renderer_name(self) -> str:
-        """``"software"``, ``"opengl"``, …: which SDL render driver is in use."""
-        return bytes(self._info().name).decode()
-
-    @property
     def renderer(self) -> Any:
         """The ``sdl2.ext.Renderer`` games draw with."""
         return self._renderer_obj
@@ -345,11 +331,6 @@ class Display:
         if event.type != (sdl2.SDL_KEYUP if released else sdl2.SDL_KEYDOWN):
             return None
         return keycode_name(event.key.keysym.sym)
-
-    def key_press(self, event: Any) -> KeyPress | None:
-        """The key-down ``event`` as a KeyPress (with its auto-repeat flag), else None."""
-        name = self.key_of(event)
-        return None if name is None else KeyPress(name, bool(event.key.repeat))
 
     def is_quit(self, event: Any) -> bool:
         """True for the window's close button (SDL_QUIT or a window-close event)."""
