@@ -65,7 +65,6 @@ class FixedClock:
         self.time_function = time_function
         self.frame_seconds = 0.0
         self.dropped_seconds = 0.0
-        self.ticks = 0
         self._accumulator = 0.0
         self._last = time_function()
 
@@ -83,7 +82,6 @@ class FixedClock:
             self._accumulator = 0.0
         else:
             self._accumulator = max(0.0, self._accumulator - steps * self.step)
-        self.ticks += steps
         return steps
 
     def reset(self) -> None:
