@@ -42,7 +42,6 @@ class ClassPatch:
     attributes: list[str] = field(default_factory=list)
     rebound: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    instances: int = 0
 
 
 def unpatchable(old: type, new: type) -> str | None:
@@ -118,16 +117,14 @@ def _field_default(f: dataclasses.Field[Any]) -> Any:
 
 
 def _migrate_fields(cls: type, before: dict[str, Any], after: dict[str, Any],
-                    journal: Journal) -> int:
+                    journal: Journal) -> None:
     """Give instances of ``cls`` the added fields' defaults; drop the removed fields."""
     added = [f for n, f in after.items() if n not in before]
     removed = [n for n in before if n not in after]
-    count = 0
     for obj in _instances(cls):
         attrs = getattr(obj, "__dict__", None)
         if attrs is None:
             continue
-        count += 1
         for f in added:
             value = _field_default(f)
             if value is not _MISSING and f.name not in attrs:
@@ -137,7 +134,6 @@ def _migrate_fields(cls: type, before: dict[str, Any], after: dict[str, Any],
             if name in attrs:
                 journal.save_attr(obj, name)
                 del attrs[name]
-    return count
 
 
 def migrate_instances(old: type, new: type, journal: Journal) -> int:
@@ -231,7 +227,7 @@ def patch_class(old: type, new: type, journal: Journal, *, old_node: ast.ClassDe
             result.removed.append(f"{prefix}.{name}")
     fields_after = old.__dict__.get("__dataclass_fields__")
     if fields_after is not None and list(fields_before) != list(fields_after):
-        result.instances = _migrate_fields(old, fields_before, fields_after, journal)
+        _migrate_fields(old, fields_before, fields_after, journal)
     return result
 
 
