@@ -54,7 +54,6 @@ class Reloader:
         sys.meta_path.insert(0, self._finder)
         self._path_entry = str(self.root)
         sys.path.insert(0, self._path_entry)
-        self._closed = False
         api.set_active(self, True)
 
     # -- tracking ------------------------------------------------------------------------
@@ -245,7 +244,6 @@ class Reloader:
             sys.path.remove(self._path_entry)
         sys.path_importer_cache.pop(self._path_entry, None)
         api.set_active(self, False)
-        self._closed = True
 
     def __enter__(self) -> Reloader:
         return self
