@@ -29,7 +29,7 @@ from sandbox.hot.source import (
 )
 from sandbox.hot.tracking import Tracked
 
-__all__ = ["ModulePlan", "Plan", "Step", "match", "prepare", "unchanged_steps"]
+__all__ = ["ModulePlan", "Plan", "Step", "match", "prepare", "shown_path", "unchanged_steps"]
 
 
 @dataclass
@@ -141,7 +141,8 @@ def unchanged_steps(parsed: ParsedSource) -> list[Step]:
     return [Step(st, st, "same") for st in parsed.statements]
 
 
-def _shown(tracked: Tracked, root: Path) -> str:
+def shown_path(tracked: Tracked, root: Path) -> str:
+    """``tracked``'s file as the user sees it: relative to ``root`` (``main.py``), else its name."""
     try:
         return tracked.path.relative_to(root).as_posix()
     except ValueError:
@@ -177,13 +178,13 @@ def _load(t: Tracked, root: Path, source: SourceFile | None) -> tuple[SourceFile
         try:
             source = read(t.path)
         except UnicodeDecodeError as exc:
-            raise UndecodableSourceError(t.path, _shown(t, root), exc) from None
+            raise UndecodableSourceError(t.path, shown_path(t, root), exc) from None
         except OSError as exc:
-            raise UnreadableSourceError(t.path, _shown(t, root), exc) from None
+            raise UnreadableSourceError(t.path, shown_path(t, root), exc) from None
     if len(source.text) > MAX_SOURCE_BYTES:
-        raise TooLargeSourceError(t.path, _shown(t, root), len(source.text.encode()))
+        raise TooLargeSourceError(t.path, shown_path(t, root), len(source.text.encode()))
     if not source.text.strip():
-        raise EmptySourceError(t.path, _shown(t, root))
+        raise EmptySourceError(t.path, shown_path(t, root))
     return source, parse(source.text, t.filename, t.parsed)
 
 
@@ -198,7 +199,7 @@ def prepare(candidates: Iterable[Tracked], root: Path, retry_delay: float) -> Pl
     changed: list[tuple[Tracked, SourceFile]] = []
     for t, s in changed_files(candidates):
         if s is None:
-            plan.notes.append(f"{_shown(t, root)} is missing — its running code is kept")
+            plan.notes.append(f"{shown_path(t, root)} is missing — its running code is kept")
         else:
             changed.append((t, s))
     loaded: list[tuple[Tracked, SourceFile, ParsedSource]] = []

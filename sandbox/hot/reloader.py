@@ -20,7 +20,7 @@ from sandbox.hot import api
 from sandbox.hot.errors import error_info
 from sandbox.hot.graph import ImportGraph
 from sandbox.hot.handlers import HandlerRegistry
-from sandbox.hot.plan import Plan, changed_files, prepare
+from sandbox.hot.plan import Plan, changed_files, prepare, shown_path
 from sandbox.hot.report import ReloadReport
 from sandbox.hot.run import apply_plan
 from sandbox.hot.tracking import GameFinder, Tracked, set_linecache
@@ -143,8 +143,8 @@ class Reloader:
         rank = self.graph.rank()
         names = sorted((mp.tracked.name for mp in plan.modules),
                        key=lambda n: (rank.get(n, len(rank)), n))
-        report = ReloadReport(changed=names, files=[self._shown(self._tracked[n]) for n in names],
-                              notes=plan.notes)
+        files = [shown_path(self._tracked[n], self.root) for n in names]
+        report = ReloadReport(changed=names, files=files, notes=plan.notes)
         journal = Journal()
         handlers_before = self.handlers.snapshot()
         graph_before = self.graph.snapshot()
@@ -184,12 +184,6 @@ class Reloader:
         report.seconds = plan.seconds + report.apply_seconds
         return report
 
-    def _shown(self, tracked: Tracked) -> str:
-        try:
-            return tracked.path.relative_to(self.root).as_posix()
-        except ValueError:
-            return tracked.path.name
-
     def restart(self) -> ReloadReport:
         """Hot restart: drop every game module and import the entry fresh (state starts over).
 
@@ -226,8 +220,9 @@ class Reloader:
             return ReloadReport(ok=False, error=exc, error_info=info, restart=True,
                                 seconds=time.perf_counter() - start)
         names = self.graph.order(self._tracked)
-        return ReloadReport(changed=names, files=[self._shown(self._tracked[n]) for n in names],
-                            restart=True, seconds=time.perf_counter() - start)
+        files = [shown_path(self._tracked[n], self.root) for n in names]
+        return ReloadReport(changed=names, files=files, restart=True,
+                            seconds=time.perf_counter() - start)
 
     def close(self) -> None:
         """Forget the game's modules (``sys.modules`` entries, ``sys.path`` entry)."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from sandbox.hot.apply import Changes, ModuleApplier
 from sandbox.hot.names import resolve
-from sandbox.hot.plan import ModulePlan, Plan, unchanged_steps
+from sandbox.hot.plan import ModulePlan, Plan, shown_path, unchanged_steps
 from sandbox.hot.source import ParsedSource
 from sandbox.hot.tracking import set_linecache
 from sandbox.hot.transaction import Journal
@@ -99,7 +99,7 @@ def apply_plan(reloader: Reloader, plan: Plan, journal: Journal) -> Changes:
             parsed = live.get(name, tracked.parsed)
             steps, deleted = unchanged_steps(parsed), frozenset()
         applier = ModuleApplier(name, module.__dict__, tracked.filename,
-                                reloader._shown(tracked), parsed.flags, journal,
+                                shown_path(tracked, reloader.root), parsed.flags, journal,
                                 reloader.handlers, changes)
         touched = applier.apply(steps, deleted, extra.pop(name, set()), force.pop(name, set()))
         live[name] = parsed
