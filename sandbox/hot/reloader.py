@@ -141,8 +141,7 @@ class Reloader:
         if not plan.modules:
             return ReloadReport(seconds=plan.seconds, notes=plan.notes)
         rank = self.graph.rank()
-        names = sorted((mp.tracked.name for mp in plan.modules),
-                       key=lambda n: (rank.get(n, len(rank)), n))
+        names = self.graph.order(mp.tracked.name for mp in plan.modules)
         files = [shown_path(self._tracked[n], self.root) for n in names]
         report = ReloadReport(changed=names, files=files, notes=plan.notes)
         journal = Journal()
