@@ -27,7 +27,7 @@ from sandbox.hot.source import (
     parse,
     read,
 )
-from sandbox.hot.tracking import Tracked
+from sandbox.hot.tracking import RACY_NS, Tracked
 
 __all__ = ["ModulePlan", "Plan", "Step", "match", "prepare", "shown_path", "unchanged_steps"]
 
@@ -165,7 +165,7 @@ def changed_files(tracked: Iterable[Tracked]) -> list[tuple[Tracked, SourceFile 
             found.append((t, SourceFile("\0", 0, -1, 0)))  # unreadable: prepare says why
             continue
         if source.text == t.parsed.text:
-            if source.mtime_ns + 100_000_000 < source.read_ns:
+            if source.mtime_ns + RACY_NS < source.read_ns:
                 t.remember(source)  # proven stable: later checks can trust the stat
             continue
         found.append((t, source))

@@ -21,7 +21,7 @@ from types import ModuleType
 from sandbox.hot.names import resolve
 from sandbox.hot.source import ParsedSource, SourceFile, parse, read
 
-__all__ = ["GameFinder", "GameLoader", "Tracked", "set_linecache"]
+__all__ = ["RACY_NS", "GameFinder", "GameLoader", "Tracked", "set_linecache"]
 
 # A file whose mtime is this close to when it was read may be rewritten within the same
 # mtime tick (Linux mtimes are coarse) with the same size: compare its content, not its stat.
