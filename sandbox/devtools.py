@@ -32,7 +32,7 @@ from sandbox.events import ErrorInfo
 __all__ = ["GRAPH_FRAMES", "TERMINAL_KEYS", "DevTools", "FrameTimes", "TerminalKeys",
            "asset_error", "screenshot_path"]
 
-GRAPH_FRAMES = 120
+GRAPH_FRAMES = 120  # frames kept; the HUD graph (sandbox.overlay) draws one bar for each
 # Terminal key -> the window key whose action it runs.
 TERMINAL_KEYS = {"r": "F9", "R": "F5", "q": "Escape"}
 

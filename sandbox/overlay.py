@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sandbox.devtools import GRAPH_FRAMES
 from sandbox.events import ErrorInfo
 from sandbox.panel import (
     DIM_RGB,
@@ -31,7 +32,6 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("F1", "help"), ("Escape", "quit"),
 )
 PANEL_DARK = (0, 0, 0, 190)  # behind the loop indicator
-GRAPH_FRAMES = 120  # bars in the HUD's frame-time graph (sandbox.devtools keeps 120 frames)
 GRAPH_ROWS = 3  # text rows the graph takes
 GRAPH_BG = (0, 0, 0, 160)
 GRAPH_OK = (90, 220, 90, 255)
