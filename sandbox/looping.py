@@ -75,6 +75,11 @@ class Looper:
     def _say(self, text: str) -> None:
         self.host._emit(Notice(text))
 
+    def _window_id(self) -> int:
+        """The window replayed events are addressed to (0 without a display)."""
+        display = self.host.display
+        return display.window_id if display is not None else 0
+
     # -- keys ------------------------------------------------------------------------------------
     def toggle(self) -> None:
         """F6: start recording; stop recording and loop it; while looping, record afresh."""
@@ -132,7 +137,7 @@ class Looper:
             raise RecordingError(f"the recording was made at {rate} updates a second, this "
                                  f"session runs {round(1 / self.host.clock.step)}; replay it "
                                  f"with --fps {rate}")
-        window = self.host.display.window_id if self.host.display is not None else 0
+        window = self._window_id()
         for tick, data in recording.events:
             try:
                 event_from_dict(data, window)
@@ -215,8 +220,9 @@ class Looper:
             self._start_pass(rec)
         events = self._by_tick.get(self.tick, ())
         self.tick += 1
-        display = self.host.display
-        window = display.window_id if display is not None else 0
+        if not events:
+            return True  # most ticks: no event, so no SDL call for the window id
+        window = self._window_id()
         # all() stops at the first event that paused the game: the rest wait for the fix.
         return all(self.host._call("on_event", event_from_dict(data, window)) for data in events)
 
