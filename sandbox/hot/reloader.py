@@ -179,8 +179,7 @@ class Reloader:
         report.patched, report.rerun = changes.patched, changes.rerun
         report.added = changes.added + [f"{n} (new module)" for n in self._new_modules]
         report.removed, report.rebound = changes.removed, changes.rebound
-        report.apply_seconds = time.perf_counter() - start
-        report.seconds = plan.seconds + report.apply_seconds
+        report.seconds = plan.seconds + (time.perf_counter() - start)
         return report
 
     def restart(self) -> ReloadReport:

@@ -25,8 +25,8 @@ class ReloadReport:
     (``"main.update"``, ``"main.py:12"``, ``"main.Ball (__slots__ changed)"``); ``changed``
     holds the names of the modules whose new code is live. ``files`` names the files read
     (``main.py``), for the message. When ``ok`` is false, ``error`` is the exception and
-    ``error_info`` locates it. ``apply_seconds`` is the main-thread part of ``seconds``;
-    ``notes`` are things to know that are not errors (``physics.py is missing …``).
+    ``error_info`` locates it. ``notes`` are things to know that are not errors
+    (``physics.py is missing …``).
     """
 
     ok: bool = True
@@ -41,7 +41,6 @@ class ReloadReport:
     seconds: float = 0.0
     files: list[str] = field(default_factory=list)
     restart: bool = False
-    apply_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
