@@ -61,7 +61,7 @@ class Host:
         self.keys: TerminalKeys | None = None
         self.assets: LiveAssets | None = None
         self.last_error: ErrorInfo | None = None
-        self.running, self.frames, self.frame_seconds = True, 0, 0.0
+        self.running, self.frames = True, 0
         self._user_paused = self._error_paused = self._step_once = self._watch_error_told = False
         step = 1.0 / fps
         self.clock = FixedClock(step, StepPerFrame(step) if headless else time.perf_counter)
@@ -349,8 +349,7 @@ class Host:
         self.screen.finish(self.last_error, self._error_paused, self.settings.background,
                            self._hud())
         self.frames += 1
-        self.frame_seconds = time.perf_counter() - start
-        self.devtools.times.add(start, self.frame_seconds)
+        self.devtools.times.add(start, time.perf_counter() - start)
         return True
 
     def _hud(self) -> list[str]:
