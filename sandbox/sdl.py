@@ -148,6 +148,14 @@ def event_from_dict(data: dict[str, Any], window_id: int = 0) -> Any:
     return ev
 
 
+def _text_size(font: Any, text: str) -> tuple[int, int]:
+    """Width and height in pixels of one line of ``text`` in the TTF ``font``."""
+    w, h = ctypes.c_int(0), ctypes.c_int(0)
+    check(sdlttf.TTF_SizeUTF8(font, text.encode(), ctypes.byref(w), ctypes.byref(h)),
+          "measuring text")
+    return w.value, h.value
+
+
 class Font:
     """A TTF font with a small cache of rendered lines (texture, width, height) per colour."""
 
@@ -162,10 +170,7 @@ class Font:
 
     def size(self, text: str) -> tuple[int, int]:
         """Width and height in pixels of one line of ``text``."""
-        w, h = ctypes.c_int(0), ctypes.c_int(0)
-        check(sdlttf.TTF_SizeUTF8(self._font, text.encode(), ctypes.byref(w), ctypes.byref(h)),
-              "measuring text")
-        return w.value, h.value
+        return _text_size(self._font, text)
 
     def texture(self, text: str, rgb: RGB) -> tuple[Any, int, int]:
         """The cached texture of ``text`` in ``rgb``: overlays redraw the same lines each frame."""
@@ -654,10 +659,7 @@ class GameFont:
 
     def size(self, text: str) -> tuple[int, int]:
         """Width and height in pixels of one line of ``text``."""
-        w, h = ctypes.c_int(0), ctypes.c_int(0)
-        check(sdlttf.TTF_SizeUTF8(self._font, text.encode(), ctypes.byref(w), ctypes.byref(h)),
-              "measuring text")
-        return w.value, h.value
+        return _text_size(self._font, text)
 
     def render(self, text: str, rgb: RGB = (255, 255, 255)) -> Any:
         """A new texture of one line of ``text`` (cache it if you draw it every frame)."""
