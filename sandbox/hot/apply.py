@@ -82,8 +82,11 @@ class ModuleApplier:
             return False
         return st is None or st.start <= code.co_firstlineno <= st.end
 
-    def run(self, step: Step, rebound: frozenset[str]) -> set[str]:
-        """Run ``step``'s statement; returns the names it rebound (patched ones excluded)."""
+    def run(self, step: Step, rebound: frozenset[str], first: bool = False) -> set[str]:
+        """Run ``step``'s statement; returns the names it rebound (patched ones excluded).
+
+        ``first``: it is the module's first statement (its docstring, if a string).
+        """
         st = step.new
         ns = self.ns
         before = {n: ns[n] for n in st.binds if n in ns}
@@ -118,7 +121,7 @@ class ModuleApplier:
             rebinds.add(n)
         if st.kind == "stmt":
             self.changes.rerun.append(f"{self.shown}:{st.start}")
-            if step.docstring and st.docstring is not None:
+            if first and st.docstring is not None:
                 # A docstring statement alone does not set __doc__; the module's first one does.
                 ns["__doc__"] = st.docstring
         return rebinds
@@ -182,14 +185,12 @@ class ModuleApplier:
             self.handlers.forget(self.name, n)
             touched.add(n)
         rebound |= touched
-        if steps:
-            steps[0].docstring = True
         for i, step in enumerate(steps):
             st = step.new
             # Most statements are unchanged and read nothing rebound: keep that test cheap.
             if (step.status == "changed" or step.status == "new" or i in force
                     or (rebound and not rebound.isdisjoint(st.reads))):
-                names = self.run(step, frozenset(rebound))
+                names = self.run(step, frozenset(rebound), first=i == 0)
                 rebound |= names
                 touched |= names
             elif step.status == "moved":

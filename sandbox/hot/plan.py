@@ -43,7 +43,6 @@ class Step:
     new: Statement
     old: Statement | None
     status: str
-    docstring: bool = False  # the module's first statement (its docstring, if a string)
 
 
 @dataclass
