@@ -252,6 +252,9 @@ class Host:
             action = self._key_actions().get(TERMINAL_KEYS.get(key, ""))
             if action is not None:
                 action()
+        if self.assets is not None:  # e.g. "sound is off", raised inside a game hook
+            for notice in self.assets.drain_notices():
+                self._emit(notice)
         paths: set[Path] = watcher.drain() if watcher is not None else set()
         if self.assets is not None and paths:
             changed = {p for p in paths if self.assets.is_asset(p)}

@@ -84,6 +84,11 @@ class LiveAssets:
                                        "but play() does nothing"))
         return sound
 
+    def drain_notices(self) -> list[Notice]:
+        """Notices raised while loading (no audio device …), each given out once."""
+        notices, self.notices = self.notices, []
+        return notices
+
     def is_asset(self, path: Path) -> bool:
         """True for a file the watcher reported that is an asset, not code."""
         return path.suffix.lower() in ASSET_SUFFIXES

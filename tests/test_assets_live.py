@@ -235,3 +235,21 @@ def test_without_an_audio_device_sounds_load_silently_with_one_notice(game: Path
     assert lines[0] == "available False"
     assert lines[1].count("sound is off") == 1 and "play() does nothing" in lines[1]
     assert lines[2].startswith("bad could not load sound bad.wav")  # still validated
+
+
+
+def test_the_host_shows_asset_notices_once(game: Path) -> None:
+    """Notices LiveAssets raises inside a hook (no audio device …) reach the events, once.
+
+    A headless host always opens SDL's dummy audio driver, so the no-device notice itself is
+    proven in a subprocess above; this proves the host hands LiveAssets' notices on.
+    """
+    from sandbox.events import Notice
+
+    with Host(game, headless=True, watch=False) as host:
+        assert host.assets is not None
+        text = "sound is off: test — sounds load, but play() does nothing"
+        host.assets.notices.append(Notice(text))
+        host.step(3)
+        assert [str(e) for e in host.events if "sound is off" in str(e)] == [text]
+        assert host.assets.notices == []
