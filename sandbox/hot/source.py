@@ -8,7 +8,8 @@ moves, and comparing two versions of a file costs a dict lookup per statement.
 Parsing a whole 200-line file costs more than a millisecond, so the cut is made on the raw
 lines first (a statement starts at a line that begins in column 0) and only the statements
 whose text is new are parsed. A wrong cut (a column-0 line inside a string or brackets)
-always leaves a piece that does not parse; then the whole file is parsed instead.
+always leaves a piece that does not parse; that piece is glued to the next one and parsed
+again (``_glued``), and only past ``_MAX_GLUE`` pieces is the whole file parsed instead.
 """
 
 from __future__ import annotations
