@@ -293,6 +293,34 @@ def test_nested_class_is_patched(game: Game) -> None:
     assert main.Outer.Inner is inner_cls and obj.f() == 2
 
 
+def test_nested_class_attribute_keeps_its_value_when_its_statement_is_unchanged(
+        game: Game) -> None:
+    main = game.load("""
+        class Outer:
+            class Inner:
+                hits = 0
+                def f(self):
+                    return 1
+    """)
+    main.Outer.Inner.hits = 5  # the game changed it while running
+    assert game.edit("""
+        class Outer:
+            class Inner:
+                hits = 0
+                def f(self):
+                    return 2
+    """).ok
+    assert main.Outer.Inner.hits == 5 and main.Outer.Inner().f() == 2
+    assert game.edit("""
+        class Outer:
+            class Inner:
+                hits = 1
+                def f(self):
+                    return 2
+    """).ok
+    assert main.Outer.Inner.hits == 1
+
+
 def test_metaclass_changed_rebinds(game: Game) -> None:
     main = game.load("""
         class Meta(type):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import gc
 
 import pytest
 
@@ -42,3 +43,33 @@ def test_a_real_syntax_error_still_names_its_line() -> None:
     with pytest.raises(SyntaxError) as caught:
         parse(text, "m.py")
     assert caught.value.filename == "m.py" and caught.value.lineno == 6
+
+
+def _tracked_reachable(root: object) -> list[object]:
+    """Objects the cyclic GC tracks among those reachable from ``root`` (classes not followed)."""
+    seen: dict[int, object] = {}
+    todo = [root]
+    while todo:
+        obj = todo.pop()
+        if id(obj) in seen or not gc.is_tracked(obj) or isinstance(obj, type):
+            continue
+        seen[id(obj)] = obj
+        todo.extend(gc.get_referents(obj))
+    return list(seen.values())
+
+
+def test_a_parsed_source_gives_the_gc_little_to_walk() -> None:
+    # Every game module's parsed source lives as long as the game: a 100-module game once
+    # kept 50,000 tracked objects here (syntax trees, name sets) and a full collection took
+    # 12 ms, a dropped frame. Names in tuples and class bodies as texts are not tracked.
+    text = "import os\n\nclass A:\n    X = 1\n\n    class B:\n        def f(self):\n" \
+           "            return os.sep\n\n    def g(self, y=[1, 2]):\n        return {y}\n\n" \
+           "def h(a):\n    return [a for a in range(3)]\n\nZ = {'k': (1, 2)}\n"
+    parsed = parse(text, "m.py")
+    for _ in range(3):  # each pass untracks one more level of nested tuples
+        gc.collect()
+    reachable = _tracked_reachable(parsed)
+    assert not [o for o in reachable if isinstance(o, (ast.AST, set))]
+    assert [o for o in reachable if isinstance(o, frozenset)] == [parsed.imports]
+    # The ParsedSource, its imports and statement list, the statements, a ClassBody per class.
+    assert len(reachable) <= 3 + len(parsed.statements) + 2 * 2

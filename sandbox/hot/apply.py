@@ -9,7 +9,6 @@ name keeps pointing at the running object, so every reference handed out stays l
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, field
 from types import FunctionType
 from typing import Any
@@ -135,15 +134,9 @@ class ModuleApplier:
             note = f", {moved} instance{'s' if moved != 1 else ''} moved" if moved else ""
             self.changes.rebound.append(f"{qualname}: {reason}{note}")
             return False
-        nodes: list[ast.ClassDef | None] = [None, None]
-        texts = ["", ""]
-        for i, st in enumerate((step.old, step.new)):
-            if st is not None and st.kind == "class":
-                node = st.tree.body[0]
-                nodes[i] = node if isinstance(node, ast.ClassDef) else None
-                texts[i] = st.text
-        result = patch_class(old, new, self.journal, old_node=nodes[0], new_node=nodes[1],
-                             old_text=texts[0], new_text=texts[1], rebound=rebound)
+        old_body = step.old.body if step.old is not None else None
+        result = patch_class(old, new, self.journal, old_body=old_body, new_body=step.new.body,
+                             rebound=rebound)
         prefix = f"{self.name}."
         self.changes.patched.extend(prefix + q for q in result.patched)
         self.changes.added.extend(prefix + q for q in result.added)

@@ -13,7 +13,6 @@ place: the caller rebinds the name and :func:`migrate_instances` moves what it c
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import enum
 import gc
@@ -22,7 +21,7 @@ from dataclasses import dataclass, field
 from types import FunctionType
 from typing import Any
 
-from sandbox.hot.names import analyze
+from sandbox.hot.names import ClassBody
 from sandbox.hot.patch import functions_in, patch_callable, shift_functions
 from sandbox.hot.transaction import Journal
 
@@ -61,33 +60,6 @@ def unpatchable(old: type, new: type) -> str | None:
             return "Enum members changed"
     if issubclass(old, tuple) and getattr(old, "_fields", None) != getattr(new, "_fields", None):
         return "fields changed"
-    return None
-
-
-def _body(node: ast.ClassDef | None, text: str) -> tuple[dict[str, tuple[str, ...]],
-                                                          dict[str, frozenset[str]]] | None:
-    """For each name the class body binds: the texts of its statements and what they read."""
-    if node is None:
-        return None
-    lines = text.splitlines(keepends=True)
-    texts: dict[str, list[str]] = {}
-    reads: dict[str, frozenset[str]] = {}
-    for stmt in node.body:
-        first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
-        chunk = "".join(lines[first - 1 : stmt.end_lineno])
-        names = analyze(stmt)
-        for name in names.binds:
-            texts.setdefault(name, []).append(chunk)
-            reads[name] = reads.get(name, frozenset()) | names.reads
-    return {k: tuple(v) for k, v in texts.items()}, reads
-
-
-def _nested(node: ast.ClassDef | None, name: str) -> ast.ClassDef | None:
-    if node is None:
-        return None
-    for stmt in node.body:
-        if isinstance(stmt, ast.ClassDef) and stmt.name == name:
-            return stmt
     return None
 
 
@@ -157,23 +129,22 @@ def migrate_instances(old: type, new: type, journal: Journal) -> int:
     return moved
 
 
-def patch_class(old: type, new: type, journal: Journal, *, old_node: ast.ClassDef | None = None,
-                new_node: ast.ClassDef | None = None, old_text: str = "", new_text: str = "",
+def patch_class(old: type, new: type, journal: Journal, *, old_body: ClassBody | None = None,
+                new_body: ClassBody | None = None,
                 rebound: frozenset[str] = frozenset()) -> ClassPatch:
     """Update ``old`` in place from ``new`` (check :func:`unpatchable` first).
 
-    With the class statements' syntax trees, only the attributes whose statements changed (or
-    read a name in ``rebound``) are updated; without them, every attribute is.
+    With the bodies of both class statements, only the attributes whose statements changed
+    (or read a name in ``rebound``) are updated; without them, every attribute is.
     """
     result = ClassPatch()
-    before_body = _body(old_node, old_text)
-    after_body = _body(new_node, new_text)
     changed: set[str] | None = None
     stated: dict[str, tuple[str, ...]] = {}
-    if before_body is not None and after_body is not None:
-        stated = after_body[0]
+    if old_body is not None and new_body is not None:
+        stated = new_body.texts
         changed = {n for n, texts in stated.items()
-                   if before_body[0].get(n) != texts or after_body[1].get(n, frozenset()) & rebound}
+                   if old_body.texts.get(n) != texts
+                   or not rebound.isdisjoint(new_body.reads.get(n, ()))}
     is_enum = isinstance(old, enum.EnumMeta)
     members = set(old.__dict__.get("_member_map_", ())) if is_enum else set()
     fields_before = dict(old.__dict__.get("__dataclass_fields__") or {})
@@ -198,9 +169,10 @@ def patch_class(old: type, new: type, journal: Journal, *, old_node: ast.ClassDe
         qualname = f"{prefix}.{name}"
         if isinstance(current, type) and isinstance(value, type) and unpatchable(current,
                                                                                    value) is None:
-            inner = patch_class(current, value, journal, old_node=_nested(old_node, name),
-                                new_node=_nested(new_node, name), old_text=old_text,
-                                new_text=new_text, rebound=rebound)
+            inner = patch_class(current, value, journal,
+                                old_body=old_body.nested.get(name) if old_body else None,
+                                new_body=new_body.nested.get(name) if new_body else None,
+                                rebound=rebound)
             for part in ("patched", "added", "attributes", "rebound", "removed"):
                 getattr(result, part).extend(getattr(inner, part))
             continue
@@ -221,7 +193,7 @@ def patch_class(old: type, new: type, journal: Journal, *, old_node: ast.ClassDe
         if (name in _SKIP or name in new.__dict__ or name in members
                 or isinstance(old.__dict__[name], _LAYOUT)):
             continue
-        bound_before = before_body is not None and name in before_body[0]
+        bound_before = old_body is not None and name in old_body.texts
         if bound_before or changed is None or name.startswith("__"):
             delattr(old, name)
             result.removed.append(f"{prefix}.{name}")

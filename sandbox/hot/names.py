@@ -10,7 +10,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-__all__ = ["ImportRef", "Imports", "StatementNames", "analyze", "resolve"]
+__all__ = ["ClassBody", "ImportRef", "Imports", "StatementNames", "analyze", "class_body",
+           "resolve"]
 
 # (level, module, ((name, bound as), ...)): ``from ..a import x as y`` is (2, "a", (("x", "y"),));
 # ``import a as p`` is (0, "a", (("", "p"),)); ``import a.b`` is (0, "a.b", ()).
@@ -137,6 +138,38 @@ def analyze(tree: ast.AST) -> StatementNames:
     names.visit(tree)
     return StatementNames(frozenset(names.binds), frozenset(names.reads),
                           frozenset(names.imports))
+
+
+@dataclass(frozen=True)
+class ClassBody:
+    """What a class statement's body binds: per name, its statements' texts and their reads.
+
+    Patching a class compares two of these to find the attributes whose statements changed.
+    Kept instead of the syntax tree: a tree is hundreds of small objects that every pass of
+    the cyclic GC walks, while names and texts in tuples are not tracked by it at all.
+    """
+
+    texts: dict[str, tuple[str, ...]]
+    reads: dict[str, tuple[str, ...]]
+    nested: dict[str, ClassBody]  # classes defined in the body, by name
+
+
+def class_body(node: ast.ClassDef, lines: list[str]) -> ClassBody:
+    """The :class:`ClassBody` of ``node``; ``lines`` are the statement's lines (keepends)."""
+    texts: dict[str, list[str]] = {}
+    reads: dict[str, set[str]] = {}
+    nested: dict[str, ClassBody] = {}
+    for stmt in node.body:
+        first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
+        chunk = "".join(lines[first - 1 : stmt.end_lineno])
+        names = analyze(stmt)
+        for name in names.binds:
+            texts.setdefault(name, []).append(chunk)
+            reads.setdefault(name, set()).update(names.reads)
+        if isinstance(stmt, ast.ClassDef) and stmt.name not in nested:
+            nested[stmt.name] = class_body(stmt, lines)
+    return ClassBody({k: tuple(v) for k, v in texts.items()},
+                     {k: tuple(sorted(v)) for k, v in reads.items()}, nested)
 
 
 def resolve(ref: ImportRef, package: str) -> list[str]:

@@ -233,7 +233,7 @@ def prepare(candidates: Iterable[Tracked], root: Path, retry_delay: float) -> Pl
         steps, removed = match(t.parsed.statements, parsed.statements)
         kept: set[str] = set()
         for step in steps:
-            kept |= step.new.binds
+            kept.update(step.new.binds)
             if step.status in ("changed", "new"):
                 try:
                     step.new.code(t.filename, parsed.flags)

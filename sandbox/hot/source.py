@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import CodeType
 
-from sandbox.hot.names import Imports, StatementNames, analyze
+from sandbox.hot.names import ClassBody, ImportRef, Imports, StatementNames, analyze, class_body
 
 __all__ = [
     "MAX_SOURCE_BYTES",
@@ -123,16 +123,19 @@ def read(path: Path) -> SourceFile:
 class Statement:
     """One top-level statement (or several sharing lines): its text, lines and names."""
 
-    __slots__ = ("_code", "_norm", "_tree", "binds", "docstring", "end", "future", "imports",
+    __slots__ = ("_code", "_norm", "binds", "body", "docstring", "end", "future", "imports",
                  "kind", "name", "reads", "start", "text")
 
     def __init__(self, text: str, start: int, tree: ast.Module, names: StatementNames) -> None:
         self.text = text
         self.start = start  # first line, 1-based (a decorator's line for decorated defs)
         self.end = start + text.count("\n") - 1
-        self.binds = names.binds
-        self.reads = names.reads
-        self.imports = names.imports
+        # Tuples, not the analysis' frozensets: the cyclic GC stops tracking a tuple of strings
+        # after one pass, but tracks every set for good (three per statement were a quarter of
+        # the objects a 100-module game made every full collection walk).
+        self.binds: tuple[str, ...] = tuple(names.binds)
+        self.reads: tuple[str, ...] = tuple(names.reads)
+        self.imports: tuple[ImportRef, ...] = tuple(names.imports)
         self.kind: str
         self.name: str | None
         body = tree.body
@@ -143,9 +146,11 @@ class Statement:
             self.kind, self.name = "class", node.name
         else:
             self.kind, self.name = "stmt", None
-        # Syntax trees are many small objects that every gc pass walks: keep only those of
-        # classes (patching a class compares its body), reparse the rest when asked.
-        self._tree = tree if self.kind == "class" else None
+        # No syntax tree is kept: a tree is many small objects that every gc pass walks. A class
+        # keeps what patching it compares instead (its body's statements by name).
+        self.body: ClassBody | None = None
+        if isinstance(node, ast.ClassDef):
+            self.body = class_body(node, text.splitlines(keepends=True))
         first = body[0] if body else None
         self.docstring: str | None = None  # set when this is a string literal statement
         if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
@@ -159,11 +164,6 @@ class Statement:
                     self.future |= getattr(feature, "compiler_flag", 0)
         self._code: CodeType | None = None
         self._norm: str | None = None
-
-    @property
-    def tree(self) -> ast.Module:
-        """The statement parsed from its text alone (line 1 is ``start``)."""
-        return self._tree if self._tree is not None else ast.parse(self.text)
 
     @property
     def norm(self) -> str:
