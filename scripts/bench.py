@@ -258,10 +258,10 @@ def _calls_per_reload() -> dict[int, int]:
             reloader = Reloader(root)
             try:
                 reloader.import_module("main")
-                edited = root / ("main.py" if modules == 1 else "m000.py")
-                bench_gen.write_edit(edited, bench_gen.game_sources(modules, 1)[edited.stem])
+                edited = root / f"{bench_gen.edited_module(modules)}.py"
+                bench_gen.write_edit(edited, bench_gen.edited_source(modules, 1))
                 reloader.reload([edited])  # the first reload fills per-file caches
-                bench_gen.write_edit(edited, bench_gen.game_sources(modules, 2)[edited.stem])
+                bench_gen.write_edit(edited, bench_gen.edited_source(modules, 2))
                 counter = _CallCounter()
                 sys.setprofile(counter)
                 try:

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from bench_gen import EDIT_FUNCTION, game_sources, write_edit
+from bench_gen import EDIT_FUNCTION, edited_module, edited_source, game_sources, write_edit
 
 __all__ = ["PEERS", "SCENARIOS", "Scenario", "ScenarioResult", "run_peer"]
 
@@ -230,7 +230,7 @@ def run_scenario(peer: Peer, sc: Scenario, reps: int, warmup: int) -> ScenarioRe
     root = Path(tempfile.mkdtemp(prefix=f"bench-{sc.key}-"))
     sources = game_sources(sc.modules, 0, sc.lines)
     names = list(sources)
-    edited = "main" if sc.modules <= 1 else "m000"
+    edited = edited_module(sc.modules)
     for n, src in sources.items():
         write_edit(root / f"{n}.py", src)
     path = root / f"{edited}.py"
@@ -241,7 +241,7 @@ def run_scenario(peer: Peer, sc: Scenario, reps: int, warmup: int) -> ScenarioRe
         old_ok = True
         for i in range(warmup + reps):
             value = i + 1
-            write_edit(path, game_sources(sc.modules, value, sc.lines)[edited])
+            write_edit(path, edited_source(sc.modules, value, sc.lines))
             t0 = time.perf_counter()
             peer.apply(edited, path)
             dt = time.perf_counter() - t0

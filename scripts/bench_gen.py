@@ -12,6 +12,8 @@ from pathlib import Path
 
 __all__ = [
     "EDIT_FUNCTION",
+    "edited_module",
+    "edited_source",
     "game_sources",
     "module_source",
     "write_edit",
@@ -100,6 +102,22 @@ def game_sources(modules: int, value: int, lines: int = 200) -> dict[str, str]:
     main = module_source("main", lines, 0, tuple(leaves))
     sources["main"] = main + f"\nfrom {leaves[0]} import {EDIT_FUNCTION} as leaf_edit\n"
     return sources
+
+
+def edited_module(modules: int) -> str:
+    """The module a benchmark edits in a game of ``modules`` modules."""
+    return "main" if modules <= 1 else "m000"
+
+
+def edited_source(modules: int, value: int, lines: int = 200) -> str:
+    """``game_sources(modules, value, lines)[edited_module(modules)]``, without the others.
+
+    The harness writes an edit right before each timed reload: generating all 100 modules
+    there (2 MB of strings) churned the caches the reload then ran in, a cost that grew
+    with the module count and was the harness's, not the engine's.
+    """
+    # The edited module imports no game module (game_sources: only later leaves do).
+    return module_source(edited_module(modules), lines, value)
 
 
 _mtime_ns: dict[str, int] = {}
