@@ -18,7 +18,6 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -31,7 +30,7 @@ for _p in (str(HERE), str(REPO)):
         sys.path.insert(0, _p)
 
 import bench_engine  # noqa: E402
-import bench_gen  # noqa: E402
+import bench_flat  # noqa: E402
 import bench_misc  # noqa: E402
 import bench_table  # noqa: E402
 from bench_table import fmt_ms, stat_cells, summary, table, verdict  # noqa: E402
@@ -141,15 +140,10 @@ def section_engine(quick: bool) -> dict[str, Any]:
         if m1 and m100:
             flat[name] = m100 / m1
             added[name] = m100 - m1
-    print("  growth with the number of modules, game of 100 vs game of 1 (medians):")
+    print("  growth with the number of modules in the table above, game of 100 vs 1 (one process):")
     for k, v in flat.items():
         print(f"    {k:<38} {v:5.2f}×  ({added[k] * 1e3:+.2f} ms)")
-    repeated = {} if quick else _flatness_over_processes(ours)
-    for label, measured_over in repeated.items():
-        flat[label] = measured_over["ratio"]
-    calls = _calls_per_reload()
-    print("  calls per reload (deterministic; Python and C calls seen by sys.setprofile): "
-          + ", ".join(f"{n} module{'s' if n > 1 else ''} {c}" for n, c in calls.items()))
+    flatness = bench_flat.measure(quick)
 
     def median_of(peer: str, key: str) -> float | None:
         r = by.get((peer, key), {})
@@ -176,9 +170,7 @@ def section_engine(quick: bool) -> dict[str, Any]:
     targets = {
         "200 lines <= 2 ms": None if ours200 is None else ours200 <= 0.002,
         "faster than every peer keeping old refs": None if not measured else wins == measured,
-        "flat in modules, 100 vs 1 ≤ 1.25× (reload())": _flat_verdict(flat, ours),
-        "same with the path hint the host gives": _flat_verdict(flat, f"{ours} (path hint)"),
-        "calls per reload equal for 1, 10, 100 modules": len(set(calls.values())) == 1,
+        **flatness["targets"],
     }
     print("  targets: " + "; ".join(f"{k}: {verdict(v)}" for k, v in targets.items()))
     print()
@@ -186,94 +178,9 @@ def section_engine(quick: bool) -> dict[str, Any]:
         "results": results,
         "module_growth": flat,
         "module_growth_seconds": added,
-        "module_growth_processes": repeated,
-        "calls_per_reload": calls,
+        "flatness": flatness,
         "targets": targets,
     }
-
-
-def _flat_verdict(flat: dict[str, float], peer: str) -> bool | None:
-    """Judge flatness on the median over processes when measured, else on the one process."""
-    several = [k for k in flat if k.startswith(f"{peer} (") and k.endswith("processes)")]
-    ratio = flat[several[0]] if several else flat.get(peer)
-    return None if ratio is None else ratio <= 1.25
-
-
-def _flatness_over_processes(ours: str, processes: int = 5) -> dict[str, dict[str, Any]]:
-    """Game of 100 vs game of 1, each in ``processes`` fresh processes: median of medians.
-
-    One process per scenario is too noisy on a shared VM: the same scenario measured 0.41 and
-    0.81 ms in two processes, more than the difference being judged.
-    """
-    out: dict[str, dict[str, Any]] = {}
-    for peer in (ours, f"{ours} (path hint)"):
-        medians: dict[str, list[float]] = {"game1": [], "game100": []}
-        for _ in range(processes):
-            for key in medians:
-                cmd = [sys.executable, str(HERE / "bench_engine.py"), "--peer", peer,
-                       "--scenario", key]
-                proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)
-                if proc.returncode == 0:
-                    (row,) = json.loads(proc.stdout)
-                    if row["seconds"]:
-                        medians[key].append(summary(row["seconds"])["median"])
-        if medians["game1"] and medians["game100"]:
-            one = statistics.median(medians["game1"])
-            hundred = statistics.median(medians["game100"])
-            out[f"{peer} ({processes} processes)"] = {
-                "ratio": hundred / one, "game1_ms": [m * 1e3 for m in medians["game1"]],
-                "game100_ms": [m * 1e3 for m in medians["game100"]]}
-            print(f"    {peer + f' ({processes} processes)':<38} {hundred / one:5.2f}×  "
-                  f"({(hundred - one) * 1e3:+.2f} ms; per-process medians 1: "
-                  f"{', '.join(f'{m * 1e3:.2f}' for m in medians['game1'])}; 100: "
-                  f"{', '.join(f'{m * 1e3:.2f}' for m in medians['game100'])})")
-    return out
-
-
-class _CallCounter:
-    """A sys.setprofile hook counting Python and C calls."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def __call__(self, frame: object, event: str, arg: object) -> None:
-        if event in ("call", "c_call"):
-            self.calls += 1
-
-
-def _calls_per_reload() -> dict[int, int]:
-    """Calls made by one reload of the edited leaf, in games of 1, 10 and 100 modules.
-
-    Unlike time, this does not depend on the machine: equal counts mean the engine does no
-    work per module of the game (the path hint given, as the host does).
-    """
-    from sandbox.hot import Reloader
-
-    counts: dict[int, int] = {}
-    for modules in (1, 10, 100):
-        with tempfile.TemporaryDirectory(prefix="bench-calls-") as tmp:
-            root = Path(tmp)
-            for name, source in bench_gen.game_sources(modules, 0).items():
-                (root / f"{name}.py").write_text(source)
-            reloader = Reloader(root)
-            try:
-                reloader.import_module("main")
-                edited = root / f"{bench_gen.edited_module(modules)}.py"
-                bench_gen.write_edit(edited, bench_gen.edited_source(modules, 1))
-                reloader.reload([edited])  # the first reload fills per-file caches
-                bench_gen.write_edit(edited, bench_gen.edited_source(modules, 2))
-                counter = _CallCounter()
-                sys.setprofile(counter)
-                try:
-                    report = reloader.reload([edited])
-                finally:
-                    sys.setprofile(None)
-                if not report.ok:
-                    raise RuntimeError(f"calls-per-reload edit failed: {report}")
-                counts[modules] = counter.calls
-            finally:
-                reloader.close()
-    return counts
 
 
 def _host_section(fn: Callable[[bool], dict[str, Any]], quick: bool) -> dict[str, Any]:

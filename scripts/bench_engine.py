@@ -33,7 +33,17 @@ QUICK_MAX_MODULES = 10
 # After each timed apply (outside the timing) the harness runs gc.collect(), so no peer
 # carries its garbage into the next apply: superreload leaves many cycles and, without this,
 # measured 3x slower from collections landing inside its timing. BENCH_GC=none turns it off.
-COLLECT_BETWEEN = os.environ.get("BENCH_GC", "between") == "between"
+# BENCH_GC=cold also streams through 64 MB (twice the last-level cache) after collecting, so
+# every apply starts from caches as cold as after seconds of game frames, whatever the size of
+# the heap: the collection's walk leaves a small heap cached and a big one not.
+GC_MODE = os.environ.get("BENCH_GC", "between")
+COLLECT_BETWEEN = GC_MODE in ("between", "cold")
+_FLUSH = bytearray(64 << 20) if GC_MODE == "cold" else bytearray()
+
+
+def _chill_caches() -> None:
+    """Read and write 64 MB so nothing the next apply needs is left in any CPU cache."""
+    _FLUSH[:] = bytes(_FLUSH)
 NOT_INSTALLED = "not installed (pip install -e '.[bench]')"
 
 
@@ -253,6 +263,8 @@ def run_scenario(peer: Peer, sc: Scenario, reps: int, warmup: int) -> ScenarioRe
                 result.seconds.append(dt)
             if COLLECT_BETWEEN:
                 gc.collect()
+            if _FLUSH:
+                _chill_caches()
         result.old_refs_new_code = old_ok
         result.note = peer.note()
     except Exception as exc:  # a peer failing is a result, not a crash of the suite

@@ -59,3 +59,17 @@ def test_bench_quick_all_sections(tmp_path: Path) -> None:
     assert len(over["host"]["outside"]) == over["host"]["frames"]
     mem = data["memory"]
     assert mem["rss_end"] > 0 and mem["old_code_objects"] == mem["reloads"]
+    flat = data["engine"]["flatness"]
+    assert set(flat["calls_per_reload"]) == {"1", "10", "100"}  # JSON keys are strings
+    assert "skipped (--quick)" in text  # instructions and wall time take minutes
+
+
+def test_cachegrind_workload_reloads_and_refuses_a_count_it_cannot_prepare() -> None:
+    """``bench_flat.py loop`` really reloads (it fails loudly otherwise) and checks its count."""
+    script = REPO / "scripts" / "bench_flat.py"
+    ok = subprocess.run([sys.executable, str(script), "loop", "10", "3"], capture_output=True,
+                        text=True, cwd=REPO, timeout=60, check=False)
+    assert ok.returncode == 0, ok.stderr
+    bad = subprocess.run([sys.executable, str(script), "loop", "1", "201"], capture_output=True,
+                         text=True, cwd=REPO, timeout=60, check=False)
+    assert bad.returncode != 0 and "reloads must be 0 to 200" in bad.stderr
