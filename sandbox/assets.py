@@ -32,7 +32,7 @@ __all__ = [
     "sound",
 ]
 
-SANDBOX_ASSETS = Path(__file__).resolve().parent.parent / "assets"
+SANDBOX_ASSETS = Path(__file__).resolve().parent / "data"  # shipped in the wheel
 
 
 @dataclass(frozen=True)

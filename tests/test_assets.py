@@ -114,3 +114,22 @@ def test_reload_events_style_as_success_or_failure() -> None:
 
     assert style_of(AssetReloaded("ball.png")) == "green"
     assert style_of(AssetReloaded("ball.png", "bad header")) == "bold red"
+
+
+def test_the_sandbox_assets_ship_in_the_package() -> None:
+    # They once lived at the repository's top level: an editable install found them, a
+    # regular `pip install` did not, and the first frame failed opening the overlay's font.
+    import fnmatch
+    import re
+
+    import sandbox
+
+    package = Path(sandbox.__file__).resolve().parent
+    assert SANDBOX_ASSETS.is_relative_to(package)
+    pyproject = (package.parent / "pyproject.toml").read_text(encoding="utf-8")
+    found = re.search(r"^sandbox = \[(.*)\]$", pyproject, re.MULTILINE)
+    assert found, "pyproject.toml lists no package-data for sandbox"
+    globs = re.findall(r'"([^"]+)"', found.group(1))
+    files = [p.relative_to(package).as_posix() for p in SANDBOX_ASSETS.rglob("*") if p.is_file()]
+    assert "data/fonts/DejaVuSansMono.ttf" in files
+    assert [f for f in files if not any(fnmatch.fnmatch(f, g) for g in globs)] == []
