@@ -13,7 +13,6 @@ import linecache
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 
 __all__ = [
     "ErrorInfo",
@@ -27,26 +26,40 @@ __all__ = [
 ]
 
 
-def _relative(path: str | None, root: Path | None) -> str | None:
-    """``path`` shown relative to the game folder when it lies under it."""
-    if path is None:
-        return None
-    if root is not None:
-        try:
-            return Path(path).resolve().relative_to(root.resolve()).as_posix()
-        except (ValueError, OSError):
-            pass
-    return path
+class _GamePaths:
+    """Where files lie relative to the game folder, each file resolved once.
 
+    Resolving is a few system calls, and a RecursionError's traceback names the same file a
+    thousand times: resolved per frame, locating one took ~100 ms.
+    """
 
-def _under(path: str, root: Path | None) -> bool:
-    if root is None:
-        return True
-    try:
-        Path(path).resolve().relative_to(root.resolve())
-    except (ValueError, OSError):
-        return False
-    return True
+    def __init__(self, root: Path | None) -> None:
+        self.root: Path | None = None
+        if root is not None:
+            try:
+                self.root = root.resolve()
+            except OSError:
+                self.root = root
+        self._relative: dict[str, str | None] = {}
+
+    def relative(self, path: str) -> str | None:
+        """``path`` relative to the game folder (posix), or None when it lies outside."""
+        if self.root is None:
+            return None
+        if path not in self._relative:
+            try:
+                self._relative[path] = Path(path).resolve().relative_to(self.root).as_posix()
+            except (ValueError, OSError):
+                self._relative[path] = None
+        return self._relative[path]
+
+    def under(self, path: str) -> bool:
+        """True when ``path`` lies in the game folder (always, with no folder given)."""
+        return self.root is None or self.relative(path) is not None
+
+    def shown(self, path: str) -> str:
+        """``path`` as the user sees it: relative to the game folder when it lies under it."""
+        return self.relative(path) or path
 
 
 @dataclass(frozen=True)
@@ -109,8 +122,9 @@ class ErrorInfo:
         other exception points at the innermost traceback frame inside the game folder (or
         the innermost frame at all when none is).
         """
-        root_path = Path(root) if root is not None else None
-        frames = tuple(_game_frames(exc.__traceback__, root_path))
+        paths = _GamePaths(Path(root) if root is not None else None)
+        summaries = traceback.extract_tb(exc.__traceback__)
+        frames = tuple(_game_frames(summaries, paths))
         kind = type(exc).__name__
         if isinstance(exc, SyntaxError) and exc.filename and not exc.filename.startswith("<"):
             text = (exc.text or "").rstrip("\n") or None
@@ -120,7 +134,7 @@ class ErrorInfo:
             return cls(
                 kind=kind,
                 message=exc.msg or "",
-                path=_relative(exc.filename, root_path),
+                path=paths.shown(exc.filename),
                 line=exc.lineno,
                 column=exc.offset,
                 source_line=text,
@@ -137,14 +151,13 @@ class ErrorInfo:
             message = f"{message}. Did you mean: {suggestion!r}?"
         if frames:
             last = frames[-1]
-            text, column, end = _position(_innermost_game_summary(exc.__traceback__, root_path))
+            text, column, end = _position(_innermost_game_summary(summaries, paths))
             return cls(kind, message, last.path, last.line, column, text or last.source or None,
                        frames, hint, exc, end)
         # No frame inside the game: fall back to the innermost frame anywhere.
-        tb_all = traceback.extract_tb(exc.__traceback__)
-        if tb_all:
-            inner = tb_all[-1]
-            return cls(kind, message, _relative(inner.filename, root_path), inner.lineno, None,
+        if summaries:
+            inner = summaries[-1]
+            return cls(kind, message, paths.shown(inner.filename), inner.lineno, None,
                        (inner.line or None), frames, hint, exc)
         return cls(kind, message, None, None, None, None, frames, hint, exc)
 
@@ -164,10 +177,10 @@ def drop_traceback(exc: BaseException | None) -> None:
         exc = exc.__cause__ or exc.__context__
 
 
-def _innermost_game_summary(tb: TracebackType | None,
-                            root: Path | None) -> traceback.FrameSummary | None:
-    for summary in reversed(traceback.extract_tb(tb)):
-        if not summary.filename.startswith("<") and _under(summary.filename, root):
+def _innermost_game_summary(summaries: traceback.StackSummary,
+                            paths: _GamePaths) -> traceback.FrameSummary | None:
+    for summary in reversed(summaries):
+        if not summary.filename.startswith("<") and paths.under(summary.filename):
             return summary
     return None
 
@@ -223,15 +236,15 @@ def _suggestion(exc: BaseException) -> str | None:
     return close[0] if close else None
 
 
-def _game_frames(tb: TracebackType | None, root: Path | None) -> list[FrameInfo]:
+def _game_frames(summaries: traceback.StackSummary, paths: _GamePaths) -> list[FrameInfo]:
     frames: list[FrameInfo] = []
-    for summary in traceback.extract_tb(tb):
+    for summary in summaries:
         filename = summary.filename
-        if filename.startswith("<") or not _under(filename, root):
+        if filename.startswith("<") or not paths.under(filename):
             continue
         frames.append(
             FrameInfo(
-                path=_relative(filename, root) or filename,
+                path=paths.shown(filename),
                 line=summary.lineno or 0,
                 function=summary.name,
                 source=(summary.line or "").strip(),
