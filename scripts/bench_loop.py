@@ -6,8 +6,9 @@ A copy of games/bounce is recorded for 60 ticks and looped; then physics.py's ``
 edited and reloaded N times, one frame between reloads. Printed, as median and 90th
 percentile in microseconds per reload:
 
-- ``names``: the looper's step from the report to the names re-run statements bound
-  (``snapshot.rerun_names`` when it exists: it re-reads and re-parses the file);
+- ``names``: ``snapshot.rerun_names``, which re-read and re-parsed the files to learn what
+  the re-run statements bound (gone since the report carries ``bound_names``: the row says
+  so, and the looper's cost is all in ``carry_edits``);
 - ``carry_edits``: taking those values into the snapshot;
 - ``looper``: all of ``Looper.around_reload`` except the reload itself;
 - ``reload``: the engine applying the reload, for scale (the host reads and parses the
