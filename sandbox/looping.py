@@ -33,7 +33,7 @@ from sandbox.events import Notice
 from sandbox.overlay import Surface, loop_indicator
 from sandbox.recording import Recording, RecordingError
 from sandbox.sdl import event_from_dict, event_to_dict
-from sandbox.snapshot import Snapshot, carry_edits, identities, rerun_names
+from sandbox.snapshot import Snapshot, carry_edits, identities
 
 if TYPE_CHECKING:
     from sandbox.host import Host
@@ -236,8 +236,9 @@ class Looper:
         before = identities(self._modules)
         report = reload()
         if report.ok and report.changed:
-            edited = rerun_names(report.rerun, self.host.root, self._modules)
-            carry_edits(self.recording.snapshot, before, self._modules, edited)
+            # The engine's own account of what ran, not the files: they may be saved again.
+            carry_edits(self.recording.snapshot, before, self._modules,
+                        frozenset(report.bound_names))
         return report
 
     def hud_line(self) -> str | None:

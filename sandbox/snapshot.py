@@ -9,23 +9,21 @@ All values of one snapshot are copied with one shared memo, so state that shares
 Instances of game classes are copied with their class object, which the engine patches in
 place, so a restored snapshot runs the new methods of a reload made during the loop.
 ``carry_edits`` decides which values a reload during a loop carries into the snapshot (what
-was edited is code; what play changed is not), with ``identities``, ``rebound_names`` and
-``rerun_names``.
+was edited is code; what play changed is not), with ``identities`` and ``rebound_names``; the
+engine's report says which names the statements it ran bound (``ReloadReport.bound_names``).
 """
 
 from __future__ import annotations
 
-import ast
 import copy
 import inspect
 import sys
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-__all__ = ["Snapshot", "carry_edits", "identities", "is_state", "rebound_names", "rerun_names"]
+__all__ = ["Snapshot", "carry_edits", "identities", "is_state", "rebound_names"]
 
 
 def is_state(name: str, value: object) -> bool:
@@ -156,12 +154,13 @@ def carry_edits(snapshot: Snapshot, before: Mapping[str, Mapping[str, object]],
                 edited: Set[tuple[str, str]] = frozenset()) -> list[tuple[str, str]]:
     """Take into ``snapshot`` the values a reload rebound that are code, not play.
 
-    A name bound by a statement the reload re-ran (``edited``: ``SPEED = 3``, a new
-    ``enemies = [...]`` layout) is adopted. Any other name the reload rebound is adopted only
-    when play had not changed it since the snapshot (its value just before the reload still
-    equalled the snapshot's): ``dx`` rebound mid-pass by an ``after_reload`` handler keeps its
-    recorded start, so every pass still starts from the same situation. Names and modules the
-    reload added are adopted too, so they start each pass from their fresh value.
+    A name bound by a statement the reload ran (``edited``, the report's ``bound_names``:
+    ``SPEED = 3``, a new ``enemies = [...]`` layout, a dependent's ``from physics import SPEED``)
+    is adopted. Any other name the reload rebound is adopted only when play had not changed it
+    since the snapshot (its value just before the reload still equalled the snapshot's): ``dx``
+    rebound mid-pass by an ``after_reload`` handler keeps its recorded start, so every pass
+    still starts from the same situation. Names and modules the reload added are adopted too,
+    so they start each pass from their fresh value.
     """
     names: list[tuple[str, str]] = []
     for mod_name, name in rebound_names(before, modules):
@@ -176,47 +175,3 @@ def carry_edits(snapshot: Snapshot, before: Mapping[str, Mapping[str, object]],
                 names.append((mod_name, name))
     snapshot.adopt(modules, names)
     return names
-
-
-def rerun_names(rerun: Iterable[str], root: Path,
-                modules: Mapping[str, ModuleType]) -> set[tuple[str, str]]:
-    """The (module, name) pairs bound by the top-level statements a reload re-ran.
-
-    ``rerun`` holds the report's ``"main.py:12"`` entries (file relative to ``root``, first
-    line of the statement); the current file is parsed again to see what each one binds.
-    """
-    lines: dict[str, set[int]] = {}
-    for entry in rerun:
-        shown, _, line = entry.rpartition(":")
-        if shown and line.isdigit():
-            lines.setdefault(shown, set()).add(int(line))
-    by_file = {Path(m.__file__).resolve(): name for name, m in modules.items()
-               if m.__file__ is not None}
-    found: set[tuple[str, str]] = set()
-    for shown, wanted in lines.items():
-        path = (root / shown).resolve()
-        mod_name = by_file.get(path)
-        if mod_name is None:
-            continue
-        try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-        except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
-            continue  # saved again since: the next reload will say what it binds
-        for stmt in tree.body:
-            if stmt.lineno in wanted:
-                found.update((mod_name, name) for name in _bound(stmt))
-    return found
-
-
-def _bound(node: ast.AST) -> set[str]:
-    """Names a top-level statement binds in the module (not inside its own scopes)."""
-    if isinstance(node, _SCOPES):
-        return set()
-    names = {node.id} if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) else set()
-    for child in ast.iter_child_nodes(node):
-        names |= _bound(child)
-    return names
-
-
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp,
-           ast.SetComp, ast.DictComp, ast.GeneratorExp)

@@ -39,6 +39,43 @@ def test_from_import_is_rebound_and_readers_rerun(game: Game) -> None:
     assert main.helper is helper and helper() == "h2"
 
 
+def test_the_report_names_what_the_statements_it_ran_bound(game: Game) -> None:
+    game.write("""
+        SPEED = 1
+        hits = 0
+        def bounce():
+            return SPEED
+    """, "physics")
+    main = game.load("""
+        from physics import SPEED
+        VEL = SPEED * 2
+        if VEL > 100:
+            LIMIT = VEL
+        COUNT = 0
+        def speed():
+            return SPEED
+    """)
+    main.COUNT = 4
+    report = game.edit("""
+        SPEED = 10
+        hits = 0
+        def bounce():
+            return SPEED + 1
+        NEW = 1
+    """, "physics")
+    assert report.ok, report
+    # Dependencies first, then statement order. Not listed: the patched bounce (it keeps its
+    # object), what did not run (hits, COUNT) and LIMIT, which the re-run ``if`` did not bind.
+    assert report.bound_names == [("physics", "SPEED"), ("physics", "NEW"),
+                                  ("main", "SPEED"), ("main", "VEL")]
+    assert report.rerun == ["physics.py:2", "physics.py:6", "main.py:2", "main.py:3",
+                            "main.py:4"]
+    assert str(report).startswith(
+        "reloaded physics.py: 1 function patched, 5 statements re-run (")
+    assert (main.SPEED, main.VEL, main.COUNT) == (10, 20, 4)
+    assert not hasattr(main, "LIMIT")
+
+
 def test_dependencies_apply_before_dependents(game: Game) -> None:
     game.write("""
         ORDER = []
@@ -256,6 +293,9 @@ def test_rebound_base_class_cascades_to_subclasses_in_dependents(game: Game) -> 
     assert main.Player is not old_player and main.Player.__bases__ == (main.Entity,)
     assert type(player) is main.Player and player.kind() == "new entity"
     assert [r.split(":")[0] for r in report.rebound] == ["physics.Entity", "main.Player"]
+    # Rebound rather than patched, so listed (Mixin is new; main's import ran again).
+    assert report.bound_names == [("physics", "Mixin"), ("physics", "Entity"),
+                                  ("main", "Entity"), ("main", "Player")]
 
 
 def test_bounce_speed_handler_runs_on_a_physics_edit(bounce_copy: Path) -> None:

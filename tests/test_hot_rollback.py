@@ -85,10 +85,13 @@ def test_failure_restores_everything(game: Game, kind: str) -> None:
     assert report.error_info.where == where
     assert str(report).startswith(f"reload failed: {error.__name__}")
     assert str(report).endswith(f"at {where} — fix and save to retry (F9)")
+    # Rolled back: no name keeps what the statements that did run bound (LIMIT = 4, NEW = 1).
+    assert report.bound_names == []
     _assert_old(game, main, f, ball, pos)
     # Fixing the file applies the edit as a whole.
     report = game.edit(edit)
     assert report.ok, report
+    assert report.bound_names == [("main", "LIMIT"), ("main", "NEW")]
     assert f() == 200 and ball.size() == 2 and pos.y == 1  # type: ignore[attr-defined]
 
 

@@ -17,6 +17,7 @@ import pytest
 from sandbox.cli import main
 from sandbox.events import Notice
 from sandbox.host import Host
+from sandbox.hot import ReloadReport
 from sandbox.looping import Mode
 from sandbox.sdl import event_from_dict, event_to_dict, read_png
 from sandbox.snapshot import Snapshot, carry_edits, identities
@@ -398,6 +399,73 @@ def test_an_edited_layout_starts_the_next_pass_even_though_play_changed_it(
         host.step(15 + 1)  # the rest of this pass, then the first tick of the next
         assert host.looping.passes == 2
         assert host.game.blocks == [51, 60, 70]
+
+
+def test_the_names_carried_are_those_the_reload_ran_not_those_of_a_later_save(
+    tmp_path: Path,
+) -> None:
+    game = tmp_path / "level"
+    game.mkdir()
+    main_py = game / "main.py"
+    main_py.write_text(LEVEL)
+    with Host(game, headless=True, watch=False) as host:
+        host.press("F6")
+        host.step(20)
+        host.press("F6")
+        host.step(5)
+        assert host.game.blocks == [15, 20]  # play changed it: only an edit may carry it
+        main_py.write_text(LEVEL.replace("blocks = [10, 20]", "blocks = [50, 60, 70]"))
+
+        def reload_then_save_again() -> ReloadReport:
+            """The reload, then the editor saving again (a comment on top) at once."""
+            report = host.reloader.reload()
+            main_py.write_text("# level one\n" + main_py.read_text())
+            return report
+
+        report = host.looping.around_reload(reload_then_save_again)
+        # Line 3 ran; on disk line 3 is now ``SIZE = …``, which the reload did not run.
+        assert report.ok and report.rerun == ["main.py:3"]
+        host.step(15 + 1)  # the rest of this pass, then the first tick of the next
+        assert host.looping.passes == 2
+        assert host.game.blocks == [51, 60, 70]
+        host.press("F9")  # the second save only moved statements: nothing runs again
+        host.step(20)
+        assert host.last_error is None and host.looping.passes == 3
+        assert host.game.blocks == [51, 60, 70]
+
+
+SPEEDUP = '''
+from physics import SPEED
+
+SIZE = (320, 240)
+
+
+def update(dt):
+    global SPEED
+    SPEED += 1  # play speeds up this module's own SPEED
+'''
+
+
+def test_an_edit_reaching_a_dependent_through_from_import_is_carried(tmp_path: Path) -> None:
+    game = tmp_path / "speedup"
+    game.mkdir()
+    (game / "main.py").write_text(SPEEDUP)
+    (game / "physics.py").write_text("SPEED = 2\n")
+    with Host(game, headless=True, watch=False) as host:
+        host.press("F6")
+        host.step(10)
+        host.press("F6")
+        host.step(5)
+        assert host.game.SPEED == 7
+        (game / "physics.py").write_text("SPEED = 40\n")
+        host.press("F9")
+        host.step(5 + 1)  # the rest of this pass, then the first tick of the next
+        assert host.last_error is None and host.looping.passes == 2
+        # The reload re-ran main's ``from physics import SPEED``: the edit is code, so every
+        # pass now starts from 40, not from the recorded 2.
+        assert host.game.SPEED == 41
+        assert host.looping.recording is not None
+        assert host.looping.recording.snapshot.values["main"]["SPEED"] == 40
 
 
 CLICKS = '''

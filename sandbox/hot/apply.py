@@ -27,13 +27,18 @@ _MISSING: Any = object()
 
 @dataclass
 class Changes:
-    """What applying changes did, as short descriptions for the report."""
+    """What applying changes did: short descriptions, and the names statements bound.
+
+    ``bound`` holds (module, name) for every name a statement run by the reload bound to
+    another object, in the order they ran (a name may repeat: see ``ReloadReport``).
+    """
 
     patched: list[str] = field(default_factory=list)
     rerun: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     rebound: list[str] = field(default_factory=list)
+    bound: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _innermost(obj: object) -> object:
@@ -118,6 +123,9 @@ class ModuleApplier:
             elif _innermost_function(old) and _innermost_function(new):
                 self.changes.rebound.append(f"{qualname}: free variables changed")
             rebinds.add(n)
+        # What ran, as it ran: the looper carries these values into its snapshot (a ``del``
+        # unbinds rather than binds, so a name now missing is not listed).
+        self.changes.bound.extend((self.name, n) for n in sorted(rebinds) if n in ns)
         if st.kind == "stmt":
             self.changes.rerun.append(f"{self.shown}:{st.start}")
             if first and st.docstring is not None:

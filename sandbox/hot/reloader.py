@@ -179,6 +179,8 @@ class Reloader:
         report.patched, report.rerun = changes.patched, changes.rerun
         report.added = changes.added + [f"{n} (new module)" for n in self._new_modules]
         report.removed, report.rebound = changes.removed, changes.rebound
+        # Once each: two statements may bind one name, an import cycle may run a module twice.
+        report.bound_names = list(dict.fromkeys(changes.bound))
         report.seconds = plan.seconds + (time.perf_counter() - start)
         return report
 

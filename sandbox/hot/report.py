@@ -27,6 +27,14 @@ class ReloadReport:
     (``main.py``), for the message. When ``ok`` is false, ``error`` is the exception and
     ``error_info`` locates it. ``notes`` are things to know that are not errors
     (``physics.py is missing …``).
+
+    ``bound_names`` lists, as (module, name), every module-level name that a statement this
+    reload ran bound to another object: re-run statements (``SPEED = 3``, an import re-run in a
+    dependent), new statements, definitions rebound rather than patched. Definitions patched
+    in place keep their object and are not listed; nor is a name a re-run statement could bind
+    but did not (an ``if`` not taken), nor one bound again to the very same object. In the order
+    they ran (dependencies before dependents, then statement order), each pair once. A failed
+    reload lists none: it was rolled back.
     """
 
     ok: bool = True
@@ -42,6 +50,7 @@ class ReloadReport:
     files: list[str] = field(default_factory=list)
     restart: bool = False
     notes: list[str] = field(default_factory=list)
+    bound_names: list[tuple[str, str]] = field(default_factory=list)
 
     def __str__(self) -> str:
         if not self.ok:
