@@ -73,3 +73,14 @@ def test_cachegrind_workload_reloads_and_refuses_a_count_it_cannot_prepare() -> 
     bad = subprocess.run([sys.executable, str(script), "loop", "1", "201"], capture_output=True,
                          text=True, cwd=REPO, timeout=60, check=False)
     assert bad.returncode != 0 and "reloads must be 0 to 200" in bad.stderr
+
+
+def test_loop_benchmark_runs() -> None:
+    """``bench_loop.py`` (what the looper adds to a reload) runs and prints its rows."""
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "bench_loop.py"), "3"],
+                          capture_output=True, text=True, cwd=REPO, env=env, timeout=60,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    for row in ("carry_edits", "looper", "reload"):
+        assert f"  {row} " in proc.stdout and "median" in proc.stdout
