@@ -20,7 +20,8 @@ from typing import Any, Protocol
 
 from sandbox.changes import Changes
 from sandbox.clock import FixedClock, StepPerFrame
-from sandbox.devtools import TERMINAL_KEYS, DevTools, TerminalKeys, screenshot_path
+from sandbox.controls import Controls
+from sandbox.devtools import DevTools, TerminalKeys
 from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSaved, drop_traceback
 from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
 from sandbox.hot import Reloader, ReloadReport
@@ -28,12 +29,10 @@ from sandbox.live_assets import LiveAssets
 from sandbox.looping import Looper
 from sandbox.overlay import KEYS, Overlay
 from sandbox.screen import Screen
-from sandbox.sdl import Display, SDLError
+from sandbox.sdl import Display
 from sandbox.watchdog import HookTimeout, Watchdog, error_info
 
 __all__ = ["ConsoleLike", "GameFailed", "Host"]
-
-HOST_KEYS = frozenset(key for key, _ in KEYS)
 
 
 class ConsoleLike(Protocol):
@@ -58,6 +57,7 @@ class Host:
         self.events: list[object] = []
         self.looping = Looper(self)  # F6/F7: record and loop play (sandbox.looping)
         self.changes = Changes(self)  # reloads, restarts, assets (sandbox.changes)
+        self.controls = Controls(self)  # what each host key does, and F10's pause
         self.devtools = DevTools(1.0 / fps)
         # Extra HUD lines (e.g. the loop's "LOOP 2.4 s"): each source returns a line or None.
         self.hud_sources: list[Callable[[], str | None]] = [self.looping.hud_line]
@@ -65,7 +65,7 @@ class Host:
         self.assets: LiveAssets | None = None
         self.last_error: ErrorInfo | None = None
         self.running, self.frames = True, 0
-        self._user_paused = self._error_paused = self._step_once = False
+        self._error_paused = False
         step = 1.0 / fps
         self.clock = FixedClock(step, StepPerFrame(step) if headless else time.perf_counter)
         self.reloader = Reloader(self.root)
@@ -138,7 +138,7 @@ class Host:
     @property
     def paused(self) -> bool:
         """True when paused by F10 or by an error in a hook."""
-        return self._user_paused or self._error_paused
+        return self.controls.user_paused or self._error_paused
 
     def _emit(self, ev: object) -> None:
         self.events.append(ev)
@@ -203,44 +203,9 @@ class Host:
         return self.changes.restart()
 
     # -- the frame -------------------------------------------------------------------------------
-    def _handle_events(self, display: Display) -> None:
-        for event in display.poll():
-            if display.is_quit(event):
-                self.running = False
-                continue
-            key = display.key_of(event)
-            action = self._key_actions().get(key) if key else None
-            if action is not None:
-                action()
-            elif display.key_of(event, released=True) in HOST_KEYS:
-                continue  # the release of a key the host kept is not the game's either
-            elif not self._error_paused and self.looping.pass_event(event):
-                self._call("on_event", event)
-
-    def _key_actions(self) -> dict[str, Callable[[], object]]:
-        overlay = self.overlay
-        return {"F9": self.changes.reload_now, "F5": self.restart, "F10": self._toggle_pause,
-                "F6": self.looping.toggle, "F7": self.looping.stop,
-                "F11": lambda: setattr(self, "_step_once", self._user_paused),
-                "F12": self._screenshot_key,
-                "Escape": self.stop,
-                "F3": lambda: setattr(overlay, "show_hud", not overlay.show_hud),
-                "F1": lambda: setattr(overlay, "show_help", not overlay.show_help)}
-
-    def _terminal_keys(self) -> None:
-        """Run the action of each key typed in the terminal since the last frame (r, R, q)."""
-        for key in self.keys.drain() if self.keys is not None else ():
-            action = self._key_actions().get(TERMINAL_KEYS.get(key, ""))
-            if action is not None:
-                action()
-
     def stop(self) -> None:
         """End ``run()`` after this frame (Escape, window close)."""
         self.running = False
-
-    def _toggle_pause(self) -> None:
-        self._user_paused = not self._user_paused
-        self._emit(Notice("paused (F10 resumes, F11 steps)" if self._user_paused else "resumed"))
 
     def frame(self) -> bool:
         """Run one frame; False once the host should stop (Escape, window closed)."""
@@ -248,15 +213,12 @@ class Host:
         if display is None or not self.running:
             return False
         start = time.perf_counter()
-        self._handle_events(display)
+        self.controls.handle_events(display)
         if not self.running:
             return False
-        self._terminal_keys()
+        self.controls.handle_terminal()
         self.changes.apply_pending()
-        ticks = self.clock.tick()
-        if self._user_paused:
-            ticks = 1 if self._step_once else 0
-            self._step_once = False
+        ticks = self.controls.ticks(self.clock.tick())  # F10 pauses, F11 steps
         for _ in range(0 if self._error_paused else ticks):
             if not self.looping.before_update() or not self._call("update", self.clock.step):
                 break
@@ -303,17 +265,6 @@ class Host:
         """(r, g, b, a) at (x, y) of the last presented frame."""
         assert self.display is not None
         return self.display.pixel(x, y)
-
-    def _screenshot_key(self) -> None:
-        """F12: a new file in screenshots/; a failure is one line, never the session's end."""
-        path: Path | None = None
-        try:
-            path = screenshot_path(self.spec.name)
-            self.screenshot(path)
-        except (OSError, SDLError) as exc:  # no frame yet, a read-only folder, a full disk
-            if path is not None:
-                path.unlink(missing_ok=True)  # the reserved name, still empty
-            self._emit(Notice(f"screenshot failed: {exc}"))
 
     def screenshot(self, path: str | Path) -> Path:
         """Save the last presented frame as a PNG."""
