@@ -14,7 +14,8 @@ pause); this module holds the rules for how each kind of change moves it:
   again;
 - an asset that fails to reload shows the panel without pausing; when a hook was paused on an
   asset error, any asset change retries it (and ``load()`` again when ``load()`` failed);
-- a changed ``TITLE`` or ``SIZE`` is applied to the window after every reload.
+- a changed ``TITLE`` or ``SIZE`` is applied to the window after every reload that changed
+  code, and after a restart.
 """
 
 from __future__ import annotations

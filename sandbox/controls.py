@@ -1,4 +1,4 @@
-"""The host's keys: F1–F12 and Escape in the window, r / R / q in the terminal, and what each does.
+"""What the host's keys do: F9, F5, F10 … Escape in the window, r / R / q in the terminal.
 
 Every key the host keeps is in one table, :meth:`Controls.actions` (the help panel lists the
 same keys: ``sandbox.overlay.KEYS``). The host hands each frame's SDL events to
