@@ -1,7 +1,8 @@
 """The host loop: events → pending reload → ``update(dt)`` ticks → ``draw`` → overlay → present.
 
 The host owns the window and the renderer (created once, never reloaded) and the engine's
-``Reloader``. Reloads happen only here, on the main thread, at the frame boundary.
+``Reloader``. Reloads happen only on the main thread, at the frame boundary, where the host
+hands what changed to ``sandbox.changes``.
 
 When a hook raises, the game pauses at that frame: no hook runs again until a reload, and the
 last good frame is re-presented under the error panel; a half-drawn frame is never shown
@@ -17,8 +18,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
 
+from sandbox.changes import Changes
 from sandbox.clock import FixedClock, StepPerFrame
-from sandbox.devtools import TERMINAL_KEYS, DevTools, TerminalKeys, screenshot_path
+from sandbox.controls import Controls
+from sandbox.devtools import DevTools, TerminalKeys
 from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSaved, drop_traceback
 from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
 from sandbox.hot import Reloader, ReloadReport
@@ -26,12 +29,10 @@ from sandbox.live_assets import LiveAssets
 from sandbox.looping import Looper
 from sandbox.overlay import KEYS, Overlay
 from sandbox.screen import Screen
-from sandbox.sdl import Display, SDLError
+from sandbox.sdl import Display
 from sandbox.watchdog import HookTimeout, Watchdog, error_info
 
 __all__ = ["ConsoleLike", "GameFailed", "Host"]
-
-HOST_KEYS = frozenset(key for key, _ in KEYS)
 
 
 class ConsoleLike(Protocol):
@@ -55,6 +56,8 @@ class Host:
         self.console = console
         self.events: list[object] = []
         self.looping = Looper(self)  # F6/F7: record and loop play (sandbox.looping)
+        self.changes = Changes(self)  # reloads, restarts, assets (sandbox.changes)
+        self.controls = Controls(self)  # what each host key does, and F10's pause
         self.devtools = DevTools(1.0 / fps)
         # Extra HUD lines (e.g. the loop's "LOOP 2.4 s"): each source returns a line or None.
         self.hud_sources: list[Callable[[], str | None]] = [self.looping.hud_line]
@@ -62,7 +65,7 @@ class Host:
         self.assets: LiveAssets | None = None
         self.last_error: ErrorInfo | None = None
         self.running, self.frames = True, 0
-        self._user_paused = self._error_paused = self._step_once = self._watch_error_told = False
+        self._error_paused = False
         step = 1.0 / fps
         self.clock = FixedClock(step, StepPerFrame(step) if headless else time.perf_counter)
         self.reloader = Reloader(self.root)
@@ -135,7 +138,7 @@ class Host:
     @property
     def paused(self) -> bool:
         """True when paused by F10 or by an error in a hook."""
-        return self._user_paused or self._error_paused
+        return self.controls.user_paused or self._error_paused
 
     def _emit(self, ev: object) -> None:
         self.events.append(ev)
@@ -183,146 +186,26 @@ class Host:
         self.screen.freeze()
         self._emit(GameError(hook, info))
 
-    # -- reloads ---------------------------------------------------------------------------------
-    def reload(self, paths: set[Path] | None = None, explicit: bool = True) -> ReloadReport:
-        """Reload what changed on disk (F9); an explicit reload also retries a paused hook."""
-        # Only applying runs game code; reading and compiling (a 10 MB file) is not limited.
-        plan = self.reloader.prepare(paths)
-        report = self.looping.around_reload(
-            lambda: self.watchdog.run_engine("reload", self.reloader.apply, plan))
-        self.reloader.reload_requested = False
-        if not report.ok:
-            self.last_error = report.error_info or ErrorInfo.from_exception(
-                report.error or RuntimeError("reload failed"), self.root)
-            self._emit(report)
-            return report
-        if report.changed or explicit:
-            self._emit(report)
-        if report.changed or (explicit and self._error_paused):
-            self._resume()
-        elif not self._error_paused:
-            self.last_error = None  # disk matches the running code again: a reload error is moot
-        if report.changed:
-            self._apply_settings()
-            if self.reloader.entry in report.changed:
-                self._check_hooks()
-        return report
-
-    def restart(self) -> ReloadReport:
-        """Hot restart (F5): every game module imported fresh, then ``load()`` again."""
-        report = self.watchdog.run_engine("restart", self.reloader.restart, restart=True)
-        if not report.ok:
-            self.last_error = report.error_info
-            self._emit(report)
-            return report
-        self.game = self.reloader.modules.get(self.reloader.entry, self.game)
-        self._emit(Restarted(len(report.changed), report.seconds))
-        self._resume()
-        self._apply_settings()
-        self._check_hooks()
-        if self.assets is not None:
-            self.assets.clear()
-        self._call("load")
-        return report
-
     def _resume(self) -> None:
+        """A fix arrived (``sandbox.changes``): run the hooks again and draw live frames."""
         self.last_error = None
         self._error_paused = False
         self.screen.thaw()
         self.clock.reset()
 
-    def _apply_settings(self) -> None:
-        new = read_settings(self.game, self.spec.name)
-        assert self.display is not None
-        if new.title != self.settings.title:
-            self.display.set_title(new.title)
-        if new.size != self.settings.size:
-            self.display.set_size(new.size)
-            self.screen.forget()
-        for problem in set(new.problems) - set(self.settings.problems):
-            self._emit(Notice(problem))
-        self.settings = new
+    # -- changes (sandbox.changes) ---------------------------------------------------------------
+    def reload(self, paths: set[Path] | None = None, explicit: bool = True) -> ReloadReport:
+        """Reload what changed on disk (F9); an explicit reload also retries a paused hook."""
+        return self.changes.reload(paths, explicit)
 
-    def _apply_pending(self) -> None:
-        watcher = self.watcher
-        if watcher is not None and watcher.error and not self._watch_error_told:
-            self._watch_error_told = True
-            self._emit(Notice(f"{watcher.error} — saves are not seen; F9 still reloads"))
-        for key in self.keys.drain() if self.keys is not None else ():
-            action = self._key_actions().get(TERMINAL_KEYS.get(key, ""))
-            if action is not None:
-                action()
-        if self.assets is not None:  # e.g. "sound is off", raised inside a game hook
-            for notice in self.assets.drain_notices():
-                self._emit(notice)
-        paths: set[Path] = watcher.drain() if watcher is not None else set()
-        if self.assets is not None and paths:
-            changed = {p for p in paths if self.assets.is_asset(p)}
-            paths -= changed
-            if changed:
-                self._refresh_assets(changed)
-        if paths:
-            self.reload(paths, explicit=False)
-        if self.reloader.reload_requested:
-            self.reload(None, explicit=False)
-
-    def _reload_key(self) -> None:
-        """F9 (and ``r``): reload the code, then any asset whose file changed (--no-watch)."""
-        self.reload()
-        if self.assets is not None:
-            self._refresh_assets(None)
-
-    def _refresh_assets(self, changed: set[Path] | None) -> None:
-        """Reload changed assets; a failure shows the panel without pausing the game."""
-        assert self.assets is not None
-        had = self.assets.error
-        for ev in self.assets.refresh(changed):
-            self._emit(ev)
-        if self.assets.error is not None:
-            self.last_error = self.assets.error
-        elif had is not None and self.last_error is had:
-            self.last_error = None
-        if self._error_paused and self.last_error is not None \
-                and self.last_error.kind == "AssetError":
-            # A hook failed on a missing or broken asset: try again. When that hook was
-            # load(), run it again, since update and draw rely on what it loads.
-            failed = next((e for e in reversed(self.events) if isinstance(e, GameError)), None)
-            self._resume()
-            if failed is not None and failed.hook == "load":
-                self._call("load")
+    def restart(self) -> ReloadReport:
+        """Hot restart (F5): every game module imported fresh, then ``load()`` again."""
+        return self.changes.restart()
 
     # -- the frame -------------------------------------------------------------------------------
-    def _handle_events(self, display: Display) -> None:
-        for event in display.poll():
-            if display.is_quit(event):
-                self.running = False
-                continue
-            key = display.key_of(event)
-            action = self._key_actions().get(key) if key else None
-            if action is not None:
-                action()
-            elif display.key_of(event, released=True) in HOST_KEYS:
-                continue  # the release of a key the host kept is not the game's either
-            elif not self._error_paused and self.looping.pass_event(event):
-                self._call("on_event", event)
-
-    def _key_actions(self) -> dict[str, Callable[[], object]]:
-        overlay = self.overlay
-        return {"F9": self._reload_key, "F5": self.restart, "F10": self._toggle_pause,
-                "F6": self.looping.toggle, "F7": self.looping.stop,
-                "F11": lambda: setattr(self, "_step_once", self._user_paused),
-                "F12": self._screenshot_key,
-                "Escape": self.stop,
-                "F3": lambda: setattr(overlay, "show_hud", not overlay.show_hud),
-                "F1": lambda: setattr(overlay, "show_help", not overlay.show_help)}
-
     def stop(self) -> None:
         """End ``run()`` after this frame (Escape, window close)."""
         self.running = False
-
-    def _toggle_pause(self) -> None:
-        self._user_paused = not self._user_paused
-        self._emit(Notice("paused (F10 resumes, F11 steps)" if self._user_paused else "resumed"))
 
     def frame(self) -> bool:
         """Run one frame; False once the host should stop (Escape, window closed)."""
@@ -330,14 +213,12 @@ class Host:
         if display is None or not self.running:
             return False
         start = time.perf_counter()
-        self._handle_events(display)
+        self.controls.handle_events(display)
         if not self.running:
             return False
-        self._apply_pending()
-        ticks = self.clock.tick()
-        if self._user_paused:
-            ticks = 1 if self._step_once else 0
-            self._step_once = False
+        self.controls.handle_terminal()
+        self.changes.apply_pending()
+        ticks = self.controls.ticks(self.clock.tick())  # F10 pauses, F11 steps
         for _ in range(0 if self._error_paused else ticks):
             if not self.looping.before_update() or not self._call("update", self.clock.step):
                 break
@@ -384,17 +265,6 @@ class Host:
         """(r, g, b, a) at (x, y) of the last presented frame."""
         assert self.display is not None
         return self.display.pixel(x, y)
-
-    def _screenshot_key(self) -> None:
-        """F12: a new file in screenshots/; a failure is one line, never the session's end."""
-        path: Path | None = None
-        try:
-            path = screenshot_path(self.spec.name)
-            self.screenshot(path)
-        except (OSError, SDLError) as exc:  # no frame yet, a read-only folder, a full disk
-            if path is not None:
-                path.unlink(missing_ok=True)  # the reserved name, still empty
-            self._emit(Notice(f"screenshot failed: {exc}"))
 
     def screenshot(self, path: str | Path) -> Path:
         """Save the last presented frame as a PNG."""
