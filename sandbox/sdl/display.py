@@ -30,7 +30,7 @@ __all__ = ["FONT_PATH", "FONT_SUFFIXES", "IMAGE_SUFFIXES", "SOUND_SUFFIXES", "Au
            "event_from_dict", "event_to_dict", "keycode_name", "load_texture", "read_png",
            "swap_font", "swap_sound", "swap_texture", "write_png"]
 
-FONT_PATH = Path(__file__).resolve().parent / "data" / "fonts" / "DejaVuSansMono.ttf"
+FONT_PATH = Path(__file__).resolve().parent.parent / "data" / "fonts" / "DejaVuSansMono.ttf"
 RGB = tuple[int, int, int]
 RGBA = tuple[int, int, int, int]
 _FORMAT = sdl2.SDL_PIXELFORMAT_RGBA32  # byte order r, g, b, a whatever the endianness
