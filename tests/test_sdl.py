@@ -120,3 +120,16 @@ def test_no_display_suggests_headless() -> None:
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          timeout=60)
     assert "ERR No display" in out.stdout and "--headless" in out.stdout
+
+
+def test_to_rgba_converts_a_window_format_frame_and_refuses_a_wrong_size() -> None:
+    import sdl2
+
+    from sandbox.sdl.pixels import to_rgba
+
+    # ARGB8888 packs a pixel as the native-endian 32-bit value 0xAARRGGBB.
+    argb = sdl2.SDL_PIXELFORMAT_ARGB8888
+    frame = bytearray((0x80102030).to_bytes(4, sys.byteorder) * 2)
+    assert to_rgba(frame, (2, 1), argb) == bytearray((0x10, 0x20, 0x30, 0x80) * 2)
+    with pytest.raises(ValueError, match="expected 12 bytes for 3x1, got 8"):
+        to_rgba(frame, (3, 1), argb)  # SDL would read past the end of the buffer
