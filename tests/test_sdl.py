@@ -51,6 +51,40 @@ def test_fill_rect_blends_and_restores_renderer_state(display: Display) -> None:
     assert display.pixel(25, 25)[:3] == (0, 255, 0)
 
 
+def test_fill_rect_gives_the_game_its_blend_mode_and_colour_back_at_present(
+    display: Display,
+) -> None:
+    import sdl2
+
+    game = display.renderer
+    game.blendmode, game.color = sdl2.SDL_BLENDMODE_ADD, (1, 2, 3, 4)
+    display.fill_rect(0, 0, 10, 10, (255, 0, 0, 128))
+    display.fill_rect(10, 0, 10, 10, (0, 255, 0))  # another colour, opaque
+    display.fill_rect(20, 0, 10, 10, (0, 255, 0))
+    display.present()
+    # Read through the renderer the game kept, so the property's own restore is not used.
+    assert game.blendmode.value == sdl2.SDL_BLENDMODE_ADD
+    assert tuple(game.color) == (1, 2, 3, 4)
+    assert display.pixel(25, 5)[:3] == (0, 255, 0)
+
+
+def test_fill_rect_after_the_game_drew_uses_its_own_colour(display: Display) -> None:
+    import sdl2
+
+    display.clear((0, 0, 0))
+    display.fill_rect(0, 0, 10, 10, (255, 0, 0, 255))
+    # Fetching the renderer hands it back as the game left it: blending off, its colour.
+    game = display.renderer
+    assert game.blendmode.value == sdl2.SDL_BLENDMODE_NONE
+    game.color = (0, 0, 255, 255)
+    game.fill((40, 0, 10, 10))
+    display.fill_rect(20, 0, 10, 10, (255, 0, 0, 255))  # the same red as before the game drew
+    display.present()
+    assert display.pixel(45, 5)[:3] == (0, 0, 255)
+    assert display.pixel(25, 5)[:3] == (255, 0, 0)
+    assert tuple(game.color) == (0, 0, 255, 255)
+
+
 def test_text_draws_and_measures(display: Display) -> None:
     display.clear((0, 0, 0))
     width = display.text(10, 10, "Hello", (255, 255, 0))

@@ -9,6 +9,13 @@ undefined. It reads in the window's own pixel format, so the software renderer c
 than converts: 0.03 ms per frame at 640x480 instead of 0.19 ms for RGBA32. The RGBA32 copy
 that ``pixels()``, ``pixel()`` and PNGs use is converted only when one of them asks.
 ``Display(readback=False)`` turns read-back off (e.g. on a GPU, where it is a pipeline sync).
+
+Renderer state: games draw with ``renderer`` and expect the blend mode and draw colour they
+left, while ``fill_rect`` needs blending and its own colour. Saving and restoring both around
+every rectangle cost 7.6 us a call and the HUD draws 123 a frame, so the first ``fill_rect``
+saves them, later ones set only a colour that differs, and both go back once: at
+``present()``, or whenever ``renderer`` is fetched (the host fetches it for every ``draw()``).
+Code that keeps the renderer must not draw with it between a ``fill_rect`` and ``present()``.
 """
 
 from __future__ import annotations
@@ -67,6 +74,8 @@ class Display:
         self._renderer_obj: Any = None
         self._font: Font | None = None
         self._held_tex: Any = None
+        self._saved: tuple[int, tuple[int, ...]] | None = None  # blend mode, colour to restore
+        self._drawn: tuple[int, ...] | None = None  # the colour fill_rect last set
         self._frame: bytearray | None = None  # the last presented frame, in _frame_format
         self._rgba: bytearray | None = None  # the same frame as RGBA32, made when asked for
         check(sdlttf.TTF_Init(), "starting SDL_ttf")
@@ -111,7 +120,8 @@ class Display:
 
     @property
     def renderer(self) -> Any:
-        """The ``sdl2.ext.Renderer`` games draw with."""
+        """The ``sdl2.ext.Renderer`` games draw with, as they left it (see Renderer state)."""
+        self._restore()
         return self._renderer_obj
 
     @property
@@ -179,19 +189,29 @@ class Display:
         self._renderer_obj.clear(tuple(rgb))
 
     def fill_rect(self, x: int, y: int, w: int, h: int, rgba: RGB | RGBA) -> None:
-        """Alpha-blended rectangle; the renderer's blend mode and colour are restored."""
+        """Alpha-blended rectangle; the renderer's state comes back at present (module doc)."""
         r = self._sdl_renderer
-        mode = ctypes.c_int(0)
-        old = [ctypes.c_uint8(0) for _ in range(4)]
-        sdl2.SDL_GetRenderDrawBlendMode(r, ctypes.byref(mode))
-        sdl2.SDL_GetRenderDrawColor(r, *(ctypes.byref(c) for c in old))
-        a = rgba[3] if len(rgba) == 4 else 255
-        check(sdl2.SDL_SetRenderDrawBlendMode(r, sdl2.SDL_BLENDMODE_BLEND), "setting blending")
-        sdl2.SDL_SetRenderDrawColor(r, rgba[0], rgba[1], rgba[2], a)
+        colour = tuple(rgba) if len(rgba) == 4 else (*rgba, 255)
+        if self._saved is None:
+            mode = ctypes.c_int(0)
+            old = [ctypes.c_uint8(0) for _ in range(4)]
+            sdl2.SDL_GetRenderDrawBlendMode(r, ctypes.byref(mode))
+            sdl2.SDL_GetRenderDrawColor(r, *(ctypes.byref(c) for c in old))
+            check(sdl2.SDL_SetRenderDrawBlendMode(r, sdl2.SDL_BLENDMODE_BLEND),
+                  "setting blending")
+            self._saved, self._drawn = (mode.value, tuple(c.value for c in old)), None
+        if colour != self._drawn:
+            sdl2.SDL_SetRenderDrawColor(r, *colour)
+            self._drawn = colour
         check(sdl2.SDL_RenderFillRect(r, ctypes.byref(sdl2.SDL_Rect(x, y, w, h))),
               "filling a rectangle")
-        sdl2.SDL_SetRenderDrawBlendMode(r, mode.value)
-        sdl2.SDL_SetRenderDrawColor(r, *(c.value for c in old))
+
+    def _restore(self) -> None:
+        """Give the renderer back the blend mode and colour the first ``fill_rect`` found."""
+        if self._saved is not None:
+            (mode, colour), self._saved = self._saved, None
+            sdl2.SDL_SetRenderDrawBlendMode(self._sdl_renderer, mode)
+            sdl2.SDL_SetRenderDrawColor(self._sdl_renderer, *colour)
 
     def text(self, x: int, y: int, text: str, rgb: RGB = (255, 255, 255)) -> int:
         """Draw one line in the monospaced overlay font at (x, y); returns its width."""
@@ -242,6 +262,7 @@ class Display:
 
     def present(self) -> None:
         """Read the frame back (see the module docstring), then show it."""
+        self._restore()
         if self.readback:
             self._frame, self._rgba = self.read_frame(), None
         self._renderer_obj.present()
