@@ -12,7 +12,7 @@ comparing (review the PNGs before committing them). On a mismatch, ``<name>.diff
 written next to the expected image: expected | actual | differences (differing pixels in
 magenta over a dimmed copy of the actual frame), and the failure message names it.
 
-PNGs are read and written through ``sandbox.sdl`` (the only module that imports SDL).
+PNGs are read and written through ``sandbox.sdl`` (the only package that imports SDL).
 """
 
 from __future__ import annotations

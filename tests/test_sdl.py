@@ -51,6 +51,40 @@ def test_fill_rect_blends_and_restores_renderer_state(display: Display) -> None:
     assert display.pixel(25, 25)[:3] == (0, 255, 0)
 
 
+def test_fill_rect_gives_the_game_its_blend_mode_and_colour_back_at_present(
+    display: Display,
+) -> None:
+    import sdl2
+
+    game = display.renderer
+    game.blendmode, game.color = sdl2.SDL_BLENDMODE_ADD, (1, 2, 3, 4)
+    display.fill_rect(0, 0, 10, 10, (255, 0, 0, 128))
+    display.fill_rect(10, 0, 10, 10, (0, 255, 0))  # another colour, opaque
+    display.fill_rect(20, 0, 10, 10, (0, 255, 0))
+    display.present()
+    # Read through the renderer the game kept, so the property's own restore is not used.
+    assert game.blendmode.value == sdl2.SDL_BLENDMODE_ADD
+    assert tuple(game.color) == (1, 2, 3, 4)
+    assert display.pixel(25, 5)[:3] == (0, 255, 0)
+
+
+def test_fill_rect_after_the_game_drew_uses_its_own_colour(display: Display) -> None:
+    import sdl2
+
+    display.clear((0, 0, 0))
+    display.fill_rect(0, 0, 10, 10, (255, 0, 0, 255))
+    # Fetching the renderer hands it back as the game left it: blending off, its colour.
+    game = display.renderer
+    assert game.blendmode.value == sdl2.SDL_BLENDMODE_NONE
+    game.color = (0, 0, 255, 255)
+    game.fill((40, 0, 10, 10))
+    display.fill_rect(20, 0, 10, 10, (255, 0, 0, 255))  # the same red as before the game drew
+    display.present()
+    assert display.pixel(45, 5)[:3] == (0, 0, 255)
+    assert display.pixel(25, 5)[:3] == (255, 0, 0)
+    assert tuple(game.color) == (0, 0, 255, 255)
+
+
 def test_text_draws_and_measures(display: Display) -> None:
     display.clear((0, 0, 0))
     width = display.text(10, 10, "Hello", (255, 255, 0))
@@ -120,3 +154,16 @@ def test_no_display_suggests_headless() -> None:
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          timeout=60)
     assert "ERR No display" in out.stdout and "--headless" in out.stdout
+
+
+def test_to_rgba_converts_a_window_format_frame_and_refuses_a_wrong_size() -> None:
+    import sdl2
+
+    from sandbox.sdl.pixels import to_rgba
+
+    # ARGB8888 packs a pixel as the native-endian 32-bit value 0xAARRGGBB.
+    argb = sdl2.SDL_PIXELFORMAT_ARGB8888
+    frame = bytearray((0x80102030).to_bytes(4, sys.byteorder) * 2)
+    assert to_rgba(frame, (2, 1), argb) == bytearray((0x10, 0x20, 0x30, 0x80) * 2)
+    with pytest.raises(ValueError, match="expected 12 bytes for 3x1, got 8"):
+        to_rgba(frame, (3, 1), argb)  # SDL would read past the end of the buffer

@@ -1,0 +1,37 @@
+"""The SDL layer: the only package that imports SDL (window, renderer, text, media, input).
+
+Everything else uses SDL through the names re-exported here (``from sandbox.sdl import
+Display``); the engine, ``sandbox.hot``, never does. One module per concept:
+
+- ``errors``: ``check()`` and ``SDLError``, "Error encountered <doing what>: <SDL's reason>";
+- ``display``: the window and renderer, the overlay's drawing, frame read-back;
+- ``pixels``: RGBA32 buffers and PNG files;
+- ``text``: the overlay's font;
+- ``media``: textures, sounds and game fonts for ``sandbox.assets``, swapped in place;
+- ``input``: the event queue, key names, events as dicts for recordings.
+"""
+
+from __future__ import annotations
+
+from sandbox.sdl.display import Display
+from sandbox.sdl.errors import NoDisplayError, SDLError, check
+from sandbox.sdl.input import event_from_dict, event_to_dict, keycode_name
+from sandbox.sdl.media import (
+    FONT_SUFFIXES,
+    IMAGE_SUFFIXES,
+    SOUND_SUFFIXES,
+    Audio,
+    GameFont,
+    Sound,
+    load_texture,
+    swap_font,
+    swap_sound,
+    swap_texture,
+)
+from sandbox.sdl.pixels import read_png, write_png
+from sandbox.sdl.text import FONT_PATH, Font
+
+__all__ = ["FONT_PATH", "FONT_SUFFIXES", "IMAGE_SUFFIXES", "SOUND_SUFFIXES", "Audio", "Display",
+           "Font", "GameFont", "NoDisplayError", "SDLError", "Sound", "check",
+           "event_from_dict", "event_to_dict", "keycode_name", "load_texture", "read_png",
+           "swap_font", "swap_sound", "swap_texture", "write_png"]
