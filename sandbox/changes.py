@@ -91,7 +91,8 @@ class Changes:
         if report.changed or (explicit and host._error_paused):
             host._resume()
         elif not host._error_paused:
-            host.last_error = None  # disk matches the running code again: a reload error is moot
+            # Disk matches the running code again: a reload error is moot (an asset's is not).
+            host.last_error = host.standing_error()
         if report.changed:
             self._apply_settings()
             if reloader.entry in report.changed:
@@ -108,11 +109,11 @@ class Changes:
             return report
         host.game = host.reloader.modules.get(host.reloader.entry, host.game)
         host._emit(Restarted(len(report.changed), report.seconds))
+        if host.assets is not None:
+            host.assets.clear()  # before resuming: a forgotten asset's error is moot too
         host._resume()
         self._apply_settings()
         host._check_hooks()
-        if host.assets is not None:
-            host.assets.clear()
         host._call("load")
         return report
 

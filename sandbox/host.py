@@ -180,6 +180,14 @@ class Host:
         """
         return self.watchdog.call(fn, *args)
 
+    def standing_error(self) -> ErrorInfo | None:
+        """The error still true after a fix of something else: an asset broken on disk.
+
+        A reload that fixes the code clears the code's error, not the panel of an image
+        that is still corrupt; that one goes when its own file is saved again.
+        """
+        return self.assets.error if self.assets is not None else None
+
     def _fail(self, hook: str, info: ErrorInfo) -> None:
         self.last_error = info
         self._error_paused = True
@@ -188,7 +196,7 @@ class Host:
 
     def _resume(self) -> None:
         """A fix arrived (``sandbox.changes``): run the hooks again and draw live frames."""
-        self.last_error = None
+        self.last_error = self.standing_error()
         self._error_paused = False
         self.screen.thaw()
         self.clock.reset()

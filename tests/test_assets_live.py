@@ -117,6 +117,29 @@ def test_a_corrupt_png_keeps_the_old_pixels_and_raises_the_panel(game: Path) -> 
         assert host.pixel(15, 15) == GREEN and host.pixel(100, 145) == GREY
 
 
+def test_a_code_reload_keeps_the_panel_of_an_asset_still_broken(game: Path) -> None:
+    # A successful reload clears the error it was about (code); the asset on disk is still
+    # corrupt, so its panel must stay until the file is fixed.
+    with Host(game, headless=True) as host:
+        host.step(2)
+        (game / "ball.png").write_bytes(b"\x89PNG but not really")
+        assert host.wait_for_change(5)
+        host.step(1)
+        assert host.last_error is not None and host.last_error.kind == "AssetError"
+        (game / "main.py").write_text(GAME.replace("ticks += 1", "ticks += 2"))
+        assert host.wait_for_change(5)
+        host.step(1)
+        assert getattr(host.events[-1], "changed", None) == ["main"]  # the code reloaded
+        assert host.last_error is not None and host.last_error.where == "ball.png"
+        assert host.pixel(100, 145) != GREY  # the panel is still drawn
+        host.restart()  # F5 forgets every asset: load() reads the file again and fails
+        assert host.last_error is not None and host.last_error.kind == "AssetError"
+        png(game / "ball.png", GREEN)
+        assert host.wait_for_change(5)
+        host.step(1)
+        assert host.last_error is None and host.pixel(15, 15) == GREEN
+
+
 def test_a_missing_asset_says_where_it_looked_and_a_new_file_resumes(game: Path) -> None:
     main_py = game / "main.py"
     main_py.write_text(GAME.replace('"ball.png"', '"bal.png"'))
