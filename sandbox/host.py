@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sandbox.changes import Changes
 from sandbox.clock import FixedClock, StepPerFrame
@@ -31,6 +31,9 @@ from sandbox.overlay import KEYS, Overlay
 from sandbox.screen import Screen
 from sandbox.sdl import Display
 from sandbox.watchdog import HookTimeout, Watchdog, error_info
+
+if TYPE_CHECKING:
+    from sandbox.watcher import Watcher  # imported at run time only when watching
 
 __all__ = ["ConsoleLike", "GameFailed", "Host"]
 
@@ -72,7 +75,7 @@ class Host:
         # Game code runs only under the watchdog: hooks, and a reload's own statements.
         self.watchdog = Watchdog(hang_timeout, root=self.root)
         self.display: Display | None = None
-        self.watcher: Any = None
+        self.watcher: Watcher | None = None
         try:
             try:
                 self.game: ModuleType = self.watchdog.call(self.reloader.import_module, "main")
@@ -97,17 +100,19 @@ class Host:
                 self.keys = TerminalKeys()
                 if not self.keys.start():
                     self.keys = None
+            if console is not None:
+                keys = KEYS if self.keys is None else (
+                    *KEYS, ("r / R / q", "in this terminal: reload, hot restart, quit"))
+                console.banner(self.spec.name, self.root, keys)
+            for problem in self.settings.problems:
+                self._emit(Notice(problem))
+            self._check_hooks()
+            self._call("load")
         except BaseException:
+            # The constructor raises, so no `with` will ever close what it opened: the
+            # window, the watcher's thread, the terminal's settings, the game's modules.
             self.close()
             raise
-        if console is not None:
-            keys = KEYS if self.keys is None else (
-                *KEYS, ("r / R / q", "in this terminal: reload, hot restart, quit"))
-            console.banner(self.spec.name, self.root, keys)
-        for problem in self.settings.problems:
-            self._emit(Notice(problem))
-        self._check_hooks()
-        self._call("load")
 
     # -- context manager -----------------------------------------------------------------------
     def __enter__(self) -> Host:

@@ -344,3 +344,30 @@ def test_a_huge_error_message_fits_in_the_panel(bounce_copy: Path) -> None:
         assert host.paused
         host.step(5)
         assert host.pixel(5, 475) != BLUE and host.pixel(600, 5) == BLUE  # the top stays visible
+
+
+class _BrokenConsole:
+    """A console whose terminal went away: writing the banner fails (a closed pipe)."""
+
+    def banner(self, game_name: str, folder: Path, keys: object) -> None:
+        raise BrokenPipeError("stdout closed")
+
+    def event(self, ev: object) -> None: ...
+    def error(self, info: ErrorInfo) -> None: ...
+    def info(self, text: str) -> None: ...
+
+
+def test_a_failure_late_in_start_up_closes_what_was_opened(bounce_copy: Path) -> None:
+    import sys
+    import threading
+
+    threads = {t.name for t in threading.enumerate()}
+    with pytest.raises(BrokenPipeError):
+        Host(bounce_copy, headless=True, watch=True, console=_BrokenConsole())
+    # The game's modules and the engine's import hook are gone, and so is the watcher thread.
+    assert "main" not in sys.modules and "physics" not in sys.modules
+    assert str(bounce_copy.resolve()) not in sys.path
+    assert {t.name for t in threading.enumerate()} <= threads
+    with Host(bounce_copy, headless=True) as host:  # the next session starts clean
+        host.step(2)
+        assert host.last_error is None
