@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 from test_hot_support import Game, game
 
 __all__ = ["game"]
@@ -396,3 +397,45 @@ def test_slotted_class_method_is_patched(game: Game) -> None:
     assert main.V is type(v) and v.total() == 30
     v.x = 5
     assert v.total() == 70 and main.V().total() == 30
+
+
+def test_of_two_nested_classes_of_one_name_the_bound_one_is_patched(game: Game) -> None:
+    main = game.load("""
+        class Outer:
+            class Inner:
+                def f(self):
+                    return 0
+            class Inner:
+                hits = 0
+                def f(self):
+                    return 1
+    """)
+    main.Outer.Inner.hits = 5
+    report = game.edit("""
+        class Outer:
+            class Inner:
+                def f(self):
+                    return 0
+            class Inner:
+                hits = 0
+                def f(self):
+                    return 2
+    """)
+    assert report.ok and report.patched == ["main.Outer.Inner.f"], report
+    assert (main.Outer.Inner().f(), main.Outer.Inner.hits) == (2, 5)
+
+
+@pytest.mark.parametrize("odd", ["\x0c", "    Y = 'a\u2028b'"],
+                         ids=["form feed line", "U+2028 in a string"])
+def test_a_line_break_python_does_not_count_leaves_method_edits_working(
+        game: Game, odd: str) -> None:
+    # str.splitlines() breaks at these, the parser's line numbers do not. Written as is:
+    # the helper's dedent would blank the form feed line.
+    source = "class K:\n    X = 1\n{odd}\n    def m(self):\n        return {value}\n"
+    path = game.root / "main.py"
+    path.write_text(source.format(odd=odd, value=1), encoding="utf-8")
+    main = game.r.import_module("main")
+    path.write_text(source.format(odd=odd, value=2), encoding="utf-8")
+    report = game.r.reload()
+    assert report.ok and report.patched == ["main.K.m"], report
+    assert main.K().m() == 2

@@ -166,7 +166,7 @@ def class_body(node: ast.ClassDef, lines: list[str]) -> ClassBody:
         for name in names.binds:
             texts.setdefault(name, []).append(chunk)
             reads.setdefault(name, set()).update(names.reads)
-        if isinstance(stmt, ast.ClassDef) and stmt.name not in nested:
+        if isinstance(stmt, ast.ClassDef):  # the last definition is the one bound
             nested[stmt.name] = class_body(stmt, lines)
     return ClassBody({k: tuple(v) for k, v in texts.items()},
                      {k: tuple(sorted(v)) for k, v in reads.items()}, nested)

@@ -150,7 +150,9 @@ class Statement:
         # keeps what patching it compares instead (its body's statements by name).
         self.body: ClassBody | None = None
         if isinstance(node, ast.ClassDef):
-            self.body = class_body(node, text.splitlines(keepends=True))
+            # Split on "\n" only, as the parser counts lines: splitlines() also splits on a
+            # form feed or U+2028 inside the body and shifted every chunk after it.
+            self.body = class_body(node, [line + "\n" for line in text.split("\n")])
         first = body[0] if body else None
         self.docstring: str | None = None  # set when this is a string literal statement
         if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
