@@ -313,3 +313,17 @@ def test_bounce_speed_handler_runs_on_a_physics_edit(bounce_copy: Path) -> None:
         assert report.changed == ["physics"]
         assert physics.SPEED == 3
         assert (main.dx, main.dy, main.pos_x) == (3, -3, 123)
+
+
+def test_a_star_import_brings_an_edit_to_the_dependent_and_what_reads_it(game: Game) -> None:
+    game.write("SPEED = 2\n", "physics")
+    main = game.load("""
+        from physics import *
+        VEL = SPEED * 2
+    """)
+    assert (main.SPEED, main.VEL) == (2, 4)
+    report = game.edit("SPEED = 40\n", "physics")
+    assert report.ok, report
+    # ``*`` binds whatever physics exports: SPEED changed, so VEL, which reads it, re-ran.
+    assert (main.SPEED, main.VEL) == (40, 80)
+    assert report.bound_names == [("physics", "SPEED"), ("main", "SPEED"), ("main", "VEL")]

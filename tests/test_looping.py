@@ -468,6 +468,38 @@ def test_an_edit_reaching_a_dependent_through_from_import_is_carried(tmp_path: P
         assert host.looping.recording.snapshot.values["main"]["SPEED"] == 40
 
 
+LIVES = '''
+LIVES = 3
+SIZE = (320, 240)
+
+
+def update(dt):
+    global LIVES
+    LIVES += 1
+'''
+
+
+def test_an_edit_to_the_value_play_already_reached_is_carried(tmp_path: Path) -> None:
+    game = tmp_path / "lives"
+    game.mkdir()
+    (game / "main.py").write_text(LIVES)
+    with Host(game, headless=True, watch=False) as host:
+        host.press("F6")
+        host.step(10)
+        host.press("F6")
+        host.step(5)
+        assert host.game.LIVES == 8
+        # The edit writes the value play reached: the same (shared) int object, so only the
+        # report says the statement bound it.
+        (game / "main.py").write_text(LIVES.replace("LIVES = 3", "LIVES = 8"))
+        host.press("F9")
+        host.step(5 + 1)  # the rest of this pass, then the first tick of the next
+        assert host.last_error is None and host.looping.passes == 2
+        assert host.game.LIVES == 9  # the pass starts from the edited 8, not the recorded 3
+        assert host.looping.recording is not None
+        assert host.looping.recording.snapshot.values["main"]["LIVES"] == 8
+
+
 CLICKS = '''
 import sdl2
 

@@ -93,12 +93,16 @@ class ModuleApplier:
         """
         st = step.new
         ns = self.ns
-        before = {n: ns[n] for n in st.binds if n in ns}
+        star = "*" in st.binds  # ``from m import *`` binds whatever m exports now
+        before = dict(ns) if star else {n: ns[n] for n in st.binds if n in ns}
         for n in st.binds:
             self.handlers.forget(self.name, n)  # the decorator registers it again if still there
         exec(st.code(self.filename, self.flags), ns)
+        names = set(st.binds) - {"*"}
+        if star:
+            names |= {n for n, value in ns.items() if before.get(n, _MISSING) is not value}
         rebinds: set[str] = set()
-        for n in sorted(st.binds):
+        for n in sorted(names):
             new = ns.get(n, _MISSING)
             old = before.get(n, _MISSING)
             if new is old:
@@ -124,8 +128,11 @@ class ModuleApplier:
                 self.changes.rebound.append(f"{qualname}: free variables changed")
             rebinds.add(n)
         # What ran, as it ran: the looper carries these values into its snapshot (a ``del``
-        # unbinds rather than binds, so a name now missing is not listed).
-        self.changes.bound.extend((self.name, n) for n in sorted(rebinds) if n in ns)
+        # unbinds rather than binds, so a name now missing is not listed). A plain statement's
+        # names count even when bound to the object they had: ``LIVES = 8`` when play had made
+        # it 8 gives the very same (shared) int, and that is still the edit's value.
+        bound = names if st.kind == "stmt" else rebinds
+        self.changes.bound.extend((self.name, n) for n in sorted(bound) if n in ns)
         if st.kind == "stmt":
             self.changes.rerun.append(f"{self.shown}:{st.start}")
             if first and st.docstring is not None:

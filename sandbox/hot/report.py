@@ -29,12 +29,13 @@ class ReloadReport:
     (``physics.py is missing …``).
 
     ``bound_names`` lists, as (module, name), every module-level name that a statement this
-    reload ran bound to another object: re-run statements (``SPEED = 3``, an import re-run in a
-    dependent), new statements, definitions rebound rather than patched. Definitions patched
-    in place keep their object and are not listed; nor is a name a re-run statement could bind
-    but did not (an ``if`` not taken), nor one bound again to the very same object. In the order
-    they ran (dependencies before dependents, then statement order), each pair once. A failed
-    reload lists none: it was rolled back.
+    reload ran bound: re-run and new plain statements (``SPEED = 3``, an import re-run in a
+    dependent, every name a ``from m import *`` changed), and definitions rebound rather than
+    patched. Definitions patched in place keep their object and are not listed. A plain
+    statement's names are listed even when bound to the object they had (``LIVES = 8`` when
+    play had made it 8) — and so is a name it could bind but did not (an ``if`` not taken), as
+    the two cannot be told apart. In the order they ran (dependencies before dependents, then
+    statement order), each pair once. A failed reload lists none: it was rolled back.
     """
 
     ok: bool = True
