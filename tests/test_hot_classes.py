@@ -35,6 +35,7 @@ def test_methods_properties_classmethods_staticmethods_attributes(game: Game) ->
     ball = Ball()
     ball.move()
     move = ball.move
+    kind, bounce = Ball.kind, Ball.bounce  # captured before the edit, as a callback would be
     report = game.edit("""
         class Ball:
             SIZE = 5
@@ -60,12 +61,41 @@ def test_methods_properties_classmethods_staticmethods_attributes(game: Game) ->
     assert move() == 11 and ball.x == 11
     assert ball.size == 10
     assert Ball.kind() == "big Ball" and ball.bounce() == 2
+    assert kind() == "big Ball" and bounce() == 2
     assert ball.added() == "new"
     assert not hasattr(ball, "gone")
     assert sorted(report.patched) == ["main.Ball.bounce", "main.Ball.kind", "main.Ball.move",
                                       "main.Ball.size"]
     assert report.added == ["main.Ball.added"] and report.removed == ["main.Ball.gone"]
     assert report.rerun == ["main.Ball.SIZE"]
+    assert report.rebound == []  # a property's getter is patched, not rebound
+
+
+def test_a_property_that_gains_a_setter_is_replaced_without_a_misleading_note(
+        game: Game) -> None:
+    main = game.load("""
+        class K:
+            def __init__(self):
+                self.v = 1
+            @property
+            def x(self):
+                return self.v
+    """)
+    k, getter = main.K(), main.K.__dict__["x"].fget
+    report = game.edit("""
+        class K:
+            def __init__(self):
+                self.v = 1
+            @property
+            def x(self):
+                return self.v + 1
+            @x.setter
+            def x(self, value):
+                self.v = value
+    """)
+    assert report.ok and report.rebound == [], report
+    k.x = 5
+    assert k.x == 6 and getter(k) == 6  # the old getter runs the new code too
 
 
 def test_unchanged_class_attribute_keeps_runtime_value(game: Game) -> None:

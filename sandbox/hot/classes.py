@@ -179,7 +179,8 @@ def patch_class(old: type, new: type, journal: Journal, *, old_body: ClassBody |
         ok = current is not _MISSING and _patch_member(old, name, current, value, journal)
         if not ok:
             setattr(old, name, value)
-            if current is not _MISSING and functions_in(current) and functions_in(value):
+            if (current is not _MISSING and not isinstance(current, property)
+                    and functions_in(current) and functions_in(value)):
                 result.rebound.append(f"{qualname}: free variables changed")
         if not in_body:
             continue
@@ -205,8 +206,20 @@ def patch_class(old: type, new: type, journal: Journal, *, old_body: ClassBody |
 
 def _patch_member(owner: type, name: str, current: Any, value: Any, journal: Journal) -> bool:
     """Patch one class attribute in place; False when it must be replaced instead."""
+    # Before the __wrapped__ test: since 3.10 classmethod and staticmethod have a __wrapped__
+    # member, which patch_callable (it follows __dict__) does not see, so they were replaced,
+    # and a method captured before the edit (``spawn = Enemy.spawn``) kept the old code.
+    if isinstance(current, (classmethod, staticmethod)):
+        return type(current) is type(value) and patch_callable(current.__func__, value.__func__,
+                                                               journal)
     if isinstance(current, FunctionType) or hasattr(current, "__wrapped__"):
         return patch_callable(current, value, journal)
-    if isinstance(current, (classmethod, staticmethod)) and type(current) is type(value):
-        return patch_callable(current.__func__, value.__func__, journal)
+    if type(current) is property and type(value) is property:
+        # Patch getter, setter and deleter in place; a property that gained or lost one
+        # (a new ``@x.setter``) is then replaced, its kept functions patched all the same.
+        parts = [(current.fget, value.fget), (current.fset, value.fset),
+                 (current.fdel, value.fdel)]
+        patched = [patch_callable(a, b, journal) for a, b in parts if a is not None
+                   and b is not None]
+        return all(patched) and all((a is None) == (b is None) for a, b in parts)
     return False
