@@ -188,3 +188,45 @@ def test_two_reloaders_keep_their_own_handlers(game: Game, tmp_path: Path) -> No
         assert sys.modules["log"].LOG == ["first game, edited"]
     finally:
         other.close()
+
+
+LAMBDAS = """
+    from sandbox import hot
+    log = []
+    {first}
+    hot.after_reload(lambda: log.append("a"))
+    hot.after_reload(lambda: log.append({b}))
+    X = {x}
+"""
+
+
+def test_lambda_handlers_each_run_once_through_edits_moves_and_removal(game: Game) -> None:
+    # A lambda has no name of its own: two in one module once shared one registration.
+    main = game.load(LAMBDAS.format(first="", b='"b"', x=1))
+    assert game.edit(LAMBDAS.format(first="", b='"b"', x=2)).ok
+    assert main.log == ["a", "b"]
+    main.log.clear()
+    assert game.edit(LAMBDAS.format(first="", b='"B"', x=3)).ok  # one edited in place
+    assert main.log == ["a", "B"]
+    main.log.clear()
+    moved = "Y = 0\n    Z = 0"  # two lines above: both statements move down
+    assert game.edit(LAMBDAS.format(first=moved, b='"B"', x=4)).ok
+    assert main.log == ["a", "B"]
+    main.log.clear()
+    assert game.edit(LAMBDAS.format(first=moved, b='"C"', x=5)).ok  # edited after moving
+    assert main.log == ["a", "C"]
+    main.log.clear()
+    gone = LAMBDAS.format(first=moved, b='"C"', x=6).replace(
+        '    hot.after_reload(lambda: log.append("a"))\n', "")
+    assert game.edit(gone).ok  # removed: it runs no more
+    assert main.log == ["C"]
+    assert len(game.r.handlers) == 1
+
+
+def test_a_failed_reload_keeps_the_lambda_handlers_it_replaced(game: Game) -> None:
+    main = game.load(LAMBDAS.format(first="", b='"b"', x=1))
+    failing = LAMBDAS.format(first="Y = 0", b='"B"', x="1 / 0")  # moves, edits, then fails
+    assert not game.edit(failing).ok
+    assert main.log == [] and len(game.r.handlers) == 2
+    assert game.edit(LAMBDAS.format(first="", b='"b"', x=2)).ok
+    assert main.log == ["a", "b"]

@@ -9,6 +9,7 @@ name keeps pointing at the running object, so every reference handed out stays l
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import FunctionType
 from typing import Any
@@ -97,6 +98,8 @@ class ModuleApplier:
         before = dict(ns) if star else {n: ns[n] for n in st.binds if n in ns}
         for n in st.binds:
             self.handlers.forget(self.name, n)  # the decorator registers it again if still there
+        if step.old is not None:  # and a lambda it registered, when it registers one again
+            self.handlers.forget_lines(self.name, self.filename, step.old.start, step.old.end)
         exec(st.code(self.filename, self.flags), ns)
         names = set(st.binds) - {"*"}
         if star:
@@ -175,9 +178,18 @@ class ModuleApplier:
                 shift_functions(value, delta, self.filename, old.start, old.end, self.journal)
 
     def apply(self, steps: list[Step], deleted: frozenset[str], rebound: set[str],
-              force: set[int]) -> set[str]:
-        """Run the steps; returns every name rebound or deleted (for dependents)."""
+              force: set[int], removed: Sequence[Statement] = ()) -> set[str]:
+        """Run the steps; returns every name rebound or deleted (for dependents).
+
+        ``removed``: the running statements the new source no longer has.
+        """
         self.journal.save_namespace(self.ns)
+        # Lambda handlers belong to no name: they go and move with the lines of their statement.
+        # Their old line numbers stay valid until every step has run, then moves are applied.
+        lambdas = self.handlers.anonymous(self.name)
+        moves: list[tuple[int, int, int]] = []
+        for gone in removed:
+            self.handlers.forget_lines(self.name, self.filename, gone.start, gone.end)
         # A new statement may set attributes on a class of this module (``Ball.SIZE = 2``)
         # before a later one fails: record this module's classes too (a few dict copies).
         for value in list(self.ns.values()):
@@ -203,4 +215,12 @@ class ModuleApplier:
                 touched |= names
             elif step.status == "moved":
                 self.shift(step)
+                if step.old is not None:
+                    moves.append((step.old.start, step.old.end, st.start - step.old.start))
+        if moves and lambdas:
+            kept = [f for f in self.handlers.anonymous(self.name) if any(f is g for g in lambdas)]
+            seen: set[int] = set()  # each moves once, though its new line may be in a later range
+            for first, last, delta in moves:
+                for func in kept:
+                    shift_functions(func, delta, self.filename, first, last, self.journal, seen)
         return touched

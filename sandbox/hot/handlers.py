@@ -17,12 +17,26 @@ Handler = Callable[[], object]
 def _key(func: Handler) -> tuple[str, str]:
     module = getattr(func, "__module__", None) or "?"
     qualname = getattr(func, "__qualname__", None) or repr(func)
+    if _anonymous(func):
+        # Every lambda is called "<lambda>": its line tells two apart. Re-running its statement
+        # drops the old one first (forget_lines), so a moved line leaves no duplicate.
+        qualname = f"{qualname}@{_line(func)}"
     return module, qualname
+
+
+def _anonymous(func: Handler) -> bool:
+    return (getattr(func, "__qualname__", None) or "").endswith("<lambda>")
 
 
 def _line(func: Handler) -> int:
     code = getattr(func, "__code__", None)
     return code.co_firstlineno if code is not None else 0
+
+
+def _in_lines(func: Handler, filename: str, first: int, last: int) -> bool:
+    code = getattr(func, "__code__", None)
+    return (code is not None and code.co_filename == filename
+            and first <= code.co_firstlineno <= last)
 
 
 class HandlerRegistry:
@@ -57,6 +71,22 @@ class HandlerRegistry:
             for key in [k for k in table if k[0] == module
                         and (k[1] == qualname or k[1].startswith(nested))]:
                 del table[key]
+
+    def forget_lines(self, module: str, filename: str, first: int, last: int) -> None:
+        """Drop the lambdas ``module`` registered from ``filename`` lines first..last.
+
+        Called for a statement that runs again or is removed: what it registered goes with it
+        (named handlers go by name, :meth:`forget`).
+        """
+        for table in self._phases.values():
+            for key in [k for k, f in table.items() if k[0] == module and _anonymous(f)
+                        and _in_lines(f, filename, first, last)]:
+                del table[key]
+
+    def anonymous(self, module: str) -> list[Handler]:
+        """The lambdas ``module`` registered (their line numbers move with their statement)."""
+        return [f for table in self._phases.values() for k, f in table.items()
+                if k[0] == module and _anonymous(f)]
 
     def ordered(self, phase: str, rank: dict[str, int]) -> list[Handler]:
         """Handlers of ``phase``: modules by ``rank`` (dependencies first), top to bottom."""

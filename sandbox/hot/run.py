@@ -101,7 +101,8 @@ def apply_plan(reloader: Reloader, plan: Plan, journal: Journal) -> Changes:
         applier = ModuleApplier(name, module.__dict__, tracked.filename,
                                 shown_path(tracked, reloader.root), parsed.flags, journal,
                                 reloader.handlers, changes)
-        touched = applier.apply(steps, deleted, extra.pop(name, set()), force.pop(name, set()))
+        touched = applier.apply(steps, deleted, extra.pop(name, set()), force.pop(name, set()),
+                                mp.removed if mp is not None else ())
         live[name] = parsed
         if not touched:
             continue
