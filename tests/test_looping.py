@@ -85,6 +85,21 @@ def record(host: Host, ticks: int = 120) -> list[Sample]:
     return trace
 
 
+def game_folder(tmp_path: Path, name: str, main: str) -> Path:
+    """A game folder ``tmp_path/name`` whose main.py is ``main``."""
+    game = tmp_path / name
+    game.mkdir()
+    (game / "main.py").write_text(main)
+    return game
+
+
+def loop_over(host: Host, ticks: int) -> None:
+    """F6, ``ticks`` frames of play as the game plays itself, F6: the loop starts next frame."""
+    host.press("F6")
+    host.step(ticks)
+    host.press("F6")
+
+
 def positions(trace: list[Sample]) -> list[tuple[int, int]]:
     return [(x, y) for x, y, _, _ in trace]
 
@@ -208,13 +223,9 @@ def draw(renderer):
 
 
 def test_random_is_seeded_per_pass_and_a_new_field_reaches_the_snapshot(tmp_path: Path) -> None:
-    game = tmp_path / "balls"
-    game.mkdir()
-    (game / "main.py").write_text(GAME)
+    game = game_folder(tmp_path, "balls", GAME)
     with Host(game, headless=True, watch=False) as host:
-        host.press("F6")
-        host.step(40)
-        host.press("F6")
+        loop_over(host, 40)
         ys = [host.step(1) and host.game.ball.y for _ in range(80)]
         assert ys[:40] == ys[40:]  # the same random numbers in every pass
         assert any("kept by reference" in n and "main.lock" in n for n in notices(host))
@@ -385,13 +396,9 @@ def draw(renderer):
 def test_an_edited_layout_starts_the_next_pass_even_though_play_changed_it(
     tmp_path: Path,
 ) -> None:
-    game = tmp_path / "level"
-    game.mkdir()
-    (game / "main.py").write_text(LEVEL)
+    game = game_folder(tmp_path, "level", LEVEL)
     with Host(game, headless=True, watch=False) as host:
-        host.press("F6")
-        host.step(20)
-        host.press("F6")
+        loop_over(host, 20)
         host.step(5)
         assert host.game.blocks == [15, 20]
         (game / "main.py").write_text(LEVEL.replace("blocks = [10, 20]", "blocks = [50, 60, 70]"))
@@ -409,9 +416,7 @@ def test_the_names_carried_are_those_the_reload_ran_not_those_of_a_later_save(
     main_py = game / "main.py"
     main_py.write_text(LEVEL)
     with Host(game, headless=True, watch=False) as host:
-        host.press("F6")
-        host.step(20)
-        host.press("F6")
+        loop_over(host, 20)
         host.step(5)
         assert host.game.blocks == [15, 20]  # play changed it: only an edit may carry it
         main_py.write_text(LEVEL.replace("blocks = [10, 20]", "blocks = [50, 60, 70]"))
@@ -447,14 +452,10 @@ def update(dt):
 
 
 def test_an_edit_reaching_a_dependent_through_from_import_is_carried(tmp_path: Path) -> None:
-    game = tmp_path / "speedup"
-    game.mkdir()
-    (game / "main.py").write_text(SPEEDUP)
+    game = game_folder(tmp_path, "speedup", SPEEDUP)
     (game / "physics.py").write_text("SPEED = 2\n")
     with Host(game, headless=True, watch=False) as host:
-        host.press("F6")
-        host.step(10)
-        host.press("F6")
+        loop_over(host, 10)
         host.step(5)
         assert host.game.SPEED == 7
         (game / "physics.py").write_text("SPEED = 40\n")
@@ -480,13 +481,9 @@ def update(dt):
 
 
 def test_an_edit_to_the_value_play_already_reached_is_carried(tmp_path: Path) -> None:
-    game = tmp_path / "lives"
-    game.mkdir()
-    (game / "main.py").write_text(LIVES)
+    game = game_folder(tmp_path, "lives", LIVES)
     with Host(game, headless=True, watch=False) as host:
-        host.press("F6")
-        host.step(10)
-        host.press("F6")
+        loop_over(host, 10)
         host.step(5)
         assert host.game.LIVES == 8
         # The edit writes the value play reached: the same (shared) int object, so only the
@@ -520,9 +517,7 @@ def test_mouse_and_text_events_are_recorded_and_replayed(tmp_path: Path) -> None
 
     import sdl2
 
-    game = tmp_path / "clicks"
-    game.mkdir()
-    (game / "main.py").write_text(CLICKS)
+    game = game_folder(tmp_path, "clicks", CLICKS)
     with Host(game, headless=True, watch=False) as host:
         host.press("F6")
         host.step(3)
