@@ -16,7 +16,7 @@ from typing import Any
 
 from sandbox.hot.classes import migrate_instances, patch_class, unpatchable
 from sandbox.hot.handlers import HandlerRegistry
-from sandbox.hot.patch import patch_callable, shift_functions
+from sandbox.hot.patch import defined_in, patch_callable, shift_functions
 from sandbox.hot.plan import Step
 from sandbox.hot.source import Statement
 from sandbox.hot.transaction import Journal
@@ -30,8 +30,8 @@ _MISSING: Any = object()
 class Changes:
     """What applying changes did: short descriptions, and the names statements bound.
 
-    ``bound`` holds (module, name) for every name a statement run by the reload bound to
-    another object, in the order they ran (a name may repeat: see ``ReloadReport``).
+    ``bound`` holds (module, name) for the names statements run by the reload bound, in the
+    order they ran (a name may repeat; ``ReloadReport.bound_names`` says which count).
     """
 
     patched: list[str] = field(default_factory=list)
@@ -83,9 +83,9 @@ class ModuleApplier:
         if not isinstance(inner, FunctionType) or inner.__qualname__ != name:
             return False
         code = inner.__code__
-        if code.co_filename != self.filename:
-            return False
-        return st is None or st.start <= code.co_firstlineno <= st.end
+        if st is None:
+            return code.co_filename == self.filename
+        return defined_in(code, self.filename, st.start, st.end)
 
     def run(self, step: Step, rebound: frozenset[str], first: bool = False) -> set[str]:
         """Run ``step``'s statement; returns the names it rebound (patched ones excluded).
@@ -218,7 +218,8 @@ class ModuleApplier:
                 if step.old is not None:
                     moves.append((step.old.start, step.old.end, st.start - step.old.start))
         if moves and lambdas:
-            kept = [f for f in self.handlers.anonymous(self.name) if any(f is g for g in lambdas)]
+            before = {id(f) for f in lambdas}
+            kept = [f for f in self.handlers.anonymous(self.name) if id(f) in before]
             seen: set[int] = set()  # each moves once, though its new line may be in a later range
             for first, last, delta in moves:
                 for func in kept:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from sandbox.hot.patch import defined_in
+
 __all__ = ["Handler", "HandlerRegistry"]
 
 Handler = Callable[[], object]
@@ -35,8 +37,7 @@ def _line(func: Handler) -> int:
 
 def _in_lines(func: Handler, filename: str, first: int, last: int) -> bool:
     code = getattr(func, "__code__", None)
-    return (code is not None and code.co_filename == filename
-            and first <= code.co_firstlineno <= last)
+    return code is not None and defined_in(code, filename, first, last)
 
 
 class HandlerRegistry:

@@ -86,6 +86,11 @@ def patch_callable(old: object, new: object, journal: Journal, depth: int = 0) -
     return True
 
 
+def defined_in(code: CodeType, filename: str, first: int, last: int) -> bool:
+    """True when ``code`` was compiled from ``filename`` and starts on lines first..last."""
+    return code.co_filename == filename and first <= code.co_firstlineno <= last
+
+
 def shift_code(code: CodeType, delta: int) -> CodeType:
     """``code`` with every line number (nested code objects included) moved by ``delta``."""
     consts = code.co_consts
@@ -136,8 +141,7 @@ def shift_functions(value: object, delta: int, filename: str, first: int, last: 
             continue
         for func in functions_in(member):
             code = func.__code__
-            if (id(func) in seen or code.co_filename != filename
-                    or not first <= code.co_firstlineno <= last):
+            if id(func) in seen or not defined_in(code, filename, first, last):
                 continue
             seen.add(id(func))
             journal.save_function(func)
