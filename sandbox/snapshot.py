@@ -162,18 +162,15 @@ def carry_edits(snapshot: Snapshot, before: Mapping[str, Mapping[str, object]],
     still starts from the same situation. Names and modules the reload added are adopted too,
     so they start each pass from their fresh value.
     """
-    names: list[tuple[str, str]] = []
-    rebound = rebound_names(before, modules)
-    for mod_name, name in rebound:
+    # Every name an edited statement bound, even to the object it had (``LIVES = 8`` when play
+    # had made it 8: small ints are shared, so its identity did not change).
+    names = [pair for pair in sorted(edited)
+             if pair[0] in modules and pair[1] in vars(modules[pair[0]])]
+    for mod_name, name in rebound_names(before, modules):
         saved = snapshot.values.get(mod_name, {})
-        if ((mod_name, name) in edited or name not in saved
-                or _same(before[mod_name][name], saved[name])):
+        if (mod_name, name) not in edited and (name not in saved
+                                               or _same(before[mod_name][name], saved[name])):
             names.append((mod_name, name))
-    # An edited statement can bind the object a name already had (``LIVES = 8`` when play had
-    # made it 8: small ints are shared), so its identity did not change: still the edit's value.
-    seen = set(rebound)
-    names.extend(pair for pair in sorted(edited) if pair not in seen
-                 and pair[0] in modules and pair[1] in vars(modules[pair[0]]))
     for mod_name, module in modules.items():
         old = before.get(mod_name, {})
         for name, value in vars(module).items():
