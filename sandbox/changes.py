@@ -23,7 +23,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sandbox.events import ErrorInfo, GameError, Notice, Restarted
+from sandbox.events import GameError, Notice, Restarted
+from sandbox.events.errors import failed_reload_info
 from sandbox.game import read_settings
 from sandbox.hot import ReloadReport
 
@@ -82,8 +83,7 @@ class Changes:
             lambda: host.watchdog.run_engine("reload", reloader.apply, plan))
         reloader.reload_requested = False
         if not report.ok:
-            host.last_error = report.error_info or ErrorInfo.from_exception(
-                report.error or RuntimeError("reload failed"), host.root)
+            host.last_error = failed_reload_info(report.error, report.error_info, host.root)
             host._emit(report)
             return report
         if report.changed or explicit:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
@@ -23,6 +22,7 @@ from sandbox.clock import FixedClock, StepPerFrame
 from sandbox.controls import Controls
 from sandbox.devtools import DevTools, TerminalKeys
 from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSaved, drop_traceback
+from sandbox.events.errors import error_info, startup_error
 from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
 from sandbox.hot import Reloader, ReloadReport
 from sandbox.live_assets import LiveAssets
@@ -30,7 +30,7 @@ from sandbox.looping import Looper
 from sandbox.overlay import KEYS, Overlay
 from sandbox.screen import Screen
 from sandbox.sdl import Display
-from sandbox.watchdog import HookTimeout, Watchdog, error_info
+from sandbox.watchdog import Watchdog
 
 if TYPE_CHECKING:
     from sandbox.watcher import Watcher  # imported at run time only when watching
@@ -80,12 +80,7 @@ class Host:
             try:
                 self.game: ModuleType = self.watchdog.call(self.reloader.import_module, "main")
             except Exception as exc:  # HookTimeout and GameExit are Exceptions too
-                info = error_info(exc, self.root)
-                if isinstance(exc, HookTimeout):  # a slow start is possible: say how to allow it
-                    info = replace(info, message=f"importing main.py ran longer than "
-                                   f"{hang_timeout:g} s and was interrupted (a slow start? "
-                                   "allow more with --hang-timeout)")
-                raise GameFailed(info) from exc
+                raise GameFailed(startup_error(exc, self.root, hang_timeout)) from exc
             self.settings: GameSettings = read_settings(self.game, self.spec.name)
             self.display = Display(self.settings.title, self.settings.size, headless=headless)
             self.overlay = Overlay()

@@ -1,8 +1,14 @@
-"""Small event dataclasses, each with a one-line ``__str__``.
+"""The one place that turns an exception into an ``ErrorInfo``: what, where, what to do next.
 
-The terminal, the in-window overlay and the tests all show the same line, so an event's
-``__str__`` is its user-facing message. The engine's own report (``sandbox.hot.ReloadReport``)
-follows the same rule. Nothing here imports SDL or rich.
+Everything outside the engine that shows an error builds it here: a hook that raised or hung
+(:func:`error_info`), a start-up that failed (:func:`startup_error`), a reload the watchdog
+interrupted (:func:`reload_error_info`), an asset that failed to load (:func:`asset_error`).
+The engine (``sandbox.hot``, which may import only ``sandbox.events``) locates its reload
+errors with the same :func:`error_info`. Nothing here imports SDL, rich or another sandbox
+module, so the engine can use it.
+
+:class:`HookTimeout` and :class:`GameExit` live here (``sandbox.watchdog`` raises them) so that
+their wording is shaped in this module too.
 """
 
 from __future__ import annotations
@@ -11,19 +17,33 @@ import builtins
 import difflib
 import linecache
 import traceback
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 __all__ = [
     "ErrorInfo",
-    "Event",
     "FrameInfo",
-    "GameError",
-    "Notice",
-    "Restarted",
-    "ScreenshotSaved",
+    "GameExit",
+    "HookTimeout",
+    "asset_error",
     "drop_traceback",
+    "error_info",
+    "recursion_info",
+    "reload_error_info",
+    "startup_error",
 ]
+
+DEFAULT_HINT = "fix and save to retry (F9)"
+HANG_HINT = "an endless loop? fix it and save to retry (F9)"
+
+
+class HookTimeout(Exception):
+    """A hook ran longer than the limit; its traceback ends where the hook was stuck."""
+
+
+class GameExit(Exception):
+    """Game code called ``sys.exit()`` or raised KeyboardInterrupt/SystemExit in a hook."""
 
 
 class _GamePaths:
@@ -93,7 +113,7 @@ class ErrorInfo:
     column: int | None = None
     source_line: str | None = None
     frames: tuple[FrameInfo, ...] = ()
-    hint: str = "fix and save to retry (F9)"
+    hint: str = DEFAULT_HINT
     exception: BaseException | None = field(default=None, compare=False, repr=False)
     end_column: int | None = None
 
@@ -110,45 +130,21 @@ class ErrorInfo:
         return f"{self.kind}{message}{where}"
 
     @classmethod
-    def from_exception(
-        cls,
-        exc: BaseException,
-        root: Path | str | None = None,
-        hint: str = "fix and save to retry (F9)",
-    ) -> ErrorInfo:
+    def from_exception(cls, exc: BaseException, root: Path | str | None = None,
+                       hint: str = DEFAULT_HINT) -> ErrorInfo:
         """Build an ErrorInfo from ``exc``, locating it in the game under ``root``.
 
         A SyntaxError points at the offending line of the file that failed to parse; any
         other exception points at the innermost traceback frame inside the game folder (or
-        the innermost frame at all when none is).
+        the innermost frame at all when none is). The plain location, without the wording
+        :func:`error_info` gives hangs, recursion and exits.
         """
         paths = _GamePaths(Path(root) if root is not None else None)
         summaries = traceback.extract_tb(exc.__traceback__)
         frames = tuple(_game_frames(summaries, paths))
-        kind = type(exc).__name__
         if isinstance(exc, SyntaxError) and exc.filename and not exc.filename.startswith("<"):
-            text = (exc.text or "").rstrip("\n") or None
-            if text is None and exc.lineno:
-                text = linecache.getline(exc.filename, exc.lineno).rstrip("\n") or None
-            same_line = exc.end_lineno in (None, exc.lineno)
-            return cls(
-                kind=kind,
-                message=exc.msg or "",
-                path=paths.shown(exc.filename),
-                line=exc.lineno,
-                column=exc.offset,
-                source_line=text,
-                frames=frames,
-                hint=hint,
-                exception=exc,
-                end_column=exc.end_offset if same_line and exc.end_offset else None,
-            )
-        message = str(exc)
-        if isinstance(exc, KeyError) and len(exc.args) == 1:
-            message = repr(exc.args[0])
-        suggestion = _suggestion(exc)
-        if suggestion and "Did you mean" not in message:
-            message = f"{message}. Did you mean: {suggestion!r}?"
+            return _syntax_error(exc, paths, frames, hint)
+        kind, message = type(exc).__name__, _message(exc)
         if frames:
             last = frames[-1]
             text, column, end = _position(_innermost_game_summary(summaries, paths))
@@ -160,6 +156,31 @@ class ErrorInfo:
             return cls(kind, message, paths.shown(inner.filename), inner.lineno, None,
                        (inner.line or None), frames, hint, exc)
         return cls(kind, message, None, None, None, None, frames, hint, exc)
+
+
+def _syntax_error(exc: SyntaxError, paths: _GamePaths, frames: tuple[FrameInfo, ...],
+                  hint: str) -> ErrorInfo:
+    """A SyntaxError points at the line of the file that failed to parse."""
+    assert exc.filename is not None
+    text = (exc.text or "").rstrip("\n") or None
+    if text is None and exc.lineno:
+        text = linecache.getline(exc.filename, exc.lineno).rstrip("\n") or None
+    same_line = exc.end_lineno in (None, exc.lineno)
+    return ErrorInfo(kind=type(exc).__name__, message=exc.msg or "",
+                     path=paths.shown(exc.filename), line=exc.lineno, column=exc.offset,
+                     source_line=text, frames=frames, hint=hint, exception=exc,
+                     end_column=exc.end_offset if same_line and exc.end_offset else None)
+
+
+def _message(exc: BaseException) -> str:
+    """``str(exc)``, with a KeyError's key as written and CPython's "Did you mean" added."""
+    message = str(exc)
+    if isinstance(exc, KeyError) and len(exc.args) == 1:
+        message = repr(exc.args[0])
+    suggestion = _suggestion(exc)
+    if suggestion and "Did you mean" not in message:
+        message = f"{message}. Did you mean: {suggestion!r}?"
+    return message
 
 
 def drop_traceback(exc: BaseException | None) -> None:
@@ -253,48 +274,99 @@ def _game_frames(summaries: traceback.StackSummary, paths: _GamePaths) -> list[F
     return frames
 
 
-@dataclass(frozen=True)
-class Event:
-    """Base class of the host's events; ``str(event)`` is the line everyone shows."""
+# -- the wording of each kind of failure -------------------------------------------------------
+def error_info(exc: BaseException, root: str | Path | None = None) -> ErrorInfo:
+    """ErrorInfo for any failure in game code, with clear wording for hangs, recursion and exits."""
+    if isinstance(exc, RecursionError):
+        return recursion_info(exc, root)
+    info = ErrorInfo.from_exception(exc, root)
+    if isinstance(exc, HookTimeout):
+        return replace(info, hint=HANG_HINT)
+    if isinstance(exc, GameExit):
+        # str(exc) is a whole sentence with its own "at file:line"; keep the first clause.
+        return replace(info, message=str(exc).split(" in ")[0],
+                       hint="the session stays up — press Esc to quit, or save to continue")
+    return info
 
 
-@dataclass(frozen=True)
-class GameError(Event):
-    """A hook (load, update, draw, on_event) raised or hung; the game is paused."""
-
-    hook: str
-    error: ErrorInfo
-
-    def __str__(self) -> str:
-        return f"{self.hook}() failed: {self.error} — game paused; {self.error.hint}"
+def startup_error(exc: BaseException, root: str | Path | None, timeout: float) -> ErrorInfo:
+    """The first import of ``main.py`` failed: a slow start says how to allow more time."""
+    info = error_info(exc, root)
+    if isinstance(exc, HookTimeout):
+        info = replace(info, message=f"importing main.py ran longer than {timeout:g} s and was "
+                                     "interrupted (a slow start? allow more with --hang-timeout)")
+    return info
 
 
-@dataclass(frozen=True)
-class Restarted(Event):
-    """A hot restart (F5) re-imported every game module and ran load() again."""
-
-    modules: int
-    seconds: float
-
-    def __str__(self) -> str:
-        return f"restarted: {self.modules} modules imported fresh ({self.seconds * 1000:.1f} ms)"
+def exit_message(exc: BaseException, fn: object, root: str | Path | None) -> str:
+    """The message of the GameExit that replaces a ``sys.exit()`` or KeyboardInterrupt."""
+    what = "called sys.exit()" if isinstance(exc, SystemExit) else "raised KeyboardInterrupt"
+    where = ErrorInfo.from_exception(exc, root).where
+    at = f" at {where}" if where else ""
+    name = getattr(fn, "__name__", "hook")
+    return f"game code {what} in {name}(){at}; the session stays up — press Esc to quit"
 
 
-@dataclass(frozen=True)
-class ScreenshotSaved(Event):
-    """A screenshot was written to ``path``."""
+def recursion_info(exc: RecursionError, root: str | Path | None = None,
+                   base: ErrorInfo | None = None) -> ErrorInfo:
+    """An ErrorInfo for infinite recursion: the repeating function, once, not 1000 frames.
 
-    path: str
+    ``base``: the error as located already (the engine does it before rolling back, while
+    the source lines are still the new code's).
+    """
+    base = base or ErrorInfo.from_exception(exc, root)
+    counts = Counter((f.path, f.line, f.function) for f in base.frames)
+    if not counts:
+        return base
+    top = max(counts.values())
+    # The innermost frame among the most repeated ones is the recursive call site.
+    inner = next(f for f in reversed(base.frames) if counts[(f.path, f.line, f.function)] == top)
+    distinct: dict[tuple[str, int, str], FrameInfo] = {}
+    for frame in base.frames:  # keep each distinct frame once, outermost first
+        distinct.setdefault((frame.path, frame.line, frame.function), frame)
+    # Usually the innermost frame is the recursive call itself: keep its line and caret.
+    same = (base.path, base.line) == (inner.path, inner.line)
+    return ErrorInfo(
+        kind="RecursionError",
+        message=f"infinite recursion in {inner.function}() ({inner.path}:{inner.line})",
+        path=inner.path,
+        line=inner.line,
+        column=base.column if same else None,
+        source_line=(base.source_line if same else None) or inner.source or None,
+        frames=tuple(distinct.values()),
+        hint="the function calls itself without end: add a stopping case, then save (F9)",
+        exception=exc,
+        end_column=base.end_column if same else None,
+    )
 
-    def __str__(self) -> str:
-        return f"screenshot saved to {self.path}"
+
+def reload_error_info(exc: BaseException | None, info: ErrorInfo | None, what: str,
+                      timeout: float, root: str | Path | None = None, *,
+                      interrupted: bool = False) -> ErrorInfo | None:
+    """Reword the error of a failed reload that ran under the watchdog.
+
+    The engine catches everything a reload raises (to roll back) and returns it in its report,
+    so the watchdog's interrupt (``interrupted``) arrives as a caught exception, not as a
+    HookTimeout. ``info`` was located by the engine before its rollback, so its source line is
+    the new code's: keep it and only change the wording. None when there is nothing to reword.
+    """
+    if interrupted and exc is not None:
+        base = info or ErrorInfo.from_exception(exc, root)
+        return replace(base, kind="HookTimeout",
+                       message=f"{what} ran longer than {timeout:g} s and was interrupted",
+                       hint=HANG_HINT)
+    if isinstance(exc, RecursionError):
+        return recursion_info(exc, root, info)
+    return None
 
 
-@dataclass(frozen=True)
-class Notice(Event):
-    """A one-line message that needs no structure of its own (paused, resumed, …)."""
+def failed_reload_info(exc: BaseException | None, info: ErrorInfo | None,
+                       root: str | Path | None) -> ErrorInfo:
+    """What a failed reload shows: the engine's ErrorInfo, or one made from its exception."""
+    return info or error_info(exc or RuntimeError("reload failed"), root)
 
-    text: str
 
-    def __str__(self) -> str:
-        return self.text
+def asset_error(path: str, message: str) -> ErrorInfo:
+    """The panel's ErrorInfo for an asset that failed to (re)load; the old one stays in use."""
+    return ErrorInfo("AssetError", message, path=path,
+                     hint="the old version stays in use; fix the file and save it again")
