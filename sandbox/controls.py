@@ -1,7 +1,7 @@
 """What the host's keys do: F9, F5, F10 … Escape in the window, r / R / q in the terminal.
 
-Every key the host keeps is in one table, :meth:`Controls.actions` (the help panel lists the
-same keys: ``sandbox.overlay.KEYS``). The host hands each frame's SDL events to
+Every key the host keeps is in one table, ``sandbox.keys.KEYS``; :meth:`Controls.actions` says
+what each of its actions does. The host hands each frame's SDL events to
 :meth:`Controls.handle_events`: a host key runs its action, the window's close button quits,
 and every other event goes to the game's ``on_event`` (through the looper, which records or
 swallows it). Terminal keys (``sandbox.devtools.TerminalKeys``) map to window keys and run the
@@ -17,17 +17,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sandbox.devtools import TERMINAL_KEYS, screenshot_path
+from sandbox.devtools import screenshot_path
 from sandbox.events import Notice
-from sandbox.overlay import KEYS
+from sandbox.keys import HOST_KEYS, TERMINAL_KEYS
 from sandbox.sdl import Display, SDLError
 
 if TYPE_CHECKING:
     from sandbox.host import Host
 
-__all__ = ["HOST_KEYS", "Controls"]
-
-HOST_KEYS = frozenset(key for key, _ in KEYS)
+__all__ = ["Controls"]
 
 
 class Controls:

@@ -27,12 +27,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["GRAPH_FRAMES", "TERMINAL_KEYS", "DevTools", "FrameTimes", "TerminalKeys",
+__all__ = ["GRAPH_FRAMES", "DevTools", "FrameTimes", "TerminalKeys",
            "screenshot_path"]
 
 GRAPH_FRAMES = 120  # frames kept; the HUD graph (sandbox.overlay) draws one bar for each
-# Terminal key -> the window key whose action it runs.
-TERMINAL_KEYS = {"r": "F9", "R": "F5", "q": "Escape"}
 
 
 class FrameTimes:

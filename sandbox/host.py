@@ -25,9 +25,10 @@ from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSa
 from sandbox.events.errors import error_info, startup_error
 from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
 from sandbox.hot import Reloader, ReloadReport
+from sandbox.keys import banner_rows
 from sandbox.live_assets import LiveAssets
 from sandbox.looping import Looper
-from sandbox.overlay import KEYS, Overlay
+from sandbox.overlay import Overlay
 from sandbox.screen import Screen
 from sandbox.sdl import Display
 from sandbox.watchdog import Watchdog
@@ -96,9 +97,7 @@ class Host:
                 if not self.keys.start():
                     self.keys = None
             if console is not None:
-                keys = KEYS if self.keys is None else (
-                    *KEYS, ("r / R / q", "in this terminal: reload, hot restart, quit"))
-                console.banner(self.spec.name, self.root, keys)
+                console.banner(self.spec.name, self.root, banner_rows(self.keys is not None))
             for problem in self.settings.problems:
                 self._emit(Notice(problem))
             self._check_hooks()
