@@ -17,7 +17,7 @@ from sandbox.events import ErrorInfo, GameError, drop_traceback
 
 __all__ = ["LIMIT", "EventLog"]
 
-LIMIT = 1000  # events kept; a few hundred bytes each, plus their ErrorInfo
+LIMIT = 500  # events kept: ~3 KB each with a failed reload's ErrorInfo, so ~1.5 MB at most
 
 
 def error_of(ev: object) -> ErrorInfo | None:
