@@ -15,8 +15,10 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from sandbox.hot import api
+from sandbox.hot.context import ReloadContext
 from sandbox.hot.errors import error_info
 from sandbox.hot.graph import ImportGraph
 from sandbox.hot.handlers import HandlerRegistry
@@ -113,6 +115,20 @@ class Reloader:
                 found.append(t)
         return found
 
+    def _namespaces(self) -> list[dict[str, Any]]:
+        """Every tracked module's namespace (deleted from sys.modules or not)."""
+        return [t.module.__dict__ for t in self._tracked.values() if t.module is not None]
+
+    def _save_handler_state(self, journal: Journal) -> None:
+        """Handlers may change their modules' lists, dicts and sets: record them for rollback."""
+        for name in self.handlers.modules():
+            t = self._tracked.get(name)
+            if t is None or t.module is None:
+                continue
+            for value in list(t.module.__dict__.values()):
+                if type(value) in (list, dict, set):
+                    journal.save_contents(value)
+
     def has_any_module_changed(self) -> bool:
         """True when a tracked file differs on disk from what runs (stat, then content).
 
@@ -150,11 +166,13 @@ class Reloader:
         self.changing = frozenset(names)
         self._journal = journal
         self._new_modules = []
+        ctx = ReloadContext(journal, self.handlers, self._namespaces)
         try:
+            self._save_handler_state(journal)
             for handler in self.handlers.ordered("before", rank):
                 handler()
             self._invalidate_finder_cache()
-            changes = apply_plan(self, plan, journal)
+            changes = apply_plan(plan, self.graph, self._tracked, self.root, ctx)
             for mp in plan.modules:
                 if mp.depends_on is not None:
                     self.graph.set(mp.tracked.name, mp.depends_on)
@@ -179,6 +197,7 @@ class Reloader:
         report.patched, report.rerun = changes.patched, changes.rerun
         report.added = changes.added + [f"{n} (new module)" for n in self._new_modules]
         report.removed, report.rebound = changes.removed, changes.rebound
+        report.kept = list(dict.fromkeys(changes.kept))
         # Once each: two statements may bind one name, an import cycle may run a module twice.
         report.bound_names = list(dict.fromkeys(changes.bound))
         report.seconds = plan.seconds + (time.perf_counter() - start)
