@@ -538,6 +538,13 @@ def test_11_game_code_deleting_its_module_from_sys_modules(game: Game) -> None:
     assert main.X == 2
 
 
+def test_11_a_path_hint_the_os_refuses_is_a_failed_report(game: Game) -> None:
+    game.load("X = 1\n")
+    report = game.r.reload(["main\0.py"])  # resolve() raises ValueError: embedded null byte
+    assert not report.ok and isinstance(report.error, ValueError)
+    assert game.edit("X = 2\n").ok
+
+
 # -- 12. annotations are not evaluated ------------------------------------------------------
 
 

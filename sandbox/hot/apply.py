@@ -176,6 +176,31 @@ class ModuleApplier:
             self.ctx.gone.setdefault(self.name, set()).update(deleted)
         return set(deleted)
 
+    def _runs(self, i: int, step: Step, force: set[int], rebound: set[str]) -> bool:
+        """Whether step ``i`` runs: edited, forced, or reading a rebound name play left alone."""
+        st = step.new
+        if step.status.runs:
+            return True
+        if i in force:
+            # ``from physics import SPEED`` re-run for an edit of physics.SPEED binds the
+            # edited object itself: it follows the edit even where play rebound SPEED.
+            return True
+        # Most statements are unchanged and read nothing rebound: keep that test cheap.
+        if not rebound or rebound.isdisjoint(st.reads):
+            return False
+        kept = self._changed_by_play(st)
+        self.ctx.changes.kept.extend(f"{self.name}.{n}" for n in kept)
+        return not kept
+
+    def _shift_lambdas(self, lambdas: list[Any], moves: list[tuple[int, int, int]]) -> None:
+        """Lambda handlers of unchanged moved statements move with them (each once)."""
+        before = {id(f) for f in lambdas}
+        kept = [f for f in self.ctx.handlers.anonymous(self.name) if id(f) in before]
+        seen: set[int] = set()  # each moves once, though its new line may be in a later range
+        for first, last, delta in moves:
+            for func in kept:
+                shift_functions(func, delta, self.filename, first, last, self.ctx.journal, seen)
+
     def apply(self, steps: list[Step], deleted: frozenset[str], rebound: set[str],
               force: set[int], removed: Sequence[Statement] = ()) -> set[str]:
         """Run the steps; returns every name rebound or deleted (for dependents).
@@ -183,42 +208,25 @@ class ModuleApplier:
         ``removed``: the running statements the new source no longer has.
         """
         self._save()
-        handlers = self.ctx.handlers
         self.own_names = frozenset(n for step in steps for n in step.new.binds if n != "*")
         # Lambda handlers belong to no name: they go and move with the lines of their statement.
         # Their old line numbers stay valid until every step has run, then moves are applied.
-        lambdas = handlers.anonymous(self.name)
+        lambdas = self.ctx.handlers.anonymous(self.name)
         moves: list[tuple[int, int, int]] = []
         for gone in removed:
-            handlers.forget_lines(self.name, self.filename, gone.start, gone.end)
+            self.ctx.handlers.forget_lines(self.name, self.filename, gone.start, gone.end)
         touched = self._delete(deleted)
         if deleted:  # a name a star import provides comes back from it
             force = force | {i for i, s in enumerate(steps) if "*" in s.new.binds}
         rebound |= touched
         for i, step in enumerate(steps):
-            st = step.new
-            # Most statements are unchanged and read nothing rebound: keep that test cheap.
-            if step.status.runs or i in force or (rebound and not rebound.isdisjoint(st.reads)):
-                # ``from physics import SPEED`` re-run for an edit of physics.SPEED binds the
-                # edited object itself: it follows the edit even where play rebound SPEED.
-                derived = not step.status.runs and i not in force
-                kept = self._changed_by_play(st) if derived else []
-                if kept:
-                    self.ctx.changes.kept.extend(f"{self.name}.{n}" for n in kept)
-                    continue
+            if self._runs(i, step, force, rebound):
                 names = self.run(step, frozenset(rebound), first=i == 0)
                 rebound |= names
                 touched |= names
-            elif step.status is Status.MOVED:
+            elif step.status is Status.MOVED and step.old is not None:
                 self.shift(step)
-                if step.old is not None:
-                    moves.append((step.old.start, step.old.end, st.start - step.old.start))
+                moves.append((step.old.start, step.old.end, step.new.start - step.old.start))
         if moves and lambdas:
-            before = {id(f) for f in lambdas}
-            kept_lambdas = [f for f in handlers.anonymous(self.name) if id(f) in before]
-            seen: set[int] = set()  # each moves once, though its new line may be in a later range
-            for first, last, delta in moves:
-                for func in kept_lambdas:
-                    shift_functions(func, delta, self.filename, first, last, self.ctx.journal,
-                                    seen)
+            self._shift_lambdas(lambdas, moves)
         return touched

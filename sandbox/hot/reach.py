@@ -75,6 +75,31 @@ def find_function(roots: Iterable[object], name: str, filename: str, first: int,
     return None
 
 
+def _without(obj: object, ids: set[int], journal: Journal) -> int:
+    """Remove the objects in ``ids`` from a list, dict (by value) or set; count them."""
+    if isinstance(obj, list):
+        if not any(id(x) in ids for x in obj):
+            return 0
+        journal.save_contents(obj)
+        before = len(obj)
+        obj[:] = [x for x in obj if id(x) not in ids]
+        return before - len(obj)
+    if isinstance(obj, dict):
+        keys = [k for k, x in obj.items() if id(x) in ids]
+    elif isinstance(obj, set):
+        keys = [x for x in obj if id(x) in ids]
+    else:
+        return 0
+    if keys:
+        journal.save_contents(obj)
+    for key in keys:
+        if isinstance(obj, dict):
+            del obj[key]
+        else:
+            obj.discard(key)
+    return len(keys)
+
+
 def purge(namespaces: Iterable[dict[str, Any]], gone: list[object], journal: Journal) -> int:
     """Remove ``gone`` objects from the containers the game's modules reach; count them.
 
@@ -82,25 +107,9 @@ def purge(namespaces: Iterable[dict[str, Any]], gone: list[object], journal: Jou
     the lists, dicts and sets it was registered in, as after a fresh start.
     """
     ids = {id(o) for o in gone}
-    removed = 0
     roots = [v for ns in namespaces for v in ns.values()]
-    for obj in reachable(roots):
-        if isinstance(obj, list) and any(id(x) in ids for x in obj):
-            journal.save_contents(obj)
-            before = len(obj)
-            obj[:] = [x for x in obj if id(x) not in ids]
-            removed += before - len(obj)
-        elif isinstance(obj, dict) and any(id(x) in ids for x in obj.values()):
-            journal.save_contents(obj)
-            for key in [k for k, x in obj.items() if id(x) in ids]:
-                del obj[key]
-                removed += 1
-        elif isinstance(obj, set) and any(id(x) in ids for x in obj):
-            journal.save_contents(obj)
-            for x in [x for x in obj if id(x) in ids]:
-                obj.discard(x)
-                removed += 1
-    return removed
+    return sum(_without(obj, ids, journal) for obj in reachable(roots)
+               if isinstance(obj, _CONTAINERS))
 
 
 def _nested(old: CodeType, new: CodeType, pairs: dict[CodeType, CodeType]) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from sandbox.hot import api
+from sandbox.hot.api import set_active
 from sandbox.hot.context import ReloadContext
 from sandbox.hot.errors import error_info
 from sandbox.hot.graph import ImportGraph
@@ -56,7 +56,7 @@ class Reloader:
         sys.meta_path.insert(0, self._finder)
         self._path_entry = str(self.root)
         sys.path.insert(0, self._path_entry)
-        api.set_active(self, True)
+        set_active(self, True)
 
     # -- tracking ------------------------------------------------------------------------
 
@@ -143,7 +143,12 @@ class Reloader:
     def reload(self, paths: Iterable[str | Path] | None = None) -> ReloadReport:
         """Reload whatever changed on disk since the last call (``paths``: a hint)."""
         start = time.perf_counter()
-        report = self.apply(self.prepare(paths))
+        try:
+            plan = self.prepare(paths)
+        except Exception as exc:  # prepare reports its own failures; this is the last net
+            return ReloadReport(ok=False, error=exc, error_info=error_info(exc, self.root),
+                                seconds=time.perf_counter() - start)
+        report = self.apply(plan)
         report.seconds = time.perf_counter() - start
         return report
 
@@ -257,7 +262,7 @@ class Reloader:
         if self._path_entry in sys.path:
             sys.path.remove(self._path_entry)
         sys.path_importer_cache.pop(self._path_entry, None)
-        api.set_active(self, False)
+        set_active(self, False)
 
     def __enter__(self) -> Reloader:
         return self
