@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import builtins
 import difflib
+import dis
 import linecache
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import TracebackType
 
 __all__ = [
     "ErrorInfo",
@@ -140,7 +142,7 @@ class ErrorInfo:
         :func:`error_info` gives hangs, recursion and exits.
         """
         paths = _GamePaths(Path(root) if root is not None else None)
-        summaries = traceback.extract_tb(exc.__traceback__)
+        summaries = traceback.extract_tb(_at_loop_head(exc.__traceback__))
         frames = tuple(_game_frames(summaries, paths))
         if isinstance(exc, SyntaxError) and exc.filename and not exc.filename.startswith("<"):
             return _syntax_error(exc, paths, frames, hint)
@@ -196,6 +198,40 @@ def drop_traceback(exc: BaseException | None) -> None:
         seen.add(id(exc))
         exc.__traceback__ = None
         exc = exc.__cause__ or exc.__context__
+
+
+def _at_loop_head(tb: TracebackType | None) -> TracebackType | None:
+    """``tb`` with its innermost entry moved from a loop's jump back to the loop's first line.
+
+    Only an interrupt (the watchdog's or Ctrl+C) is raised at a backward jump, and CPython
+    numbers that jump differently by version: 3.11-3.13 give a ``while`` loop's the ``while``
+    line, 3.14 the body's last line (``pass`` in ``while True: pass``), and every version a
+    ``for`` loop's the body's line. A person knows the loop by its head: of the jump and its
+    target, report whichever comes first in the file, with no caret (offset -1: no columns),
+    as what runs forever is the whole loop, not one expression in its head.
+    """
+    entries: list[TracebackType] = []
+    while tb is not None:
+        entries.append(tb)
+        tb = tb.tb_next
+    if not entries:
+        return None
+    last = entries[-1]
+    code = last.tb_frame.f_code
+    at = {i.offset: i for i in dis.get_instructions(code) if "JUMP" in i.opname}
+    jump = at.get(last.tb_lasti)
+    if jump is not None and jump.argval in at and jump.argval > jump.offset:
+        jump = at[jump.argval]  # 3.10 also stops at a jump forward to the jump back
+    if jump is None or not isinstance(jump.argval, int) or jump.argval >= jump.offset:
+        return entries[0]
+    lines = [line for start, end, line in code.co_lines()
+             for offset in (jump.offset, jump.argval) if start <= offset < end and line]
+    if not lines:
+        return entries[0]
+    moved = TracebackType(None, last.tb_frame, -1, min(lines))
+    for entry in reversed(entries[:-1]):
+        moved = TracebackType(moved, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return moved
 
 
 def _innermost_game_summary(summaries: traceback.StackSummary,
