@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sandbox.events import Notice, Restarted
+from sandbox.events import ErrorInfo, Notice, Restarted, Resumed
 from sandbox.events.errors import failed_reload_info
 from sandbox.hot import Reloader, ReloadReport
 from sandbox.status import Status
@@ -71,6 +71,8 @@ class Changes:
         self.watcher = watcher
         self.assets = assets
         self._watch_error_told = False
+        self._fixed: list[str] = []  # what made an error go away, told once the frame ran
+        self._restart_failed = False  # F5 failed: retried after the next good reload
 
     def apply_pending(self) -> None:
         """Apply what queued up since the last frame: saves the watcher saw, and reload requests.
@@ -105,6 +107,7 @@ class Changes:
     def reload(self, paths: set[Path] | None = None, explicit: bool = True) -> ReloadReport:
         """Reload what changed on disk (F9); an explicit reload also retries a paused hook."""
         reloader, status = self.reloader, self.status
+        before = status.error
         # Only applying runs game code; reading and compiling (a 10 MB file) is not limited.
         plan = reloader.prepare(paths)
         report = self.hooks.around_reload(
@@ -118,25 +121,35 @@ class Changes:
         if report.changed or explicit:
             self.emit(report)
         if report.changed or (explicit and status.paused):
-            status.resume()
+            if status.resume() == "load":  # update and draw rely on what load() makes
+                self.hooks.call_hook("load")
         else:
             status.disk_matches()
         if report.changed:
             self.hooks.code_changed(reloader.entry in report.changed)
+        self._note_fixed(before, report.files if report.changed else [])
+        if self._restart_failed:
+            # F5 failed on an error; this save reloaded cleanly: do what was asked.
+            self.restart()
         return report
 
     def restart(self) -> ReloadReport:
         """Hot restart (F5): every game module imported fresh, then ``load()`` again."""
+        before = self.status.error
         report = self.hooks.run_engine("restart", self.reloader.restart, restart=True)
+        self._restart_failed = not report.ok
         if not report.ok:
             self.status.reload_failed(report.error_info)
             self.emit(report)
+            self.emit(Notice("the hot restart did not happen: fix the error and save — the "
+                             "restart is retried after the next good reload (or press F5)"))
             return report
         self.emit(Restarted(len(report.changed), report.seconds))
         if self.assets is not None:
             self.assets.clear()  # before resuming: a forgotten asset's error is moot too
         self.status.resume()
         self.hooks.restarted()
+        self._note_fixed(before, [])
         self.hooks.call_hook("load")
         return report
 
@@ -144,7 +157,7 @@ class Changes:
         """Reload changed assets; a failure shows the panel without pausing the game."""
         assets, status = self.assets, self.status
         assert assets is not None
-        had = assets.error
+        had, before = assets.error, status.error
         for ev in assets.refresh(changed):
             self.emit(ev)
         status.assets_refreshed(had, assets.error)
@@ -152,3 +165,33 @@ class Changes:
         # run it again, since update and draw rely on what it loads.
         if status.paused_on_asset and status.resume() == "load":
             self.hooks.call_hook("load")
+        root = self.reloader.root
+        self._note_fixed(before, sorted(_shown(p, root) for p in changed or ()))
+
+    def _note_fixed(self, before: ErrorInfo | None, files: list[str]) -> None:
+        """Remember that the error shown ``before`` went away (told by :meth:`frame_done`).
+
+        The error that stays true (an asset still broken on disk) is not a fix.
+        """
+        error = self.status.error
+        if before is None or error is before:
+            return
+        if error is not None and (error.kind != "AssetError" or before.kind == "AssetError"):
+            return  # another error took its place (an asset still broken is not the code's)
+        self._fixed.extend(files or [before.path or "the error"])
+
+    def frame_done(self) -> None:
+        """The frame ran: a fix whose hooks ran without failing again is told in one line."""
+        if not self._fixed:
+            return
+        fixed, self._fixed = self._fixed, []
+        if not self.status.paused:
+            self.emit(Resumed(", ".join(dict.fromkeys(fixed))))
+
+
+def _shown(path: Path, root: Path) -> str:
+    """``path`` as the user sees it: relative to the game folder when it lies under it."""
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except (ValueError, OSError):
+        return path.name

@@ -17,7 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from sandbox.events import ErrorInfo, GameError, Notice
+from sandbox.events import ErrorInfo, GameError, Notice, Resumed
 from sandbox.panel import source_rows
 
 __all__ = ["Console", "style_of"]
@@ -34,6 +34,8 @@ def style_of(event: object) -> str:
         return _FAIL
     if isinstance(event, Notice):
         return _DIM
+    if isinstance(event, Resumed):
+        return _OK
     ok = getattr(event, "ok", None)  # the engine's ReloadReport, duck-typed: hot/ may change
     if ok is False:
         return _FAIL

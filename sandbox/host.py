@@ -293,6 +293,7 @@ class Host:
                 # The failure froze the last good frame; it overwrites the half-drawn one, on
                 # the window even if draw() left a texture target or a clip behind.
                 display.reset_target()
+        self.changes.frame_done()  # "resumed: main.py fixed" once the hooks ran again
         self.looping.draw(display)
         self.screen.finish(self.settings.background, self._hud())
         self.frames += 1
