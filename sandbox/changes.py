@@ -73,6 +73,7 @@ class Changes:
         self._watch_error_told = False
         self._fixed: list[str] = []  # what made an error go away, told once the frame ran
         self._restart_failed = False  # F5 failed: retried after the next good reload
+        self._missing: set[Path] = set()  # deleted game modules whose code is kept, told
 
     def apply_pending(self) -> None:
         """Apply what queued up since the last frame: saves the watcher saw, and reload requests.
@@ -118,8 +119,8 @@ class Changes:
                                                     reloader.root))
             self.emit(report)
             return report
-        if report.changed or explicit:
-            self.emit(report)
+        if report.changed or explicit or self._newly_missing(paths, report):
+            self.emit(report)  # a module deleted just now is told now, not at the next F9
         if report.changed or (explicit and status.paused):
             if status.resume() == "load":  # update and draw rely on what load() makes
                 self.hooks.call_hook("load")
@@ -128,6 +129,7 @@ class Changes:
         if report.changed:
             self.hooks.code_changed(reloader.entry in report.changed)
         self._note_fixed(before, report.files if report.changed else [])
+        self._note_restored()
         if self._restart_failed:
             # F5 failed on an error; this save reloaded cleanly: do what was asked.
             self.restart()
@@ -179,6 +181,21 @@ class Changes:
         if error is not None and (error.kind != "AssetError" or before.kind == "AssetError"):
             return  # another error took its place (an asset still broken is not the code's)
         self._fixed.extend(files or [before.path or "the error"])
+
+    def _newly_missing(self, paths: set[Path] | None, report: ReloadReport) -> bool:
+        """True when ``paths`` hold a module deleted since the last reload (the report says so)."""
+        gone = {p for p in paths or () if not p.exists()
+                and any(_shown(p, self.reloader.root) in note for note in report.notes)}
+        new = gone - self._missing
+        self._missing |= gone
+        return bool(new)
+
+    def _note_restored(self) -> None:
+        """A deleted module's file is back: its note is moot, say so like a fix."""
+        back = {p for p in self._missing if p.exists()}
+        if back:
+            self._missing -= back
+            self._fixed.extend(sorted(_shown(p, self.reloader.root) for p in back))
 
     def frame_done(self) -> None:
         """The frame ran: a fix whose hooks ran without failing again is told in one line."""

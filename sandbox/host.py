@@ -185,7 +185,10 @@ class Host:
         return self.display.window_id if self.display is not None else 0
 
     def _check_hooks(self) -> None:
-        for warning in check_hooks(self.game):
+        """Tell misspelt hooks in the terminal, and keep them in the window's notice strip."""
+        warnings = check_hooks(self.game)
+        self.overlay.notices = tuple(warnings)
+        for warning in warnings:
             self.events.emit(Notice(warning))
 
     def call_hook(self, hook: str, *args: object) -> bool:

@@ -24,7 +24,8 @@ from sandbox.panel import (
     error_lines,
 )
 
-__all__ = ["Overlay", "Surface", "error_lines", "help_lines", "loop_indicator", "wrap"]
+__all__ = ["Overlay", "Surface", "error_lines", "help_lines", "loop_indicator", "notice_strip",
+           "wrap"]
 
 PANEL_DARK = (0, 0, 0, 190)  # behind the loop indicator
 GRAPH_ROWS = 3  # text rows the graph takes
@@ -57,10 +58,13 @@ class Overlay:
         self.show_help = False
         self.graph: Sequence[float] = ()  # the HUD's frame times in seconds, oldest first
         self.budget = 1 / 60  # one frame's budget in seconds: the graph's middle line
+        # The notice strip: what is wrong with the game but does not stop it (a misspelt
+        # hook), as long as it stays true; the host sets it after each check.
+        self.notices: tuple[str, ...] = ()
 
     def visible(self, error: ErrorInfo | None) -> bool:
         """True when anything would be drawn this frame."""
-        return error is not None or self.show_hud or self.show_help
+        return error is not None or self.show_hud or self.show_help or bool(self.notices)
 
     def draw(self, surface: Surface, error: ErrorInfo | None, hud: Sequence[str] = ()) -> None:
         """Draw whatever is visible: the HUD or the help at the top, errors at the bottom."""
@@ -77,6 +81,8 @@ class Overlay:
             self._graph(surface, MARGIN, MARGIN + first * surface.line_height)
         if error is not None:
             draw_error_panel(surface, error)  # sandbox.panel: fitted, prioritised rows
+        elif self.notices:
+            notice_strip(surface, self.notices)
 
     def _graph(self, surface: Surface, x: int, y: int) -> None:
         """One 2-pixel bar per frame; the middle line is the frame budget, red bars exceed it."""
@@ -110,6 +116,28 @@ class Overlay:
         surface.fill_rect(0, y0, width, panel_h, PANEL)
         for i, (text, rgb) in enumerate(rows):
             surface.text(MARGIN, y0 + MARGIN + i * step, text, rgb)
+
+
+def notice_strip(surface: Surface, notices: Sequence[str], max_rows: int = 3) -> None:
+    """The notice strip: one row a notice, at the bottom left, only as wide as its text.
+
+    At the bottom like the error panel (which takes its place while there is an error), and
+    narrow so the game stays visible beside it.
+    """
+    width, height = surface.size
+    char_w = max(1, surface.text_size("M")[0])
+    columns = max(8, (width - 2 * MARGIN) // char_w)
+    rows = [text if len(text) <= columns else text[:columns - 1] + "…"
+            for text in notices[:max_rows]]
+    if len(notices) > max_rows:
+        rows[-1] = f"… and {len(notices) - max_rows + 1} more (see the terminal)"
+    step = surface.line_height
+    strip_w = max(surface.text_size(row)[0] for row in rows) + 2 * MARGIN
+    strip_h = len(rows) * step + MARGIN
+    y0 = height - strip_h
+    surface.fill_rect(0, y0, min(width, strip_w), strip_h, PANEL_DARK)
+    for i, row in enumerate(rows):
+        surface.text(MARGIN, y0 + MARGIN // 2 + i * step, row, HUD_RGB)
 
 
 def loop_indicator(surface: Surface, label: str, fraction: float,
