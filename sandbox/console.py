@@ -92,7 +92,8 @@ class Console:
             body.add_row("watching", str(folder))
         else:
             body.add_row("folder", f"{folder} (not watched: press F9 to reload)")
-        body.add_row("keys", table)
+        if table.row_count:
+            body.add_row("keys", table)
         self._rich.print(Panel(body, title="potato-sandbox", title_align="left", expand=False))
 
     def event(self, ev: object) -> None:

@@ -130,7 +130,9 @@ class Host:
         self.controls = Controls(actions, emit=self.events.emit, to_game=self._to_game,
                                  screenshot=self.screenshot, game=self.spec.name)
         if self.console is not None:
-            self.console.banner(self.spec.name, self.root, banner_rows(self.keys is not None))
+            # Headless there is no window to press keys in: only the terminal's keys, if any.
+            keys = banner_rows(self.keys is not None, window=not self.headless)
+            self.console.banner(self.spec.name, self.root, keys)
 
     # -- context manager -----------------------------------------------------------------------
     def __enter__(self) -> Host:

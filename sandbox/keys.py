@@ -89,9 +89,9 @@ def help_rows() -> list[tuple[str, str]]:
     return [(key.name, key.does) for key in KEYS]
 
 
-def banner_rows(terminal: bool) -> list[tuple[str, str]]:
-    """The banner's keys; with ``terminal``, one more row for the terminal's keys."""
-    rows = help_rows()
+def banner_rows(terminal: bool, window: bool = True) -> list[tuple[str, str]]:
+    """The banner's keys: the window's (none headless), then the terminal's if it has them."""
+    rows = help_rows() if window else []
     if terminal:
         keys = _terminal()
         rows.append((" / ".join(k for k, _ in keys),
