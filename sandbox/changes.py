@@ -22,11 +22,13 @@ restart. It holds the rules for how each kind of change moves the run state:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sandbox.eventlog import EventLog
 from sandbox.events import ErrorInfo, Notice, Restarted, Resumed
 from sandbox.events.errors import failed_reload_info
 from sandbox.hot import Reloader, ReloadReport
@@ -36,9 +38,14 @@ if TYPE_CHECKING:
     from sandbox.live_assets import LiveAssets
     from sandbox.watcher import Watcher
 
-__all__ = ["Changes", "HostHooks"]
+__all__ = ["GRACE", "Changes", "HostHooks"]
 
-Emit = Callable[[object], None]
+# How long an error that follows a save waits before it is shown, in case another file of the
+# same "save all" fixes it. Saves are applied at once (save -> screen is not delayed); only
+# the error's panel and terminal lines wait. Editors write the files of a "save all" a few ms
+# to a few tens of ms apart (issue 15: 20 ms); 150 ms leaves room and is below what a person
+# notices as late for an error.
+GRACE = 0.15
 
 
 @dataclass(frozen=True)
@@ -62,11 +69,17 @@ class HostHooks:
 class Changes:
     """Applies what changed on disk (or what F9/F5 asked for) to the running game."""
 
-    def __init__(self, reloader: Reloader, status: Status, emit: Emit, hooks: HostHooks, *,
-                 watcher: Watcher | None = None, assets: LiveAssets | None = None) -> None:
+    def __init__(self, reloader: Reloader, status: Status, log: EventLog, hooks: HostHooks, *,
+                 watcher: Watcher | None = None, assets: LiveAssets | None = None,
+                 now: Callable[[], float] = time.perf_counter, grace: float = GRACE) -> None:
         self.reloader = reloader
         self.status = status
-        self.emit = emit
+        self.log = log
+        self.emit = log.emit
+        self.now = now
+        self.grace = grace
+        self._grace_until = 0.0
+        self._retry: set[Path] = set()  # a failed save's files: reloaded with the next save
         self.hooks = hooks
         self.watcher = watcher
         self.assets = assets
@@ -95,9 +108,23 @@ class Changes:
             if changed:
                 self.refresh_assets(changed)
         if paths:
-            self.reload(paths, explicit=False)
+            self._reload_saved(paths)
         if self.reloader.reload_requested:
             self.reload(None, explicit=False)
+
+    def _reload_saved(self, paths: set[Path]) -> None:
+        """Reload what the watcher saw, with what a failed save left unapplied; hold errors.
+
+        Files saved together are applied together: a save that failed (main.py imports what
+        entities.py, saved a moment later, defines) is reloaded again with the next save, and
+        the errors that follow a save wait ``grace`` seconds before they are shown.
+        """
+        paths |= self._retry
+        self.status.hold()
+        self.log.hold_errors()
+        self._grace_until = self.now() + self.grace
+        report = self.reload(paths, explicit=False)
+        self._retry = set() if report.ok else paths
 
     def reload_now(self) -> None:
         """F9 (and ``r``): reload the code, then any asset whose file changed (--no-watch)."""
@@ -178,6 +205,8 @@ class Changes:
         error = self.status.error
         if before is None or error is before:
             return
+        if self.status.holding and before is not self.status.shown_error:
+            return  # an error held back, never shown: its fix needs no line either
         if error is not None and (error.kind != "AssetError" or before.kind == "AssetError"):
             return  # another error took its place (an asset still broken is not the code's)
         self._fixed.extend(files or [before.path or "the error"])
@@ -198,12 +227,25 @@ class Changes:
             self._fixed.extend(sorted(_shown(p, self.reloader.root) for p in back))
 
     def frame_done(self) -> None:
-        """The frame ran: a fix whose hooks ran without failing again is told in one line."""
+        """The frame ran: show held errors when due; tell a fix whose hooks ran again."""
+        if self.status.holding:
+            self._end_hold()
         if not self._fixed:
             return
         fixed, self._fixed = self._fixed, []
         if not self.status.paused:
             self.emit(Resumed(", ".join(dict.fromkeys(fixed))))
+
+
+    def _end_hold(self) -> None:
+        """Held errors that a later save fixed are never shown; others once ``grace`` passed."""
+        if self.log.held and self.status.fixed_while_held:
+            self.log.drop_held()
+            self._fixed.clear()  # the error was never shown: nothing to say
+            self.status.show()
+        elif self.now() >= self._grace_until:
+            self.log.release()
+            self.status.show()
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -118,7 +118,7 @@ class Host:
         hooks = HostHooks(call_hook=self.call_hook, run_engine=self.watchdog.run_engine,
                           around_reload=self.looping.around_reload,
                           code_changed=self._code_changed, restarted=self._restarted)
-        self.changes = Changes(self.reloader, self.status, self.events.emit, hooks,
+        self.changes = Changes(self.reloader, self.status, self.events, hooks,
                                watcher=self.watcher, assets=self.assets)
         overlay = self.overlay
         actions: dict[Action, Callable[[], object]] = {
