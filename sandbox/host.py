@@ -126,7 +126,8 @@ class Host:
             Action.RECORD: self.looping.toggle, Action.END_LOOP: self.looping.stop,
             Action.QUIT: self.stop,
             Action.HUD: lambda: setattr(overlay, "show_hud", not overlay.show_hud),
-            Action.HELP: lambda: setattr(overlay, "show_help", not overlay.show_help)}
+            Action.HELP: lambda: setattr(overlay, "show_help", not overlay.show_help),
+            Action.FOLD: lambda: setattr(overlay, "fold_errors", not overlay.fold_errors)}
         self.controls = Controls(actions, emit=self.events.emit, to_game=self._to_game,
                                  screenshot=self.screenshot, game=self.spec.name)
         if self.console is not None:

@@ -30,6 +30,7 @@ class Action(enum.Enum):
     RECORD = "record"
     END_LOOP = "end loop"
     HELP = "help"
+    FOLD = "fold"
     QUIT = "quit"
 
 
@@ -67,6 +68,8 @@ KEYS: tuple[Key, ...] = (
     Key("F7", Action.END_LOOP, "end the loop",
         "end the loop: the game goes on from where it is"),
     Key("F1", Action.HELP, "help"),
+    Key("F2", Action.FOLD, "fold the error panel to one line",
+        "fold the error panel to one line, so the game shows (again: unfold)"),
     Key("Escape", Action.QUIT, "quit", "quit (also: the window's close button)", ("q", "quit")),
 )
 
