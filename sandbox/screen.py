@@ -49,7 +49,7 @@ class Screen:
     def finish(self, background: tuple[int, int, int], hud: Sequence[str] = ()) -> None:
         """Complete the frame after the game's ``draw()`` (skipped while paused), present it."""
         display = self.display
-        error, frozen = self.status.error, self.status.paused
+        error, frozen = self.status.shown_error, self.status.paused
         if frozen:
             if self.frozen is not None:
                 display.draw_frame(self.frozen)
