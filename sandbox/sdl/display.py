@@ -30,6 +30,7 @@ import sdl2.ext
 import sdl2.sdlimage as sdlimage
 import sdl2.sdlttf as sdlttf
 
+from sandbox.sdl.draw import Renderer
 from sandbox.sdl.errors import NoDisplayError, SDLError, check, sdl_reason
 from sandbox.sdl.input import is_quit, key_of, poll_events, push_key, push_quit
 from sandbox.sdl.pixels import PACKED32, RGB, RGBA, RGBA32, to_rgba, write_png
@@ -71,7 +72,6 @@ class Display:
 
     def _open(self, title: str, size: tuple[int, int], headless: bool, vsync: bool) -> None:
         self._window: Any = None
-        self._renderer_obj: Any = None
         self._font: Font | None = None
         self._held_tex: Any = None
         self._saved: tuple[int, tuple[int, ...]] | None = None  # blend mode, colour to restore
@@ -91,15 +91,17 @@ class Display:
             fast = sdl2.SDL_RENDERER_ACCELERATED | (sdl2.SDL_RENDERER_PRESENTVSYNC if vsync else 0)
             modes = [fast, sdl2.SDL_RENDERER_SOFTWARE]
         error: Exception | None = None
+        renderer: Renderer | None = None
         for mode in modes:
             try:
                 # ext.Renderer wants the SDL_Window struct, not the pointer SDL returns.
-                self._renderer_obj = sdl2.ext.Renderer(self._window.contents, flags=mode)
+                renderer = Renderer(self._window.contents, flags=mode)
                 break
             except Exception as exc:  # sdl2.ext raises its own SDLError type
                 error = exc
-        if self._renderer_obj is None:
+        if renderer is None:
             raise SDLError(f"Error encountered creating the renderer: {error}")
+        self._renderer_obj: Renderer = renderer
         self._sdl_renderer: Any = self._renderer_obj.sdlrenderer
         # SDL's software renderer reports PRESENTVSYNC without ever waiting for a display
         # (seen with SDL 2.32 on dummy/X11), so only an accelerated renderer's vsync counts;
@@ -119,9 +121,10 @@ class Display:
         return info
 
     @property
-    def renderer(self) -> Any:
-        """The ``sdl2.ext.Renderer`` games draw with, as they left it (see Renderer state)."""
+    def renderer(self) -> Renderer:
+        """The renderer games draw with (an ``sdl2.ext.Renderer``), as they left it."""
         self._restore()
+        self._renderer_obj.give_back()
         return self._renderer_obj
 
     @property
