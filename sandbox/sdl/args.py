@@ -18,21 +18,47 @@ Point = tuple[float, float]
 RectLike = tuple[float, float, float, float]
 
 
+_PLAIN = (int, float)  # checked by type first: isinstance against the Real ABC is slow
+
+
 def numbers(value: Any, count: int) -> bool:
     """True for a sequence (not a str) of ``count`` real numbers."""
-    return (isinstance(value, Sequence) and not isinstance(value, str) and len(value) == count
-            and all(isinstance(v, Real) for v in value))
+    if type(value) not in (tuple, list) and (
+            not isinstance(value, Sequence) or isinstance(value, str)):
+        return False
+    if len(value) != count:
+        return False
+    for v in value:
+        if type(v) not in _PLAIN and (not isinstance(v, Real) or isinstance(v, bool)):
+            return False
+    return True
+
+
+_checked: dict[Any, tuple[int, int, int, int]] = {}  # colours seen: a game reuses a few
 
 
 def colour(value: Any, where: str) -> tuple[int, int, int, int]:
     """``value`` as (r, g, b, a); TypeError/ValueError naming ``where`` otherwise."""
-    if not (numbers(value, 3) or numbers(value, 4)) or not all(
-            isinstance(v, int) for v in value):
-        raise TypeError(f"{where}: colour must be (r, g, b) or (r, g, b, a) of ints 0-255, "
+    if type(value) is tuple:
+        seen = _checked.get(value)
+        if seen is not None:
+            return seen
+    rgba = _colour(value, where)
+    if type(value) is tuple:
+        if len(_checked) > 1024:
+            _checked.clear()
+        _checked[value] = rgba
+    return rgba
+
+
+def _colour(value: Any, where: str) -> tuple[int, int, int, int]:
+    if not (numbers(value, 3) or numbers(value, 4)):
+        raise TypeError(f"{where}: colour must be (r, g, b) or (r, g, b, a), each 0-255, "
                         f"got {value!r}")
     if not all(0 <= v <= 255 for v in value):
         raise ValueError(f"{where}: colour values must be 0-255, got {tuple(value)!r}")
-    return (value[0], value[1], value[2], value[3] if len(value) == 4 else 255)
+    r, g, b = int(value[0]), int(value[1]), int(value[2])
+    return (r, g, b, int(value[3]) if len(value) == 4 else 255)
 
 
 def point(value: Any, where: str, name: str = "pos") -> tuple[float, float]:
