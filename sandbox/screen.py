@@ -57,8 +57,14 @@ class Screen:
                 display.clear(background)
         overlay_on = self.overlay.visible(error)
         if overlay_on and not frozen and display.readback:
-            self.held = display.read_frame()
+            self._hold(display.read_frame())
         self.overlay.draw(display, error, hud)
         display.present()
         if not overlay_on and not frozen:
-            self.held = display.last_frame
+            self._hold(display.last_frame)
+
+    def _hold(self, frame: bytearray | None) -> None:
+        """Keep ``frame`` as the last good one; the one it replaces goes back to the display."""
+        old, self.held = self.held, frame
+        if old is not None and old is not frame and old is not self.frozen:
+            self.display.recycle(old)
