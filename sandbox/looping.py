@@ -34,6 +34,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
+from sandbox.edits import edited_names
 from sandbox.events import Notice
 from sandbox.overlay import Surface, loop_indicator
 from sandbox.recording import Recording, RecordingError
@@ -157,7 +158,22 @@ class Looper:
                 event_from_dict(data, window)
             except ValueError as exc:
                 raise RecordingError(f"the recording is damaged at tick {tick}: {exc}") from None
+        self._run_todays_code(recording)
         self._loop(recording)
+
+    def _run_todays_code(self, recording: Recording) -> None:
+        """Take into the snapshot the values today's code gives to what was edited since.
+
+        A replay tests today's code: see ``sandbox.edits`` for which names that is.
+        """
+        edited = sorted(edited_names(recording.sources, self._modules))
+        recorded = recording.snapshot.values
+        shown = [f"{mod}.{name}" for mod, name in edited if name in recorded.get(mod, {})]
+        recording.snapshot.adopt(self._modules, edited)
+        if shown:
+            more = f" and {len(shown) - 8} more" if len(shown) > 8 else ""
+            self._say("edited since the recording, so today's code sets them: "
+                      + ", ".join(shown[:8]) + more)
 
     def _loop(self, rec: Recording) -> None:
         self.recording, self.mode, self.passes = rec, Mode.LOOPING, 0

@@ -1,12 +1,20 @@
 """Recordings of play: a state snapshot plus input events by fixed-step tick, as a JSON file.
 
 The file is plain data, never pickle, so opening a recording cannot run code. Format
-(version 1)::
+(version 2)::
 
-    {"format": "potato-sandbox-recording", "version": 1, "game": "bounce",
+    {"format": "potato-sandbox-recording", "version": 2, "game": "bounce",
      "step": 0.016666666666666666, "ticks": 120, "seed": 1234,
      "snapshot": {"main": {"pos_x": 1, "trail": {"__tuple__": [1, 2]}}},
+     "sources": {"main": "TITLE = 'Bounce'\\n..."},
      "events": [{"tick": 3, "event": {"type": "keydown", "key": "Left"}}]}
+
+``sources`` (new in version 2) holds the source each game module ran when the recording was
+saved, which is the code the snapshot's values belong to (edits made while recording are
+carried into it). A replay runs today's code: the names a reload from that source to today's
+would bind again (an edited ``COLOUR = ...``, the statements reading it) take today's values,
+the rest the recording's (``sandbox.edits``). Version 1 files have no sources and are refused
+with a message to record again.
 
 Snapshot values are JSON scalars and lists; tuples, sets, dicts (any hashable keys), non-finite
 floats, enum members and instances of the game's own classes are tagged objects
@@ -36,12 +44,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from sandbox.edits import running_sources
 from sandbox.snapshot import Snapshot
 
 __all__ = ["FORMAT", "VERSION", "Recording", "RecordingError"]
 
 FORMAT = "potato-sandbox-recording"
-VERSION = 1
+VERSION = 2
 
 
 class RecordingError(Exception):
@@ -65,10 +74,12 @@ class Recording:
     ticks: int = 0
     seed: int = 0
     skipped: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # module -> the source it ran
 
     def save(self, path: str | Path, modules: dict[str, ModuleType]) -> None:
         """Write the recording to ``path`` as JSON; unsaveable values go to ``skipped``."""
         self.skipped = []
+        self.sources = running_sources(modules)
         snapshot: dict[str, dict[str, Any]] = {}
         for mod_name, values in self.snapshot.values.items():
             encoded: dict[str, Any] = {}
@@ -86,6 +97,7 @@ class Recording:
             "ticks": self.ticks,
             "seed": self.seed,
             "snapshot": snapshot,
+            "sources": self.sources,
             "events": [{"tick": tick, "event": event} for tick, event in self.events],
         }
         target = Path(path)
@@ -134,11 +146,18 @@ class Recording:
                     name: _decode(value, modules) for name, value in values.items()
                 }
             events = [(int(item["tick"]), dict(item["event"])) for item in doc["events"]]
+            sources = {str(name): _text(text) for name, text in doc["sources"].items()}
             return cls(game, float(doc["step"]), snapshot, events, int(doc["ticks"]),
-                       int(doc.get("seed", 0)))
+                       int(doc.get("seed", 0)), sources=sources)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise RecordingError(f"{source} is damaged ({type(exc).__name__}: {exc}); "
                                  "record it again") from None
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"a module's source is a {type(value).__name__}, not text")
+    return value
 
 
 def _class_path(cls: type, modules: dict[str, ModuleType]) -> str | None:
