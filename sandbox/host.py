@@ -36,6 +36,7 @@ from sandbox.looping import Looper
 from sandbox.overlay import Overlay
 from sandbox.screen import Screen
 from sandbox.sdl import Display
+from sandbox.stale import StaleObjects
 from sandbox.status import Status
 from sandbox.watchdog import Watchdog
 
@@ -74,6 +75,8 @@ class Host:
         self.looping = Looper(lambda: self.reloader.modules, emit=self.events.emit,
                               call_hook=self.call_hook, game=self.spec.name, step=step,
                               window_id=self._window_id)  # F6/F7 (sandbox.looping)
+        # Objects a reload cannot reach (a changed dataclass default): told after reloads.
+        self.stale = StaleObjects(lambda: self.reloader.modules, emit=self.events.emit)
         # Extra HUD lines (e.g. the loop's "LOOP 2.4 s"): each source returns a line or None.
         self.hud_sources: list[Callable[[], str | None]] = [self.looping.hud_line]
         self.keys: TerminalKeys | None = None
@@ -90,6 +93,7 @@ class Host:
             except Exception as exc:  # HookTimeout and GameExit are Exceptions too
                 raise GameFailed(startup_error(exc, self.root, hang_timeout)) from exc
             self.settings: GameSettings = read_settings(self.game, self.spec.name)
+            self.stale.remember()
             self._open(watch, terminal_keys)
             for problem in self.settings.problems:
                 self.events.emit(Notice(problem))
@@ -118,7 +122,7 @@ class Host:
             if not self.keys.start():
                 self.keys = None
         hooks = HostHooks(call_hook=self.call_hook, run_engine=self.watchdog.run_engine,
-                          around_reload=self.looping.around_reload,
+                          around_reload=self._around_reload,
                           code_changed=self._code_changed, restarted=self._restarted)
         self.changes = Changes(self.reloader, self.status, self.events, hooks,
                                watcher=self.watcher, assets=self.assets)
@@ -248,16 +252,22 @@ class Host:
         """Hot restart (F5): every game module imported fresh, then ``load()`` again."""
         return self.changes.restart()
 
+    def _around_reload(self, reload: Callable[[], ReloadReport]) -> ReloadReport:
+        """Every reload: the looper carries edits into its loop, ``stale`` notes the modules."""
+        return self.stale.around_reload(lambda: self.looping.around_reload(reload))
+
     def _code_changed(self, entry_changed: bool) -> None:
         """After a reload that changed code: the window's settings, and hook names in main.py."""
         self._apply_settings()
         if entry_changed:
             self._check_hooks()
+        self.stale.check()
 
     def _restarted(self) -> None:
         """After a hot restart: the fresh entry module, the loop ended, settings, hook names."""
         self.game = self.reloader.modules.get(self.reloader.entry, self.game)
         self.looping.restarted()
+        self.stale.remember()
         self._apply_settings()
         self._check_hooks()
 

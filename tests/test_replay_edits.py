@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from gamefiles import edit
 
 from sandbox.cli import main
 from sandbox.edits import edited_names, running_sources
@@ -82,12 +83,6 @@ def colours(png: Path) -> set[bytes]:
     """Every RGBA colour in the image."""
     _, _, rgba = read_png(png)
     return {rgba[i:i + 4] for i in range(0, len(rgba), 4)}
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
 
 
 def test_a_replay_draws_todays_edit_and_keeps_what_play_changed(tmp_path: Path) -> None:
