@@ -17,23 +17,31 @@ engine's own rule, worked out here without running anything:
   new one counts as bound again;
 - a name only a removed statement bound is gone, and its readers run again.
 
+- except that an unchanged statement is not run again for a name it binds that play had
+  changed (``vy = -SPEED`` when the ball had bounced): the engine keeps such a name, and so
+  does a replay. The recording lists those names (``Recording.changed_by_play``: names that
+  held another object than their statement bound when recording began,
+  :func:`changed_by_play`).
+
 Those names take the values of the game as it starts today (a fresh import, then
-``load()``); every other name takes the recording's. One difference from a live reload: the
-engine does not re-run ``vy = -SPEED`` when play had changed ``vy`` since, and a file cannot
-tell which values play changed before recording began, so a replay takes the re-run value.
+``load()``); every other name takes the recording's.
 """
 
 from __future__ import annotations
 
 import linecache
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from sandbox.hot.names import resolve
 from sandbox.hot.plan import Status, Step, match
-from sandbox.hot.source import Kind, ParsedSource, parse
+from sandbox.hot.source import Kind, ParsedSource, Statement, parse
 
-__all__ = ["edited_names", "running_sources"]
+if TYPE_CHECKING:
+    from sandbox.hot.tracking import Tracked
+
+__all__ = ["changed_by_play", "edited_names", "running_sources"]
 
 # Enough rounds for any chain of imports; a cycle of modules re-running each other stops here.
 _MAX_ROUNDS = 50
@@ -55,12 +63,33 @@ def running_sources(modules: Mapping[str, ModuleType]) -> dict[str, str]:
     return sources
 
 
+def changed_by_play(modules: Mapping[str, ModuleType],
+                    records: Callable[[str], Tracked | None]) -> dict[str, list[str]]:
+    """Per module, the names holding another object than their statement last bound.
+
+    ``records`` is the engine's record of a module (``Reloader.tracked``), whose ``bound``
+    says what its statements bound last: the engine's own test for "changed by play".
+    """
+    changed: dict[str, list[str]] = {}
+    for name, module in modules.items():
+        record = records(name)
+        if record is None:
+            continue
+        ns, bound = vars(module), record.bound
+        names = sorted(n for n in ns if n in bound and ns[n] is not bound[n])
+        if names:
+            changed[name] = names
+    return changed
+
+
 class _Module:
     """One module's steps from the recorded source to today's, and how it sees others."""
 
-    def __init__(self, name: str, package: str, recorded: str, today: str) -> None:
+    def __init__(self, name: str, package: str, recorded: str, today: str,
+                 played: frozenset[str] = frozenset()) -> None:
         self.name = name
         self.package = package
+        self.played = played  # names play had changed: an unchanged statement keeps them
         new = parse(today, name)
         if recorded == today:
             self.steps = [Step(st, st, Status.SAME) for st in new.statements]
@@ -78,7 +107,7 @@ class _Module:
         for step in self.steps:
             imported = self._imported(step, elsewhere)
             st = step.new
-            if not (step.status.runs or imported or not rebound.isdisjoint(st.reads)):
+            if not (step.status.runs or imported or self._reads(st, rebound)):
                 continue
             if st.kind is Kind.STMT:
                 names = set(st.binds) - {"*"}
@@ -89,6 +118,10 @@ class _Module:
             rebound |= names
             touched |= names
         return touched
+
+    def _reads(self, st: Statement, rebound: set[str]) -> bool:
+        """An unchanged statement runs for what it reads, unless play changed what it binds."""
+        return not rebound.isdisjoint(st.reads) and self.played.isdisjoint(st.binds)
 
     def _targets(self, ref: tuple[int, str, tuple[tuple[str, str], ...]]) -> str | None:
         found = resolve(ref, self.package)
@@ -126,13 +159,15 @@ def _package(name: str, module: ModuleType) -> str:
     return package if isinstance(package, str) else name.rpartition(".")[0]
 
 
-def edited_names(recorded: Mapping[str, str],
-                 modules: Mapping[str, ModuleType]) -> set[tuple[str, str]]:
+def edited_names(recorded: Mapping[str, str], modules: Mapping[str, ModuleType],
+                 played: Mapping[str, list[str]] | None = None) -> set[tuple[str, str]]:
     """``(module, name)`` pairs a reload from the ``recorded`` sources to today's would bind.
 
+    ``played``: per module, the names play had changed (see :func:`changed_by_play`).
     Modules with no recorded source (added since) are left out: none of their values is in
     the recording. A source that no longer parses counts as wholly edited.
     """
+    played = played or {}
     today = running_sources(modules)
     parts: list[_Module] = []
     edited: dict[str, set[str]] = {}
@@ -140,7 +175,8 @@ def edited_names(recorded: Mapping[str, str],
         if name not in recorded:
             continue
         try:
-            parts.append(_Module(name, _package(name, modules[name]), recorded[name], text))
+            parts.append(_Module(name, _package(name, modules[name]), recorded[name], text,
+                                 frozenset(played.get(name, ()))))
         except SyntaxError:
             edited[name] = set(vars(modules[name]))
     for _ in range(_MAX_ROUNDS):

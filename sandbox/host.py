@@ -74,7 +74,8 @@ class Host:
         self.reloader = Reloader(self.root)
         self.looping = Looper(lambda: self.reloader.modules, emit=self.events.emit,
                               call_hook=self.call_hook, game=self.spec.name, step=step,
-                              window_id=self._window_id)  # F6/F7 (sandbox.looping)
+                              window_id=self._window_id,
+                              records=self.reloader.tracked)  # F6/F7 (sandbox.looping)
         # Objects a reload cannot reach (a changed dataclass default): told after reloads.
         self.stale = StaleObjects(lambda: self.reloader.modules, emit=self.events.emit)
         # Extra HUD lines (e.g. the loop's "LOOP 2.4 s"): each source returns a line or None.

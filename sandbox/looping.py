@@ -20,8 +20,9 @@ The host also calls ``close()`` at exit (``--record`` saves a recording still ru
 from, so it ends recording and loop.
 
 The looper does not know the host: it gets the game's modules (a callable), an event sink, a
-hook caller, the game's name, the fixed step and the window's id (a callable: the window
-opens after the looper is made).
+hook caller, the game's name, the fixed step, the window's id (a callable: the window
+opens after the looper is made) and the engine's records of modules (``Reloader.tracked``:
+which values play had changed when recording began, see ``sandbox.edits``).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sandbox.edits import edited_names
+from sandbox.edits import changed_by_play, edited_names
 from sandbox.events import Notice
 from sandbox.overlay import Surface, loop_indicator
 from sandbox.recording import Recording, RecordingError
@@ -43,6 +44,7 @@ from sandbox.snapshot import Snapshot, carry_edits, identities
 
 if TYPE_CHECKING:
     from sandbox.hot import ReloadReport
+    from sandbox.hot.tracking import Tracked
 
 __all__ = ["Looper", "Mode"]
 
@@ -68,13 +70,19 @@ def _no_window() -> int:
     return 0
 
 
+def _no_records(name: str) -> Tracked | None:
+    return None
+
+
 class Looper:
     """Records the game's input by tick and loops it over a restored snapshot."""
 
     def __init__(self, modules: Callable[[], dict[str, ModuleType]], *,
                  emit: Callable[[object], None], call_hook: HookCaller, game: str,
-                 step: float, window_id: Callable[[], int] = _no_window) -> None:
+                 step: float, window_id: Callable[[], int] = _no_window,
+                 records: Callable[[str], Tracked | None] = _no_records) -> None:
         self.modules = modules
+        self.records = records  # the engine's record of a module: what play changed
         self.emit = emit
         self.call_hook = call_hook
         self.game = game
@@ -117,7 +125,8 @@ class Looper:
         """Snapshot every game module and record input from the next tick on."""
         snapshot = Snapshot.take(self._modules)
         seed = int.from_bytes(os.urandom(4), "little")
-        self.recording = Recording(self.game, self.step, snapshot, seed=seed)
+        self.recording = Recording(self.game, self.step, snapshot, seed=seed,
+                                   changed_by_play=changed_by_play(self._modules, self.records))
         self.mode, self.tick, self._unrecorded = Mode.RECORDING, 0, 0
         random.seed(seed)  # the recorded play runs on the same numbers as every replay
         self._say("recording: F6 loops it, F7 discards it")
@@ -166,7 +175,8 @@ class Looper:
 
         A replay tests today's code: see ``sandbox.edits`` for which names that is.
         """
-        edited = sorted(edited_names(recording.sources, self._modules))
+        edited = sorted(edited_names(recording.sources, self._modules,
+                                     recording.changed_by_play))
         recorded = recording.snapshot.values
         shown = [f"{mod}.{name}" for mod, name in edited if name in recorded.get(mod, {})]
         recording.snapshot.adopt(self._modules, edited)
@@ -267,6 +277,10 @@ class Looper:
             # The engine's own account of what ran, not the files: they may be saved again.
             carry_edits(self.recording.snapshot, before, self._modules,
                         frozenset(report.bound_names))
+            played = self.recording.changed_by_play
+            for mod_name, name in report.bound_names:  # now what their statement bound
+                if name in played.get(mod_name, ()):
+                    played[mod_name].remove(name)
         return report
 
     def hud_line(self) -> str | None:

@@ -6,15 +6,18 @@ The file is plain data, never pickle, so opening a recording cannot run code. Fo
     {"format": "potato-sandbox-recording", "version": 2, "game": "bounce",
      "step": 0.016666666666666666, "ticks": 120, "seed": 1234,
      "snapshot": {"main": {"pos_x": 1, "trail": {"__tuple__": [1, 2]}}},
-     "sources": {"main": "TITLE = 'Bounce'\\n..."},
+     "sources": {"main": "TITLE = 'Bounce'\\n..."}, "changed_by_play": {"main": ["dx"]},
      "events": [{"tick": 3, "event": {"type": "keydown", "key": "Left"}}]}
 
 ``sources`` (new in version 2) holds the source each game module ran when the recording was
 saved, which is the code the snapshot's values belong to (edits made while recording are
 carried into it). A replay runs today's code: the names a reload from that source to today's
 would bind again (an edited ``COLOUR = ...``, the statements reading it) take today's values,
-the rest the recording's (``sandbox.edits``). Version 1 files have no sources and are refused
-with a message to record again.
+the rest the recording's (``sandbox.edits``). ``changed_by_play`` (also new in version 2)
+lists, per module, the names play had changed when recording began (they held another
+object than their statement bound): as in a live reload, ``dx = -SPEED`` is then not run
+again for an edited ``SPEED``. Version 1 files have neither and are refused with a message
+to record again.
 
 Snapshot values are JSON scalars and lists; tuples, sets, dicts (any hashable keys), non-finite
 floats, enum members and instances of the game's own classes are tagged objects
@@ -75,6 +78,7 @@ class Recording:
     seed: int = 0
     skipped: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # module -> the source it ran
+    changed_by_play: dict[str, list[str]] = field(default_factory=dict)  # module -> names
 
     def save(self, path: str | Path, modules: dict[str, ModuleType]) -> None:
         """Write the recording to ``path`` as JSON; unsaveable values go to ``skipped``."""
@@ -98,6 +102,7 @@ class Recording:
             "seed": self.seed,
             "snapshot": snapshot,
             "sources": self.sources,
+            "changed_by_play": self.changed_by_play,
             "events": [{"tick": tick, "event": event} for tick, event in self.events],
         }
         target = Path(path)
@@ -147,8 +152,10 @@ class Recording:
                 }
             events = [(int(item["tick"]), dict(item["event"])) for item in doc["events"]]
             sources = {str(name): _text(text) for name, text in doc["sources"].items()}
+            played = {str(name): [_text(n) for n in names]
+                      for name, names in doc["changed_by_play"].items()}
             return cls(game, float(doc["step"]), snapshot, events, int(doc["ticks"]),
-                       int(doc.get("seed", 0)), sources=sources)
+                       int(doc.get("seed", 0)), sources=sources, changed_by_play=played)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise RecordingError(f"{source} is damaged ({type(exc).__name__}: {exc}); "
                                  "record it again") from None
@@ -156,7 +163,7 @@ class Recording:
 
 def _text(value: object) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"a module's source is a {type(value).__name__}, not text")
+        raise TypeError(f"a source or a name is a {type(value).__name__}, not text")
     return value
 
 

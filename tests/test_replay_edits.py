@@ -13,7 +13,7 @@ import pytest
 from gamefiles import edit
 
 from sandbox.cli import main
-from sandbox.edits import edited_names, running_sources
+from sandbox.edits import changed_by_play, edited_names, running_sources
 from sandbox.events import Notice
 from sandbox.host import Host
 from sandbox.looping import Mode
@@ -28,12 +28,16 @@ PADDLE = '''"""A paddle that moves one pixel right each tick."""
 WIDTH = 40
 HALF = WIDTH // 2
 COLOUR = (200, 200, 255)
+SPEED = 2
+TOP = SPEED * 10
+drift = SPEED / 2
 x = 100
 
 
 def update(dt):
-    global x
+    global x, drift
     x += 1
+    drift += 0.25
 '''
 
 MAIN = '''import paddle
@@ -108,6 +112,21 @@ def test_a_replay_draws_todays_edit_and_keeps_what_play_changed(tmp_path: Path) 
             "paddle.COLOUR, paddle.HALF, paddle.WIDTH") in said
 
 
+def test_a_replay_keeps_what_play_changed_even_where_an_edit_is_read(tmp_path: Path) -> None:
+    """``drift = SPEED / 2`` that play changed is kept, as a live reload keeps it."""
+    game, rec = make_game(tmp_path), tmp_path / "play.json"
+    record_to(game, rec)
+    edit(game / "paddle.py", "SPEED = 2", "SPEED = 4")
+    with Host(game, headless=True, watch=False) as host:
+        recording = Recording.load(rec, "replayed", host.reloader.modules)
+        assert recording.changed_by_play == {"main": ["frames"], "paddle": ["drift", "x"]}
+        host.looping.play(recording)
+        host.step(1)
+        paddle = host.reloader.modules["paddle"]
+        assert (paddle.SPEED, paddle.TOP) == (4, 40)  # edited, and re-run for reading it
+        assert paddle.drift == 1.0 + 10 * 0.25 + 0.25  # recorded at 3.5, not 4 / 2
+
+
 def test_a_replay_of_unedited_code_is_the_recorded_play(tmp_path: Path) -> None:
     game, rec = make_game(tmp_path), tmp_path / "play.json"
     record_to(game, rec)
@@ -149,6 +168,7 @@ def test_breakout_replayed_after_a_colour_edit_shows_the_new_paddle(
     ("paddle.py", "WIDTH = 40", "WIDTH = 60"),  # and HALF, and nothing in main
     ("paddle.py", "COLOUR = (200, 200, 255)", "COLOUR = (1, 2, 3)"),  # main's import too
     ("paddle.py", "x = 100\n", "x = 100\ny = x * 2\n"),  # a new statement
+    ("paddle.py", "SPEED = 2", "SPEED = 4"),  # TOP re-runs; drift, changed by play, is kept
     ("paddle.py", "HALF = WIDTH // 2\n", ""),  # a removed one: gone, no value to carry
     ("paddle.py", "    x += 1\n", "    x += 2\n"),  # a function body: patched, nothing bound
     ("main.py", "frames = 0", "frames = 0\nLIMIT = frames + paddle.WIDTH"),
@@ -159,14 +179,16 @@ def test_the_names_replayed_from_source_are_those_a_reload_binds(
     """The oracle is the engine itself: the names a real reload of the same edit bound."""
     game = make_game(tmp_path)
     with Host(game, headless=True, watch=False) as host:
+        host.step(3)  # play changes x, drift and frames
         modules = host.reloader.modules
         recorded = running_sources(modules)
+        played = changed_by_play(modules, host.reloader.tracked)
         edit(game / path, old, new)
         report = host.reload()
         assert report.ok, report
         bound = {(m, n) for m, n in report.bound_names
                  if n in vars(modules[m]) and is_state(n, vars(modules[m])[n])}
-        found = {(m, n) for m, n in edited_names(recorded, modules)
+        found = {(m, n) for m, n in edited_names(recorded, modules, played)
                  if is_state(n, vars(modules[m])[n])}
     assert found == bound
 
@@ -178,5 +200,20 @@ def test_a_recorded_source_that_no_longer_parses_counts_as_wholly_edited(
     with Host(game, headless=True, watch=False) as host:
         modules = host.reloader.modules
         found = edited_names({"paddle": "def (:\n", "main": MAIN}, modules)
-    assert {n for m, n in found if m == "paddle"} >= {"WIDTH", "HALF", "COLOUR", "x"}
+    assert {n for m, n in found if m == "paddle"} >= {"WIDTH", "HALF", "COLOUR", "x", "TOP"}
     assert {n for m, n in found if m == "main"} == {"PADDLE_COLOUR"}  # it imports COLOUR
+
+
+def test_a_name_edited_while_recording_is_no_longer_changed_by_play(tmp_path: Path) -> None:
+    game = make_game(tmp_path)
+    with Host(game, headless=True, watch=False) as host:
+        host.step(5)
+        host.press("F6")
+        host.step(5)
+        recording = host.looping.recording
+        assert recording is not None and recording.changed_by_play["paddle"] == ["drift", "x"]
+        edit(game / "paddle.py", "drift = SPEED / 2", "drift = SPEED / 4")
+        assert host.reload().ok
+        # The edit's value is carried into the snapshot: the statement's, not play's.
+        assert recording.changed_by_play["paddle"] == ["x"]
+        assert recording.snapshot.values["paddle"]["drift"] == 0.5
