@@ -1,6 +1,7 @@
 """potato-sandbox: a Python game-dev sandbox with hot code reloading.
 
-Games need at most one import: ``from sandbox import hot`` (reload handlers). The host, for
+Games need one import line: ``from sandbox import hot`` (reload handlers), with ``assets``,
+``keyboard``, ``mouse`` and ``gamepads`` (``sandbox.input``) when they use them. The host, for
 tests and embedding, is ``from sandbox import Host``; it is imported lazily so that importing
 the engine never pulls in SDL.
 """
@@ -10,11 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sandbox import hot
+from sandbox.input import gamepads, keyboard, mouse
 
 if TYPE_CHECKING:
     from sandbox.host import Host
 
-__all__ = ["Host", "__version__", "hot"]
+__all__ = ["Host", "__version__", "gamepads", "hot", "keyboard", "mouse"]
 __version__ = "0.1.0"
 
 

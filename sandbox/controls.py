@@ -62,8 +62,12 @@ class Controls:
                 action()
             elif display.key_of(event, released=True) in HOST_KEYS:
                 continue  # the release of a key the host kept is not the game's either
-            elif not host._error_paused and host.looping.pass_event(event):
-                host._call("on_event", event)
+            else:
+                host.input.observe(event)  # input: the real state sees every game event
+                if not host._error_paused and host.looping.pass_event(event):
+                    host.input.deliver(event)  # input: view, on_event, plain hooks
+        if not host._error_paused:
+            host.input.sync()  # input: no key stuck after F7, F5 or an error pause
 
     def handle_terminal(self) -> None:
         """Run the action of each key typed in the terminal since the last frame (r, R, q)."""

@@ -25,6 +25,7 @@ from sandbox.devtools import DevTools, TerminalKeys
 from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSaved, drop_traceback
 from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
 from sandbox.hot import Reloader, ReloadReport
+from sandbox.input_router import InputRouter
 from sandbox.live_assets import LiveAssets
 from sandbox.looping import Looper
 from sandbox.overlay import KEYS, Overlay
@@ -59,6 +60,11 @@ class Host:
         self.console = console
         self.events: list[object] = []
         self.looping = Looper(self)  # F6/F7: record and loop play (sandbox.looping)
+        # input: keyboard/mouse/gamepads state and the plain hooks (sandbox.input_router)
+        self.input = InputRouter(
+            self._call, lambda name: getattr(self.game, name, None), self.looping.pass_event,
+            lambda: self.display.window_id if self.display is not None else 0,
+            lambda text: self._emit(Notice(text)))
         self.changes = Changes(self)  # reloads, restarts, assets (sandbox.changes)
         self.controls = Controls(self)  # what each host key does, and F10's pause
         self.devtools = DevTools(1.0 / fps)
@@ -124,6 +130,7 @@ class Host:
     def close(self) -> None:
         """Stop watching, close the window and forget the game's modules (idempotent)."""
         self.looping.close()  # a recording still running is saved first (--record)
+        self.input.close()  # input: SDL's gamepads
         if self.keys is not None:
             self.keys.stop()  # gives the terminal its settings back
             self.keys = None

@@ -117,7 +117,7 @@ class Looper:
         rec.ticks = self.tick
         rec.events = [(tick, ev) for tick, ev in rec.events if tick < rec.ticks]
         if self._unrecorded:
-            self._say(f"{self._unrecorded} events of other kinds (window, joystick, …) reached "
+            self._say(f"{self._unrecorded} events of other kinds (window, touch, …) reached "
                       "the game while recording but are not recorded")
         if rec.ticks == 0:
             self.mode = Mode.IDLE
@@ -220,11 +220,8 @@ class Looper:
             self._start_pass(rec)
         events = self._by_tick.get(self.tick, ())
         self.tick += 1
-        if not events:
-            return True  # most ticks: no event, so no SDL call for the window id
-        window = self._window_id()
         # all() stops at the first event that paused the game: the rest wait for the fix.
-        return all(self.host._call("on_event", event_from_dict(data, window)) for data in events)
+        return all(self.host.input.replay(data) for data in events)  # input: view and hooks
 
     def around_reload(self, reload: Callable[[], ReloadReport]) -> ReloadReport:
         """Run ``reload``; while recording or looping carry its edits into the snapshot.
