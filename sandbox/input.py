@@ -40,8 +40,8 @@ from sandbox.input_state import (
     key_name,
 )
 
-__all__ = ["DEFAULT_DEAD_ZONE", "Gamepad", "Gamepads", "Keyboard", "Mouse", "PadChange",
-           "gamepads", "keyboard", "mouse", "view"]
+__all__ = ["DEFAULT_DEAD_ZONE", "Gamepad", "Gamepads", "Keyboard", "LiveView", "Mouse",
+           "PadChange", "gamepads", "keyboard", "mouse", "view"]
 
 DEFAULT_DEAD_ZONE = 0.2
 
@@ -52,17 +52,17 @@ def _unknown(what: str, name: str, known: Iterable[str], examples: str) -> str:
     return f"{what} {name!r} does not exist{hint}"
 
 
-class _Live:
+class LiveView:
     """A view of live state: copying it (a snapshot, deepcopy) gives the view itself."""
 
-    def __copy__(self) -> _Live:
+    def __copy__(self) -> LiveView:
         return self
 
-    def __deepcopy__(self, memo: dict[int, object]) -> _Live:
+    def __deepcopy__(self, memo: dict[int, object]) -> LiveView:
         return self
 
 
-class Keyboard(_Live):
+class Keyboard(LiveView):
     """The keys held now: ``keyboard.left``, ``keyboard.is_down("space")``."""
 
     def __init__(self, state: InputState) -> None:
@@ -96,7 +96,7 @@ class Keyboard(_Live):
         return f"<keyboard: {', '.join(sorted(self._state.keys)) or 'nothing'} held>"
 
 
-class Mouse(_Live):
+class Mouse(LiveView):
     """Where the mouse is and which buttons are held: ``mouse.pos``, ``mouse.buttons``."""
 
     def __init__(self, state: InputState) -> None:
@@ -138,7 +138,7 @@ class Mouse(_Live):
         return f"<mouse at {self.pos}, buttons {sorted(self._state.mouse_buttons)}>"
 
 
-class Gamepad(_Live):
+class Gamepad(LiveView):
     """One gamepad (SDL's GameController layout): buttons, sticks and triggers."""
 
     def __init__(self, pads: Gamepads, pad_id: int) -> None:
@@ -200,7 +200,7 @@ class Gamepad(_Live):
         return f"<gamepad {self.slot} {self.name!r}: {sorted(self.buttons)}>"
 
 
-class Gamepads(_Live):
+class Gamepads(LiveView):
     """The connected gamepads, by player slot: ``gamepads.get(0)``, ``for pad in gamepads``."""
 
     def __init__(self, state: InputState) -> None:

@@ -105,3 +105,19 @@ def test_restart_starts_a_new_game(breakout: Path) -> None:
         host.press("F5")
         host.step(1)
         assert (host.game.score, host.game.lives, host.game.bricks.left()) == (0, 3, 32)
+
+
+def test_a_held_key_keeps_the_paddle_moving_until_released(breakout: Path) -> None:
+    from sandbox.sdl import push_event
+
+    with Host(breakout, headless=True, watch=False) as host:
+        assert host.display is not None
+        host.step(1)
+        start = host.game.paddle.x
+        push_event({"type": "keydown", "key": "Right"}, host.display.window_id)
+        host.step(3)
+        assert host.game.paddle.x == pytest.approx(start + 18)  # 6 pixels a step, held
+        push_event({"type": "keyup", "key": "Right"}, host.display.window_id)
+        host.step(3)
+        assert host.game.paddle.x == pytest.approx(start + 18)
+    assert "import sdl2" not in "".join(p.read_text() for p in breakout.glob("*.py"))

@@ -12,8 +12,10 @@ from sandbox.scaffold import ScaffoldError, create_game
 def test_new_game_has_every_hook_and_a_handler(tmp_path: Path) -> None:
     made = create_game(tmp_path / "mygame")
     source = (tmp_path / "mygame" / "main.py").read_text()
-    for hook in ("def load(", "def update(dt)", "def draw(renderer)", "def on_event(event)"):
+    for hook in ("def load(", "def update(dt)", "def draw(renderer)", "def on_event(event)",
+                 "def on_key_down(key)", "def on_mouse_down(pos, button)"):
         assert hook in source
+    assert "sdl2" not in source.replace("sdl2.ext.Renderer", "")  # input without SDL
     assert "@hot.after_reload" in source
     assert 'TITLE = "mygame"' in source
     assert (tmp_path / "mygame" / "README.md").read_text().startswith("# mygame")

@@ -80,9 +80,9 @@ def _score_label():
     return _label
 
 
-def on_event(event):
-    """Keys go to the paddle."""
-    paddle.on_event(event)
+def on_key_down(key):
+    """Keys go to the paddle ("left", "right", "a", "d")."""
+    paddle.on_key_down(key)
 
 
 @hot.after_reload
