@@ -11,12 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sandbox import hot
-from sandbox.input import gamepads, keyboard, mouse
+from sandbox.input import Gamepad, PadChange, gamepads, keyboard, mouse
 
 if TYPE_CHECKING:
     from sandbox.host import Host
 
-__all__ = ["Host", "__version__", "gamepads", "hot", "keyboard", "mouse"]
+__all__ = ["Gamepad", "Host", "PadChange", "__version__", "gamepads", "hot", "keyboard",
+           "mouse"]
 __version__ = "0.1.0"
 
 
