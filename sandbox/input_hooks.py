@@ -9,7 +9,9 @@ work::
 
 A parameter that is not one of the hook's arguments is reported (``check_hooks`` lists it at
 load and on every reload, with what the hook offers) and the hook is not called until it is
-fixed. A parameter with a default, ``*args`` and ``**kwargs`` are left alone.
+fixed. A parameter with a default and ``**kwargs`` are left alone; ``*args`` with no named
+argument (``on_mouse_down = print``) gets all of them in the order above, as does a callable
+with no signature to read.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ def _plan(fn: Callable[..., object], hook: str) -> tuple[str, ...] | str:
     except (TypeError, ValueError):
         return offered  # no signature to read (a builtin): pass everything
     names: list[str] = []
+    star = any(param.kind is param.VAR_POSITIONAL for param in params)
     skipped = ""  # a parameter left to its default: any later one could not be positional
     for param in params:
         if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
@@ -64,7 +67,7 @@ def _plan(fn: Callable[..., object], hook: str) -> tuple[str, ...] | str:
                     f"{'*' if not skipped else repr(skipped)}; put the arguments it is "
                     f"given ({', '.join(offered)}) first, as plain parameters")
         names.append(param.name)
-    return tuple(names)
+    return tuple(names) if names or not star else offered  # f(*args) (print): all of them
 
 
 def _planned(fn: Callable[..., object], hook: str) -> tuple[str, ...] | str:

@@ -343,3 +343,19 @@ def test_pad_and_joystick_events_round_trip(data: dict[str, Any]) -> None:
 def test_damaged_pad_events_are_refused(data: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         event_from_dict(data)
+
+
+def test_a_builtin_as_a_hook_gets_every_argument(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """``print`` (only ``*args``) and a callable with no signature get every argument."""
+    source = ("got = []\n\n\nclass NoSignature:\n    @property\n"
+              "    def __signature__(self):\n        raise ValueError('none')\n\n"
+              "    def __call__(self, *args):\n        got.append(args)\n\n\n"
+              "on_mouse_down = print\non_mouse_up = NoSignature()\n")
+    game = game_folder(tmp_path, "builtin", source)
+    with Host(game, headless=True, watch=False) as host:
+        push(host, type="mousedown", button=2, clicks=1, x=1, y=2)
+        push(host, type="mouseup", button=2, clicks=1, x=1, y=2)
+        host.step(1)
+        assert host.last_error is None and host.game.got == [((1, 2), "middle")]
+    assert "(1, 2) middle" in capsys.readouterr().out

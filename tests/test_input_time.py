@@ -186,6 +186,10 @@ def test_a_saved_recording_holds_its_keys_and_replays_its_pad(tracker: Path,
             host.step(1)
         finally:
             pad.detach()
+        assert host.looping.recording is not None
+        kinds = {ev["type"] for _, ev in host.looping.recording.events}
+        assert {"paddown", "padaxis", "joydown", "joyaxis"} <= kinds  # none dropped any more
+        assert not any("not recorded" in str(e) for e in host.events)
     assert recorded == [("connected", ""), ("button_down", "b"), ("axis", "righttrigger")]
     with Host(tracker, headless=True, watch=False) as host:
         rec = Recording.load(saved, "tracker", host.reloader.modules)
