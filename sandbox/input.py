@@ -152,14 +152,17 @@ class Gamepad(LiveView):
 
     @property
     def slot(self) -> int:
-        """Which player: 0 for the first pad connected (a freed slot is reused); -1 when gone."""
-        pad = self._pads.state_of(self.id)
+        """Which player: 0 for the first pad connected (a freed slot is reused).
+
+        An unplugged pad keeps the slot it had, so ``on_gamepad`` can tell who left.
+        """
+        pad = self._pads.state_of(self.id, departed=True)
         return pad.slot if pad is not None else -1
 
     @property
     def name(self) -> str:
         """The pad's name as SDL reports it ("Xbox 360 Controller")."""
-        pad = self._pads.state_of(self.id)
+        pad = self._pads.state_of(self.id, departed=True)
         return pad.name if pad is not None else ""
 
     @property
@@ -227,9 +230,11 @@ class Gamepads(LiveView):
         scaled = (size - self._dead_zone) / (1.0 - self._dead_zone)
         return scaled if raw > 0 else -scaled
 
-    def state_of(self, pad_id: int) -> PadState | None:
-        """The held state of the pad with SDL instance id ``pad_id``; None once it is gone."""
-        return self._state.pads.get(pad_id)
+    def state_of(self, pad_id: int, departed: bool = False) -> PadState | None:
+        """The held state of the pad with SDL instance id ``pad_id``; None once it is gone
+        (with ``departed``: its slot and name as they were, with nothing held)."""
+        pad = self._state.pads.get(pad_id)
+        return self._state.departed.get(pad_id) if pad is None and departed else pad
 
     def pad(self, pad_id: int) -> Gamepad:
         """The view of the pad with SDL instance id ``pad_id`` (the same object every time)."""

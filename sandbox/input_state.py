@@ -84,6 +84,8 @@ class InputState:
     mouse_pos: tuple[int, int] = (0, 0)
     mouse_buttons: set[str] = field(default_factory=set)
     pads: dict[int, PadState] = field(default_factory=dict)  # by SDL instance id
+    # Pads unplugged since: their slot and name stay readable (on_gamepad's "disconnected").
+    departed: dict[int, PadState] = field(default_factory=dict, compare=False, repr=False)
 
     def apply(self, data: dict[str, Any]) -> HookCall | None:
         """Take one event (a recording dict) into the state; the plain hook it calls, if any.
@@ -144,6 +146,7 @@ class InputState:
         if pad is None:
             return None  # an event of a pad the game never saw connect
         if kind == "padremoved":
+            self.departed[pad_id] = PadState(pad.slot, pad.name)
             del self.pads[pad_id]
             return _pad_call(pad_id, PadChange.DISCONNECTED, "", 0.0)
         if kind == "padaxis":

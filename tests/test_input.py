@@ -155,7 +155,7 @@ def test_gamepads_connect_press_move_and_disconnect(pad_host: tuple[Host, list[V
     assert first.axis("rightx") == pytest.approx(0.5, abs=1e-3)
     pad.detach()
     host.step(1)
-    assert host.game.log[-1] == ("pad", -1, "disconnected", "", 0.0)
+    assert host.game.log[-1] == ("pad", 0, "disconnected", "", 0.0)  # who left
     assert not first.connected and gamepads.get(0) is None and list(gamepads) == []
     assert first.buttons == frozenset() and first.axis("leftx") == 0.0
 
