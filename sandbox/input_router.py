@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sandbox.input import gamepads, keyboard, view
+from sandbox.input import DEFAULT_DEAD_ZONE, gamepads, keyboard, view
 from sandbox.input_hooks import HookSignatureError, arguments_for
 from sandbox.input_state import HookCall, InputState, PadChange, differences, key_name
 from sandbox.sdl import (
@@ -49,6 +49,7 @@ class InputRouter:
         self._started = False
         self._gamepads = False
         view.load(InputState().to_data())  # a new game starts with nothing held
+        gamepads.dead_zone = DEFAULT_DEAD_ZONE
 
     def start(self) -> None:
         """Start SDL's gamepads and learn its key names (once; SDL's video must be up)."""
@@ -102,7 +103,11 @@ class InputRouter:
         if view == self.real:
             return
         for data in differences(view, self.real):
-            event = event_from_dict(data, self._window_id())
+            try:
+                event = event_from_dict(data, self._window_id())
+            except ValueError:  # a key SDL cannot name back: the view catches up silently
+                view.apply(data)
+                continue
             if not self._admit(event) or not self.deliver(event, data):
                 return
 

@@ -230,3 +230,11 @@ def test_a_damaged_held_input_is_refused(tracker: Path, tmp_path: Path, held: An
         saved.write_text(json.dumps(doc))
         with pytest.raises(RecordingError, match=message):
             Recording.load(saved, "tracker", host.reloader.modules)
+
+
+def test_a_held_key_sdl_cannot_name_back_is_synced_without_an_event(tracker: Path) -> None:
+    with Host(tracker, headless=True, watch=False) as host:
+        host.input.real.keys.add("no_such_key")  # as if SDL had named a key it cannot find
+        host.step(1)
+        assert host.last_error is None and not host.paused
+        assert "no_such_key" in keyboard.held and host.game.own_held == set()
