@@ -1,6 +1,9 @@
-"""The paddle: Left/Right (or A/D) move it; held keys keep it moving, a tap moves one step."""
+"""The paddle: Left/Right (or A/D, or a gamepad's d-pad or left stick) move it.
 
-from sandbox import keyboard
+Held keys keep it moving, a tap moves one step; the stick moves it as far as it is pushed.
+"""
+
+from sandbox import gamepads, keyboard
 
 WIDTH = 64
 HEIGHT = 10
@@ -26,8 +29,11 @@ def on_key_down(key):
 
 
 def held():
-    """-1, 0 or 1: where the keys held now point (Left and Right together cancel)."""
+    """-1 .. 1: where the keys (or the first gamepad) held now point; opposites cancel."""
     direction = sum(step for key, step in KEYS.items() if keyboard.is_down(key))
+    pad = gamepads.get(0)
+    if pad is not None:
+        direction += pad.is_down("dpright") - pad.is_down("dpleft") + pad.axis("leftx")
     return max(-1, min(1, direction))
 
 
