@@ -23,6 +23,7 @@ from sandbox.input import DEFAULT_DEAD_ZONE, gamepads, keyboard, view
 from sandbox.input_hooks import HookSignatureError, arguments_for
 from sandbox.input_state import HookCall, InputState, PadChange, differences, key_name
 from sandbox.sdl import (
+    drop_queued_events,
     event_from_dict,
     event_to_dict,
     key_names,
@@ -48,7 +49,8 @@ class InputRouter:
         self.real = InputState()
         self._started = False
         self._gamepads = False
-        view.load(InputState().to_data())  # a new game starts with nothing held
+        view.load(InputState().to_data())  # a new game starts with nothing held …
+        drop_queued_events()  # … and none of the last game's events
         gamepads.dead_zone = DEFAULT_DEAD_ZONE
 
     def start(self) -> None:

@@ -175,6 +175,37 @@ def test_a_second_pad_takes_the_next_slot_and_a_freed_slot_is_reused(
     assert [(p.slot, p.name) for p in gamepads] == [(0, "Three"), (1, "Two")]
 
 
+def test_a_pad_plugged_in_before_the_game_starts_is_there(game: Path) -> None:
+    with Host(game, headless=True, watch=False) as first:
+        first.step(1)  # SDL's gamepads are up (they stay up between hosts)
+        pad = VirtualPad("Early Pad")
+        try:
+            first.step(1)
+            assert len(gamepads) == 1
+            first.close()
+            with Host(game, headless=True, watch=False) as second:
+                assert len(gamepads) == 0  # a new game starts with nothing
+                second.step(2)  # announced at the first frame, opened, seen at the next
+                early = gamepads.get(0)
+                assert early is not None and early.name == "Early Pad"
+                assert second.game.log == [("pad", 0, "connected", "", 0.0)]
+                pad.press("x")
+                second.step(1)
+                assert early.is_down("x")
+        finally:
+            pad.detach()
+
+
+def test_events_queued_for_a_closed_game_never_reach_the_next(game: Path) -> None:
+    with Host(game, headless=True, watch=False) as first:
+        first.step(1)  # gamepads up: SDL's queue now outlives the window
+        push(first, type="keydown", key="Left")
+        first.press("F10")
+    with Host(game, headless=True, watch=False) as second:
+        second.step(2)
+        assert second.game.log == [] and not keyboard.left and not second.paused
+
+
 def _signatures() -> list[tuple[str, tuple[str, ...]]]:
     """Every hook with no argument, each argument alone, and all of them in reverse order."""
     cases = []

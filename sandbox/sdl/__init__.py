@@ -17,7 +17,14 @@ from __future__ import annotations
 from sandbox.sdl.display import Display
 from sandbox.sdl.errors import NoDisplayError, SDLError, check
 from sandbox.sdl.gamepad import VirtualPad, start_gamepads, stop_gamepads
-from sandbox.sdl.input import event_from_dict, event_to_dict, key_names, keycode_name, push_event
+from sandbox.sdl.input import (
+    drop_queued_events,
+    event_from_dict,
+    event_to_dict,
+    key_names,
+    keycode_name,
+    push_event,
+)
 from sandbox.sdl.media import (
     FONT_SUFFIXES,
     IMAGE_SUFFIXES,
@@ -35,6 +42,6 @@ from sandbox.sdl.text import FONT_PATH, Font
 
 __all__ = ["FONT_PATH", "FONT_SUFFIXES", "IMAGE_SUFFIXES", "SOUND_SUFFIXES", "Audio", "Display",
            "Font", "GameFont", "NoDisplayError", "SDLError", "Sound", "VirtualPad", "check",
-           "event_from_dict", "event_to_dict", "key_names", "keycode_name", "load_texture",
-           "push_event", "read_png", "start_gamepads", "stop_gamepads", "swap_font",
-           "swap_sound", "swap_texture", "write_png"]
+           "drop_queued_events", "event_from_dict", "event_to_dict", "key_names",
+           "keycode_name", "load_texture", "push_event", "read_png", "start_gamepads",
+           "stop_gamepads", "swap_font", "swap_sound", "swap_texture", "write_png"]

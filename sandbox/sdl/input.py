@@ -17,8 +17,8 @@ import sdl2
 from sandbox.sdl.errors import check
 from sandbox.sdl.gamepad import device_from_dict, device_to_dict, open_or_close_pad
 
-__all__ = ["event_from_dict", "event_to_dict", "is_quit", "key_names", "key_of", "keycode_name",
-           "poll_events", "push_event", "push_key", "push_quit"]
+__all__ = ["drop_queued_events", "event_from_dict", "event_to_dict", "is_quit", "key_names",
+           "key_of", "keycode_name", "poll_events", "push_event", "push_key", "push_quit"]
 
 
 def keycode_name(sym: int) -> str:
@@ -43,6 +43,16 @@ def poll_events() -> list[Any]:
         events.append(sdl2.SDL_Event.from_buffer_copy(ev))
         open_or_close_pad(ev)
     return events
+
+
+def drop_queued_events() -> None:
+    """Forget every event still queued: a new game must not get the last one's.
+
+    SDL's queue lives as long as a subsystem that needs it: the gamepads stay up for the
+    whole process (``sandbox.sdl.gamepad.stop_gamepads``), so a key a test pushed, or the
+    window events of a closed game, would otherwise reach the next one.
+    """
+    sdl2.SDL_FlushEvents(sdl2.SDL_FIRSTEVENT, sdl2.SDL_LASTEVENT)
 
 
 def key_of(event: Any, released: bool = False) -> str | None:
