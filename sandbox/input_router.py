@@ -65,7 +65,7 @@ class InputRouter:
             self._say(f"gamepads are off: SDL could not start them ({problem})")
 
     def close(self) -> None:
-        """Stop SDL's gamepads (at the host's exit)."""
+        """Close the gamepads SDL opened for this game (at the host's exit)."""
         if self._gamepads:
             stop_gamepads()
             self._gamepads = False
