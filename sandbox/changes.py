@@ -4,8 +4,10 @@ The host calls :meth:`Changes.apply_pending` once a frame, after its events and 
 game's ``update``, and F9/F5 call :meth:`Changes.reload_now` and :meth:`Changes.restart`. So
 game code changes only on the main thread, between two frames, never inside a hook.
 
-The host keeps the state (the live ``game`` module, ``settings``, ``last_error``, the error
-pause); this module holds the rules for how each kind of change moves it:
+This module does not know the host: it gets the engine, the watcher and the assets, the run
+state (``sandbox.status.Status``), an event sink, a hook caller, and two callables for what
+the host does after new code (apply ``TITLE``/``SIZE``, check hook names) and after a
+restart. It holds the rules for how each kind of change moves the run state:
 
 - a reload that changed code, or an explicit one (F9) while a hook is paused on an error,
   resumes the game; a failed reload is rolled back by the engine, so the old code keeps
@@ -14,30 +16,60 @@ pause); this module holds the rules for how each kind of change moves it:
   again;
 - an asset that fails to reload shows the panel without pausing; when a hook was paused on an
   asset error, any asset change retries it (and ``load()`` again when ``load()`` failed);
-- a changed ``TITLE`` or ``SIZE`` is applied to the window after every reload that changed
-  code, and after a restart.
+- the host's ``code_changed`` runs after every reload that changed code, and its
+  ``restarted`` after a restart (before ``load()``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sandbox.events import ErrorInfo, GameError, Notice, Restarted
-from sandbox.game import read_settings
-from sandbox.hot import ReloadReport
+from sandbox.events import Notice, Restarted
+from sandbox.events.errors import failed_reload_info
+from sandbox.hot import Reloader, ReloadReport
+from sandbox.status import Status
 
 if TYPE_CHECKING:
-    from sandbox.host import Host
+    from sandbox.live_assets import LiveAssets
+    from sandbox.watcher import Watcher
 
-__all__ = ["Changes"]
+__all__ = ["Changes", "HostHooks"]
+
+Emit = Callable[[object], None]
+
+
+@dataclass(frozen=True)
+class HostHooks:
+    """What the host does around a change; every field is a plain callable.
+
+    ``call_hook(name, *args)`` runs a game hook (False when it failed and paused the game);
+    ``run_engine(what, run, *args, restart=...)`` runs an engine call under the watchdog;
+    ``around_reload(reload)`` lets the looper carry edits into its snapshot;
+    ``code_changed(entry_changed)`` follows a reload that changed code;
+    ``restarted()`` follows a successful hot restart, before ``load()`` runs again.
+    """
+
+    call_hook: Callable[..., bool]
+    run_engine: Callable[..., ReloadReport]
+    around_reload: Callable[[Callable[[], ReloadReport]], ReloadReport]
+    code_changed: Callable[[bool], None]
+    restarted: Callable[[], None]
 
 
 class Changes:
-    """Applies what changed on disk (or what F9/F5 asked for) to the host's running game."""
+    """Applies what changed on disk (or what F9/F5 asked for) to the running game."""
 
-    def __init__(self, host: Host) -> None:
-        self.host = host
+    def __init__(self, reloader: Reloader, status: Status, emit: Emit, hooks: HostHooks, *,
+                 watcher: Watcher | None = None, assets: LiveAssets | None = None) -> None:
+        self.reloader = reloader
+        self.status = status
+        self.emit = emit
+        self.hooks = hooks
+        self.watcher = watcher
+        self.assets = assets
         self._watch_error_told = False
 
     def apply_pending(self) -> None:
@@ -46,15 +78,13 @@ class Changes:
         Asset files go to the asset library, sources to the engine; ``perform_code_reload()``
         from game code asks for a reload of whatever changed.
         """
-        host = self.host
-        watcher = host.watcher
+        watcher, assets = self.watcher, self.assets
         if watcher is not None and watcher.error and not self._watch_error_told:
             self._watch_error_told = True
-            host._emit(Notice(f"{watcher.error} — saves are not seen; F9 still reloads"))
-        assets = host.assets
+            self.emit(Notice(f"{watcher.error} — saves are not seen; F9 still reloads"))
         if assets is not None:  # e.g. "sound is off", raised inside a game hook
             for notice in assets.drain_notices():
-                host._emit(notice)
+                self.emit(notice)
         paths: set[Path] = watcher.drain() if watcher is not None else set()
         if assets is not None and paths:
             changed = {p for p in paths if assets.is_asset(p)}
@@ -63,91 +93,62 @@ class Changes:
                 self.refresh_assets(changed)
         if paths:
             self.reload(paths, explicit=False)
-        if host.reloader.reload_requested:
+        if self.reloader.reload_requested:
             self.reload(None, explicit=False)
 
     def reload_now(self) -> None:
         """F9 (and ``r``): reload the code, then any asset whose file changed (--no-watch)."""
         self.reload()
-        if self.host.assets is not None:
+        if self.assets is not None:
             self.refresh_assets(None)
 
     def reload(self, paths: set[Path] | None = None, explicit: bool = True) -> ReloadReport:
         """Reload what changed on disk (F9); an explicit reload also retries a paused hook."""
-        host = self.host
-        reloader = host.reloader
+        reloader, status = self.reloader, self.status
         # Only applying runs game code; reading and compiling (a 10 MB file) is not limited.
         plan = reloader.prepare(paths)
-        report = host.looping.around_reload(
-            lambda: host.watchdog.run_engine("reload", reloader.apply, plan))
+        report = self.hooks.around_reload(
+            lambda: self.hooks.run_engine("reload", reloader.apply, plan))
         reloader.reload_requested = False
         if not report.ok:
-            host.last_error = report.error_info or ErrorInfo.from_exception(
-                report.error or RuntimeError("reload failed"), host.root)
-            host._emit(report)
+            status.reload_failed(failed_reload_info(report.error, report.error_info,
+                                                    reloader.root))
+            self.emit(report)
             return report
         if report.changed or explicit:
-            host._emit(report)
-        if report.changed or (explicit and host._error_paused):
-            host._resume()
-        elif not host._error_paused:
-            # Disk matches the running code again: a reload error is moot (an asset's is not).
-            host.last_error = host.standing_error()
+            self.emit(report)
+        if report.changed or (explicit and status.paused):
+            status.resume()
+        else:
+            status.disk_matches()
         if report.changed:
-            self._apply_settings()
-            if reloader.entry in report.changed:
-                host._check_hooks()
+            self.hooks.code_changed(reloader.entry in report.changed)
         return report
 
     def restart(self) -> ReloadReport:
         """Hot restart (F5): every game module imported fresh, then ``load()`` again."""
-        host = self.host
-        report = host.watchdog.run_engine("restart", host.reloader.restart, restart=True)
+        report = self.hooks.run_engine("restart", self.reloader.restart, restart=True)
         if not report.ok:
-            host.last_error = report.error_info
-            host._emit(report)
+            self.status.reload_failed(report.error_info)
+            self.emit(report)
             return report
-        host.game = host.reloader.modules.get(host.reloader.entry, host.game)
-        host._emit(Restarted(len(report.changed), report.seconds))
-        if host.assets is not None:
-            host.assets.clear()  # before resuming: a forgotten asset's error is moot too
-        host._resume()
-        self._apply_settings()
-        host._check_hooks()
-        host._call("load")
+        self.emit(Restarted(len(report.changed), report.seconds))
+        if self.assets is not None:
+            self.assets.clear()  # before resuming: a forgotten asset's error is moot too
+        self.status.resume()
+        self.hooks.restarted()
+        self.hooks.call_hook("load")
         return report
 
     def refresh_assets(self, changed: set[Path] | None) -> None:
         """Reload changed assets; a failure shows the panel without pausing the game."""
-        host = self.host
-        assets = host.assets
+        assets, status = self.assets, self.status
         assert assets is not None
         had = assets.error
         for ev in assets.refresh(changed):
-            host._emit(ev)
-        if assets.error is not None:
-            host.last_error = assets.error
-        elif had is not None and host.last_error is had:
-            host.last_error = None
-        if host._error_paused and host.last_error is not None \
-                and host.last_error.kind == "AssetError":
-            # A hook failed on a missing or broken asset: try again. When that hook was
-            # load(), run it again, since update and draw rely on what it loads.
-            failed = next((e for e in reversed(host.events) if isinstance(e, GameError)), None)
-            host._resume()
-            if failed is not None and failed.hook == "load":
-                host._call("load")
-
-    def _apply_settings(self) -> None:
-        """Apply a changed ``TITLE`` or ``SIZE`` to the window; tell new setting problems."""
-        host = self.host
-        new = read_settings(host.game, host.spec.name)
-        assert host.display is not None
-        if new.title != host.settings.title:
-            host.display.set_title(new.title)
-        if new.size != host.settings.size:
-            host.display.set_size(new.size)
-            host.screen.forget()
-        for problem in set(new.problems) - set(host.settings.problems):
-            host._emit(Notice(problem))
-        host.settings = new
+            self.emit(ev)
+        status.assets_refreshed(had, assets.error)
+        # A hook failed on a missing or broken asset: try again. When that hook was load(),
+        # run it again, since update and draw rely on what it loads.
+        if status.paused_on_asset and status.resume() == "load":
+            self.hooks.call_hook("load")

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sandbox.console import Console
+from sandbox.keys import cli_epilog
 from sandbox.watchdog import install_sigint_handler
 
 if TYPE_CHECKING:
@@ -36,16 +37,17 @@ _INTERRUPTED = 130  # the shell's convention for "ended by SIGINT"
 # Sub-commands come before the GAME positional: ``new PATH`` creates a game skeleton with
 # sandbox.scaffold. A folder that happens to be called "new" still runs as a game.
 _COMMANDS = ("new",)
+_COMMANDS_HELP = [("potato-sandbox new PATH", "create a runnable game skeleton in PATH")]
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``potato-sandbox GAME``."""
     parser = argparse.ArgumentParser(
         prog="potato-sandbox",
-        description="Run a game with hot code reloading: edit, save, and the running game "
+        description="Run a game with hot code reloading: edit, save, and the running game\n"
                     "changes within a frame, keeping its state.",
-        epilog="Keys: F9 reload, F5 hot restart, F10 pause, F11 step, F3 HUD, F12 screenshot, "
-               "F1 help, Esc quit.",
+        epilog=cli_epilog(_COMMANDS_HELP),
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # the epilog is a table
     )
     parser.add_argument("game", metavar="GAME", help="the game folder (it holds main.py)")
     parser.add_argument("--headless", action="store_true",

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from sandbox.devtools import GRAPH_FRAMES
 from sandbox.events import ErrorInfo
+from sandbox.keys import help_rows, terminal_line
 from sandbox.panel import (
     DIM_RGB,
     HUD_RGB,
@@ -23,14 +24,8 @@ from sandbox.panel import (
     error_lines,
 )
 
-__all__ = ["KEYS", "Overlay", "Surface", "error_lines", "help_lines", "loop_indicator", "wrap"]
+__all__ = ["Overlay", "Surface", "error_lines", "help_lines", "loop_indicator", "wrap"]
 
-KEYS: tuple[tuple[str, str], ...] = (
-    ("F9", "reload now"), ("F5", "hot restart"), ("F10", "pause / resume"),
-    ("F11", "step one frame while paused"), ("F3", "HUD"), ("F12", "screenshot"),
-    ("F6", "record, then loop the recording"), ("F7", "end the loop"),
-    ("F1", "help"), ("Escape", "quit"),
-)
 PANEL_DARK = (0, 0, 0, 190)  # behind the loop indicator
 GRAPH_ROWS = 3  # text rows the graph takes
 GRAPH_BG = (0, 0, 0, 160)
@@ -49,8 +44,8 @@ def wrap(line: str, columns: int) -> list[str]:
 
 def help_lines() -> list[tuple[str, tuple[int, int, int]]]:
     """The help panel (F1): every host key, then the terminal's keys."""
-    lines = [(f"{key:>6}  {does}", TEXT_RGB) for key, does in KEYS]
-    lines.append(("terminal: r reload, R hot restart, q quit", DIM_RGB))
+    lines = [(f"{key:>6}  {does}", TEXT_RGB) for key, does in help_rows()]
+    lines.append((terminal_line(), DIM_RGB))
     return lines
 
 

@@ -35,7 +35,7 @@ import bench_misc  # noqa: E402
 import bench_table  # noqa: E402
 from bench_table import fmt_ms, stat_cells, summary, table, verdict  # noqa: E402
 
-SECTIONS = ("engine", "latency", "frames", "overhead", "memory")
+SECTIONS = ("engine", "latency", "frames", "overhead", "memory", "startup")
 FRAME_BUDGET = 1 / 60
 
 
@@ -371,6 +371,54 @@ def section_memory(quick: bool) -> dict[str, Any]:
     ok = res["growth_mb"] <= 5 and res["old_code_alive"] == 0
     print(f"  target growth ≤ 5 MB and old code freed: {verdict(ok)}\n")
     res["target_met"] = ok
+    res["host"] = _host_section(_host_memory, quick)
+    return res
+
+
+def _host_memory(quick: bool) -> dict[str, Any]:
+    import bench_host
+
+    reloads, baseline = (60, 10) if quick else (3000, 500)
+    res = bench_host.host_memory(reloads, baseline)
+    print(f"memory (host): {reloads} reloads through Host.reload, valid and broken alternating")
+    print(table(["", "value"], [
+        [f"RSS after {baseline} reloads (MB)", f"{res['rss_baseline'] / 2**20:.1f}"],
+        [f"RSS after {reloads} reloads (MB)", f"{res['rss_end'] / 2**20:.1f}"],
+        ["growth (MB)", f"{res['growth_mb']:.2f}"],
+        ["gc-tracked objects", f"{res['objects_baseline']} → {res['objects_end']}"],
+        ["events kept (a bounded window)", str(res["events_kept"])],
+    ]))
+    ok = res["growth_mb"] <= 2
+    print(f"  target growth ≤ 2 MB from reload {baseline} to {reloads}: {verdict(ok)}\n")
+    res["target_met"] = ok
+    return res
+
+
+def section_startup(quick: bool) -> dict[str, Any]:
+    """Cold start of a headless one-frame bounce against plain pysdl2 and pygame-ce scripts."""
+    import bench_startup
+
+    runs = 2 if quick else 15
+    res = bench_startup.startup(runs)
+    print(f"startup: whole processes, {runs} interleaved runs each after a warm-up, with "
+          "bytecode caches (ms)")
+    rows = []
+    for name in bench_startup.COMMANDS:
+        if name in res["errors"] and name not in res["wall"]:
+            rows.append([name, res["errors"][name]])
+            continue
+        rows.append([name, *stat_cells(res["wall"][name], 0)[:3],
+                     *stat_cells(res["cpu"][name], 0)[:3], str(runs)])
+    print(table(["", "wall", "p95", "min–max", "cpu", "p95", "min–max", "n"], rows))
+    ours, plain = list(bench_startup.COMMANDS)[:2]
+    ratios = {}
+    for kind in ("wall", "cpu"):
+        a, b = (summary(res[kind].get(n, [])).get("median") for n in (ours, plain))
+        ratios[kind] = a / b if a and b else None
+    shown = ", ".join(f"{k} {v:.2f}×" for k, v in ratios.items() if v is not None)
+    ok = None if ratios["wall"] is None else (ratios["wall"] <= 1.2 and (ratios["cpu"] or 0) <= 1.2)
+    print(f"  potato-sandbox / plain pysdl2 (medians): {shown}; target ≤ 1.2×: {verdict(ok)}\n")
+    res["ratios"], res["target_met"] = ratios, ok
     return res
 
 
@@ -380,6 +428,7 @@ RUNNERS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "frames": lambda q: _host_section(section_frames, q),
     "overhead": section_overhead,
     "memory": section_memory,
+    "startup": section_startup,
 }
 
 

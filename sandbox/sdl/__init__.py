@@ -3,6 +3,7 @@
 Everything else uses SDL through the names re-exported here (``from sandbox.sdl import
 Display``); the engine, ``sandbox.hot``, never does. One module per concept:
 
+- ``libs``: where SDL's libraries are, told to pysdl2 before it searches;
 - ``errors``: ``check()`` and ``SDLError``, "Error encountered <doing what>: <SDL's reason>";
 - ``display``: the window and renderer, the overlay's drawing, frame read-back;
 - ``pixels``: RGBA32 buffers and PNG files;
@@ -12,7 +13,12 @@ Display``); the engine, ``sandbox.hot``, never does. One module per concept:
 - ``gamepad``: the GameController subsystem, pad and joystick events as dicts, virtual pads.
 """
 
+# ruff: noqa: E402 -- locate() must run before the submodules below import sdl2.
 from __future__ import annotations
+
+from sandbox.sdl.libs import locate
+
+locate()  # before the first ``import sdl2``: skips pysdl2's library search (sandbox.sdl.libs)
 
 from sandbox.sdl.display import Display
 from sandbox.sdl.errors import NoDisplayError, SDLError, check

@@ -16,7 +16,6 @@ from typing import Any
 import sdl2
 import sdl2.ext
 import sdl2.sdlimage as sdlimage
-import sdl2.sdlmixer as sdlmixer
 import sdl2.sdlttf as sdlttf
 
 from sandbox.sdl.errors import SDLError, check, sdl_reason
@@ -56,6 +55,17 @@ def swap_texture(old: Any, new: Any) -> Any:
 
 
 # -- sounds ------------------------------------------------------------------------------------
+def _mixer() -> Any:
+    """pysdl2's SDL_mixer binding, loaded with the first sound: most games never play one.
+
+    (Importing it loads libSDL2_mixer and its codecs: ~2 ms of every cold start otherwise.
+    SDL_ttf and SDL_image are loaded by ``sdl2.ext`` itself, so they cannot wait.)
+    """
+    import sdl2.sdlmixer
+
+    return sdl2.sdlmixer
+
+
 class Sound:
     """A loaded sound: ``play()``. Silent (play does nothing) when no audio device opened."""
 
@@ -66,12 +76,12 @@ class Sound:
     def play(self, loops: int = 0) -> None:
         """Play on the first free channel; with every channel busy, SDL_mixer skips it."""
         if self._chunk:
-            sdlmixer.Mix_PlayChannel(-1, self._chunk, loops)
+            _mixer().Mix_PlayChannel(-1, self._chunk, loops)
 
     def close(self) -> None:
         """Free the sample (idempotent)."""
         if self._chunk:
-            sdlmixer.Mix_FreeChunk(self._chunk)
+            _mixer().Mix_FreeChunk(self._chunk)
         self._chunk = None
 
 
@@ -98,6 +108,7 @@ class Audio:
         if not self._subsystem:
             self.error = f"no audio device ({sdl_reason()})"
             return
+        sdlmixer = _mixer()
         if sdlmixer.Mix_OpenAudio(44100, sdlmixer.MIX_DEFAULT_FORMAT, 2, 1024) < 0:
             self.error = f"no audio device ({sdl_reason()})"
             sdl2.SDL_QuitSubSystem(sdl2.SDL_INIT_AUDIO)
@@ -115,7 +126,7 @@ class Audio:
         """A Sound from a WAV/OGG file; without audio, a WAV is still checked by SDL_LoadWAV."""
         name = Path(path).name
         if self.available:
-            chunk = check(sdlmixer.Mix_LoadWAV(str(path).encode()), f"loading the sound {name}")
+            chunk = check(_mixer().Mix_LoadWAV(str(path).encode()), f"loading the sound {name}")
             sound = Sound(chunk, name)
             self._sounds.append(sound)
             return sound
@@ -135,7 +146,7 @@ class Audio:
             sound.close()
         self._sounds.clear()
         if self._subsystem:
-            sdlmixer.Mix_CloseAudio()
+            _mixer().Mix_CloseAudio()
             sdl2.SDL_QuitSubSystem(sdl2.SDL_INIT_AUDIO)
             self._subsystem = False
 
