@@ -234,9 +234,9 @@ class Host:
 
     def _to_game(self, event: object) -> None:
         """An event no host key took: to the looper (which may keep it), then the game."""
-        self.input.observe(event)  # input: the real held state sees every game event
+        data = self.input.observe(event)  # input: the real held state sees every game event
         if not self.status.paused and self.looping.pass_event(event):
-            self.input.deliver(event)  # input: held state, on_event, the plain hooks
+            self.input.deliver(event, data)  # input: held state, on_event, the plain hooks
 
     # -- changes (sandbox.changes) ---------------------------------------------------------------
     def reload(self, paths: set[Path] | None = None, explicit: bool = True) -> ReloadReport:

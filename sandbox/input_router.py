@@ -70,18 +70,19 @@ class InputRouter:
             stop_gamepads()
             self._gamepads = False
 
-    def observe(self, event: Any) -> None:
-        """A real event for the game (delivered or not): it moves the real state."""
+    def observe(self, event: Any) -> dict[str, Any] | None:
+        """A real event for the game (delivered or not): it moves the real state.
+
+        Returns the event as a recording dict (None for kinds that hold nothing), for
+        :meth:`deliver`.
+        """
         data = event_to_dict(event)
         if data is not None:
             self.real.apply(data)
+        return data
 
-    def deliver(self, event: Any, data: dict[str, Any] | None = None) -> bool:
-        """Give ``event`` to the game; False when a hook failed (the game is paused then).
-
-        ``data`` is the event's dict when it is known (a replay), else it is read from it.
-        """
-        data = event_to_dict(event) if data is None else data
+    def deliver(self, event: Any, data: dict[str, Any] | None) -> bool:
+        """Give ``event`` (``data`` is its dict) to the game; False when a hook failed."""
         call: HookCall | None = None
         before = 0.0
         if data is not None:
