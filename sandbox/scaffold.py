@@ -48,6 +48,8 @@ def draw(renderer):
     """Runs once a frame; renderer is an sdl2.ext.Renderer."""
     renderer.clear(BACKGROUND)
     renderer.fill((int(x) - 20, int(y) - 20, 40, 40), (255, 200, 80))
+    mx, my = mouse.pos  # where the pointer is now
+    renderer.fill((mx - 2, my - 2, 4, 4), (255, 255, 255))
 
 
 def on_key_down(key):
@@ -62,7 +64,6 @@ def on_mouse_down(pos, button):
     global x, y
     if button == "left":
         x, y = pos
-    print(f"{{button}} click at {{pos}}; the mouse is at {{mouse.pos}}")
 
 
 def on_event(event):

@@ -59,3 +59,26 @@ def test_a_new_game_runs_and_keeps_its_state_across_an_edit(tmp_path: Path) -> N
         assert host.game.x == pytest.approx(440.0)
         host.step(1)
         assert host.pixel(int(host.game.x), 240) == (80, 200, 255, 255)
+
+
+def test_a_new_game_answers_keys_held_keys_and_clicks(tmp_path: Path) -> None:
+    from sandbox import Host
+    from sandbox.sdl import push_event
+
+    game = tmp_path / "inputs"
+    create_game(game)
+    with Host(game, headless=True, watch=False) as host:
+        assert host.display is not None
+        window = host.display.window_id
+        host.step(1)
+        push_event({"type": "mousedown", "button": 1, "clicks": 1, "x": 100, "y": 50}, window)
+        host.step(1)
+        assert (host.game.x, host.game.y) == (pytest.approx(102.0), 50)  # then one step on
+        push_event({"type": "keydown", "key": "Down"}, window)
+        host.step(30)
+        assert host.game.y == pytest.approx(110.0)  # held: 120 px/s for half a second
+        push_event({"type": "keyup", "key": "Down"}, window)
+        push_event({"type": "keydown", "key": "Space"}, window)
+        host.step(1)
+        assert host.game.x == pytest.approx(-18.0) and host.game.y == pytest.approx(110.0)
+        assert host.pixel(100, 50) == (255, 255, 255, 255)  # the pointer's dot
