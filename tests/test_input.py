@@ -390,3 +390,16 @@ def test_a_builtin_as_a_hook_gets_every_argument(tmp_path: Path,
         host.step(1)
         assert host.last_error is None and host.game.got == [((1, 2), "middle")]
     assert "(1, 2) middle" in capsys.readouterr().out
+
+
+def test_an_input_hook_that_raises_pauses_the_game_with_its_name_and_line(tmp_path: Path) -> None:
+    game = game_folder(tmp_path, "raises", "def on_mouse_down(button):\n"
+                                           "    raise ValueError(f'no {button} clicks')\n")
+    with Host(game, headless=True, watch=False) as host:
+        push(host, type="mousedown", button=3, clicks=1, x=1, y=1)
+        push(host, type="mousedown", button=1, clicks=1, x=1, y=1)  # waits for the fix
+        host.step(1)
+        errors = [e for e in host.events if isinstance(e, GameError)]
+        assert host.paused and len(errors) == 1
+        assert errors[0].hook == "on_mouse_down" and errors[0].error.where == "main.py:2"
+        assert "no right clicks" in str(errors[0])
