@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from gamefiles import game_folder
 
 from sandbox import Host, keyboard, mouse
@@ -92,9 +93,18 @@ def _reloaded() -> None:
 '''
 
 
-def mypy(*files: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mypy", "--strict", *map(str, files)],
-                          cwd=REPO, capture_output=True, text=True, timeout=300)
+def mypy(cache: Path, *files: Path) -> subprocess.CompletedProcess[str]:
+    """``mypy --strict`` from the repository root, its cache in ``cache`` (the checkout may be
+    read-only, as in a CI chroot)."""
+    return subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache),
+                           *map(str, files)], cwd=REPO, capture_output=True, text=True,
+                          timeout=300)
+
+
+@pytest.fixture
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Beside pytest's numbered temporary folders: kept between runs, so later ones are warm."""
+    return tmp_path_factory.getbasetemp().parent / "potato-sandbox-mypy-cache"
 
 
 WRONG = """from sandbox import gamepads, keyboard, mouse
@@ -105,13 +115,13 @@ n: str = len(gamepads)
 """
 
 
-def test_a_typed_game_checks_clean_with_mypy_strict(tmp_path: Path) -> None:
+def test_a_typed_game_checks_clean_with_mypy_strict(tmp_path: Path, mypy_cache: Path) -> None:
     """One mypy run (a cold one takes ~5 s): the typed game is clean, and a wrong use of the
     API in another file is caught, so the clean result means mypy read the sandbox's types."""
     game = game_folder(tmp_path, "typed", TYPED)
     wrong = tmp_path / "wrong_use.py"
     wrong.write_text(WRONG)
-    result = mypy(game / "main.py", wrong)
+    result = mypy(mypy_cache, game / "main.py", wrong)
     out = result.stdout
     assert result.returncode == 1, out + result.stderr
     assert "main.py" not in out, out
