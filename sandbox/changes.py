@@ -22,12 +22,14 @@ restart. It holds the rules for how each kind of change moves the run state:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sandbox.events import Notice, Restarted
+from sandbox.eventlog import EventLog
+from sandbox.events import ErrorInfo, Notice, Restarted, Resumed
 from sandbox.events.errors import failed_reload_info
 from sandbox.hot import Reloader, ReloadReport
 from sandbox.status import Status
@@ -36,9 +38,14 @@ if TYPE_CHECKING:
     from sandbox.live_assets import LiveAssets
     from sandbox.watcher import Watcher
 
-__all__ = ["Changes", "HostHooks"]
+__all__ = ["GRACE", "Changes", "HostHooks"]
 
-Emit = Callable[[object], None]
+# How long an error that follows a save waits before it is shown, in case another file of the
+# same "save all" fixes it. Saves are applied at once (save -> screen is not delayed); only
+# the error's panel and terminal lines wait. Editors write the files of a "save all" a few ms
+# to a few tens of ms apart (issue 15: 20 ms); 150 ms leaves room and is below what a person
+# notices as late for an error.
+GRACE = 0.15
 
 
 @dataclass(frozen=True)
@@ -62,15 +69,24 @@ class HostHooks:
 class Changes:
     """Applies what changed on disk (or what F9/F5 asked for) to the running game."""
 
-    def __init__(self, reloader: Reloader, status: Status, emit: Emit, hooks: HostHooks, *,
-                 watcher: Watcher | None = None, assets: LiveAssets | None = None) -> None:
+    def __init__(self, reloader: Reloader, status: Status, log: EventLog, hooks: HostHooks, *,
+                 watcher: Watcher | None = None, assets: LiveAssets | None = None,
+                 now: Callable[[], float] = time.perf_counter, grace: float = GRACE) -> None:
         self.reloader = reloader
         self.status = status
-        self.emit = emit
+        self.log = log
+        self.emit = log.emit
+        self.now = now
+        self.grace = grace
+        self._grace_until = 0.0
+        self._retry: set[Path] = set()  # a failed save's files: reloaded with the next save
         self.hooks = hooks
         self.watcher = watcher
         self.assets = assets
         self._watch_error_told = False
+        self._fixed: list[str] = []  # what made an error go away, told once the frame ran
+        self._restart_failed = False  # F5 failed: retried after the next good reload
+        self._missing: set[Path] = set()  # deleted game modules whose code is kept, told
 
     def apply_pending(self) -> None:
         """Apply what queued up since the last frame: saves the watcher saw, and reload requests.
@@ -92,9 +108,23 @@ class Changes:
             if changed:
                 self.refresh_assets(changed)
         if paths:
-            self.reload(paths, explicit=False)
+            self._reload_saved(paths)
         if self.reloader.reload_requested:
             self.reload(None, explicit=False)
+
+    def _reload_saved(self, paths: set[Path]) -> None:
+        """Reload what the watcher saw, with what a failed save left unapplied; hold errors.
+
+        Files saved together are applied together: a save that failed (main.py imports what
+        entities.py, saved a moment later, defines) is reloaded again with the next save, and
+        the errors that follow a save wait ``grace`` seconds before they are shown.
+        """
+        paths |= self._retry
+        self.status.hold()
+        self.log.hold_errors()
+        self._grace_until = self.now() + self.grace
+        report = self.reload(paths, explicit=False)
+        self._retry = set() if report.ok else paths
 
     def reload_now(self) -> None:
         """F9 (and ``r``): reload the code, then any asset whose file changed (--no-watch)."""
@@ -105,6 +135,7 @@ class Changes:
     def reload(self, paths: set[Path] | None = None, explicit: bool = True) -> ReloadReport:
         """Reload what changed on disk (F9); an explicit reload also retries a paused hook."""
         reloader, status = self.reloader, self.status
+        before = status.error
         # Only applying runs game code; reading and compiling (a 10 MB file) is not limited.
         plan = reloader.prepare(paths)
         report = self.hooks.around_reload(
@@ -115,28 +146,39 @@ class Changes:
                                                     reloader.root))
             self.emit(report)
             return report
-        if report.changed or explicit:
-            self.emit(report)
+        if report.changed or explicit or self._newly_missing(paths, report):
+            self.emit(report)  # a module deleted just now is told now, not at the next F9
         if report.changed or (explicit and status.paused):
-            status.resume()
+            if status.resume() == "load":  # update and draw rely on what load() makes
+                self.hooks.call_hook("load")
         else:
             status.disk_matches()
         if report.changed:
             self.hooks.code_changed(reloader.entry in report.changed)
+        self._note_fixed(before, report.files if report.changed else [])
+        self._note_restored()
+        if self._restart_failed:
+            # F5 failed on an error; this save reloaded cleanly: do what was asked.
+            self.restart()
         return report
 
     def restart(self) -> ReloadReport:
         """Hot restart (F5): every game module imported fresh, then ``load()`` again."""
+        before = self.status.error
         report = self.hooks.run_engine("restart", self.reloader.restart, restart=True)
+        self._restart_failed = not report.ok
         if not report.ok:
             self.status.reload_failed(report.error_info)
             self.emit(report)
+            self.emit(Notice("the hot restart did not happen: fix the error and save — the "
+                             "restart is retried after the next good reload (or press F5)"))
             return report
         self.emit(Restarted(len(report.changed), report.seconds))
         if self.assets is not None:
             self.assets.clear()  # before resuming: a forgotten asset's error is moot too
         self.status.resume()
         self.hooks.restarted()
+        self._note_fixed(before, [])
         self.hooks.call_hook("load")
         return report
 
@@ -144,7 +186,7 @@ class Changes:
         """Reload changed assets; a failure shows the panel without pausing the game."""
         assets, status = self.assets, self.status
         assert assets is not None
-        had = assets.error
+        had, before = assets.error, status.error
         for ev in assets.refresh(changed):
             self.emit(ev)
         status.assets_refreshed(had, assets.error)
@@ -152,3 +194,63 @@ class Changes:
         # run it again, since update and draw rely on what it loads.
         if status.paused_on_asset and status.resume() == "load":
             self.hooks.call_hook("load")
+        root = self.reloader.root
+        self._note_fixed(before, sorted(_shown(p, root) for p in changed or ()))
+
+    def _note_fixed(self, before: ErrorInfo | None, files: list[str]) -> None:
+        """Remember that the error shown ``before`` went away (told by :meth:`frame_done`).
+
+        The error that stays true (an asset still broken on disk) is not a fix.
+        """
+        error = self.status.error
+        if before is None or error is before:
+            return
+        if self.status.holding and before is not self.status.shown_error:
+            return  # an error held back, never shown: its fix needs no line either
+        if error is not None and (error.kind != "AssetError" or before.kind == "AssetError"):
+            return  # another error took its place (an asset still broken is not the code's)
+        self._fixed.extend(files or [before.path or "the error"])
+
+    def _newly_missing(self, paths: set[Path] | None, report: ReloadReport) -> bool:
+        """True when ``paths`` hold a module deleted since the last reload (the report says so)."""
+        gone = {p for p in paths or () if not p.exists()
+                and any(_shown(p, self.reloader.root) in note for note in report.notes)}
+        new = gone - self._missing
+        self._missing |= gone
+        return bool(new)
+
+    def _note_restored(self) -> None:
+        """A deleted module's file is back: its note is moot, say so like a fix."""
+        back = {p for p in self._missing if p.exists()}
+        if back:
+            self._missing -= back
+            self._fixed.extend(sorted(_shown(p, self.reloader.root) for p in back))
+
+    def frame_done(self) -> None:
+        """The frame ran: show held errors when due; tell a fix whose hooks ran again."""
+        if self.status.holding:
+            self._end_hold()
+        if not self._fixed:
+            return
+        fixed, self._fixed = self._fixed, []
+        if not self.status.paused:
+            self.emit(Resumed(", ".join(dict.fromkeys(fixed))))
+
+
+    def _end_hold(self) -> None:
+        """Held errors that a later save fixed are never shown; others once ``grace`` passed."""
+        if self.log.held and self.status.fixed_while_held:
+            self.log.drop_held()
+            self._fixed.clear()  # the error was never shown: nothing to say
+            self.status.show()
+        elif self.now() >= self._grace_until:
+            self.log.release()
+            self.status.show()
+
+
+def _shown(path: Path, root: Path) -> str:
+    """``path`` as the user sees it: relative to the game folder when it lies under it."""
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except (ValueError, OSError):
+        return path.name

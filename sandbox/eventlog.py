@@ -5,6 +5,10 @@ window keeps the last ``limit`` events for tests and tools (``host.events``); a 
 thousands of reloads would otherwise grow by one event (and its error) per reload forever.
 ``total`` counts every event ever emitted, so a reader can ask for what came after a mark
 (:meth:`since`) even when older events have left the window.
+
+Errors can be held back for a moment (:meth:`hold_errors`): after a save, a second file of the
+same "save all" may be on its way and fix what the first one broke. Held errors are then either
+told (:meth:`release`) or dropped (:meth:`drop_held`) by ``sandbox.changes``.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ class EventLog(Sequence[object]):
         self.sinks = list(sinks)
         self.total = 0
         self._events: deque[object] = deque(maxlen=limit)
+        self.holding = False
+        self.held: list[object] = []
 
     def emit(self, ev: object) -> None:
         """Keep ``ev`` (its message, not its exception's frames) and tell every sink."""
@@ -43,6 +49,26 @@ class EventLog(Sequence[object]):
             error = getattr(ev, "error", None)  # a ReloadReport's exception
             if isinstance(error, BaseException):
                 drop_traceback(error)
+            if self.holding:
+                self.held.append(ev)
+                return
+        self._tell(ev)
+
+    def hold_errors(self) -> None:
+        """From now on keep error events back (not told, not in the window) until released."""
+        self.holding = True
+
+    def release(self) -> None:
+        """Tell the held errors after all, in order, and stop holding."""
+        held, self.held, self.holding = self.held, [], False
+        for ev in held:
+            self._tell(ev)
+
+    def drop_held(self) -> None:
+        """Forget the held errors (something fixed them before they were shown); stop holding."""
+        self.held, self.holding = [], False
+
+    def _tell(self, ev: object) -> None:
         self._events.append(ev)
         self.total += 1
         for sink in self.sinks:

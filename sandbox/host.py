@@ -123,7 +123,7 @@ class Host:
         hooks = HostHooks(call_hook=self.call_hook, run_engine=self.watchdog.run_engine,
                           around_reload=self.looping.around_reload,
                           code_changed=self._code_changed, restarted=self._restarted)
-        self.changes = Changes(self.reloader, self.status, self.events.emit, hooks,
+        self.changes = Changes(self.reloader, self.status, self.events, hooks,
                                watcher=self.watcher, assets=self.assets)
         overlay = self.overlay
         actions: dict[Action, Callable[[], object]] = {
@@ -131,11 +131,14 @@ class Host:
             Action.RECORD: self.looping.toggle, Action.END_LOOP: self.looping.stop,
             Action.QUIT: self.stop,
             Action.HUD: lambda: setattr(overlay, "show_hud", not overlay.show_hud),
-            Action.HELP: lambda: setattr(overlay, "show_help", not overlay.show_help)}
+            Action.HELP: lambda: setattr(overlay, "show_help", not overlay.show_help),
+            Action.FOLD: lambda: setattr(overlay, "fold_errors", not overlay.fold_errors)}
         self.controls = Controls(actions, emit=self.events.emit, to_game=self._to_game,
                                  screenshot=self.screenshot, game=self.spec.name)
         if self.console is not None:
-            self.console.banner(self.spec.name, self.root, banner_rows(self.keys is not None))
+            # Headless there is no window to press keys in: only the terminal's keys, if any.
+            keys = banner_rows(self.keys is not None, window=not self.headless)
+            self.console.banner(self.spec.name, self.root, keys)
 
     # -- context manager -----------------------------------------------------------------------
     def __enter__(self) -> Host:
@@ -191,7 +194,10 @@ class Host:
         return self.display.window_id if self.display is not None else 0
 
     def _check_hooks(self) -> None:
-        for warning in check_hooks(self.game):
+        """Tell misspelt hooks in the terminal, and keep them in the window's notice strip."""
+        warnings = check_hooks(self.game)
+        self.overlay.notices = tuple(warnings)
+        for warning in warnings:
             self.events.emit(Notice(warning))
 
     def call_hook(self, hook: str, *args: object) -> bool:
@@ -302,6 +308,7 @@ class Host:
                 # The failure froze the last good frame; it overwrites the half-drawn one, on
                 # the window even if draw() left a texture target or a clip behind.
                 display.reset_target()
+        self.changes.frame_done()  # "resumed: main.py fixed" once the hooks ran again
         self.looping.draw(display)
         self.screen.finish(self.settings.background, self._hud())
         self.frames += 1

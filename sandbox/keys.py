@@ -30,6 +30,7 @@ class Action(enum.Enum):
     RECORD = "record"
     END_LOOP = "end loop"
     HELP = "help"
+    FOLD = "fold"
     QUIT = "quit"
 
 
@@ -67,6 +68,8 @@ KEYS: tuple[Key, ...] = (
     Key("F7", Action.END_LOOP, "end the loop",
         "end the loop: the game goes on from where it is"),
     Key("F1", Action.HELP, "help"),
+    Key("F2", Action.FOLD, "fold the error panel to one line",
+        "fold the error panel to one line, so the game shows (again: unfold)"),
     Key("Escape", Action.QUIT, "quit", "quit (also: the window's close button)", ("q", "quit")),
 )
 
@@ -89,9 +92,9 @@ def help_rows() -> list[tuple[str, str]]:
     return [(key.name, key.does) for key in KEYS]
 
 
-def banner_rows(terminal: bool) -> list[tuple[str, str]]:
-    """The banner's keys; with ``terminal``, one more row for the terminal's keys."""
-    rows = help_rows()
+def banner_rows(terminal: bool, window: bool = True) -> list[tuple[str, str]]:
+    """The banner's keys: the window's (none headless), then the terminal's if it has them."""
+    rows = help_rows() if window else []
     if terminal:
         keys = _terminal()
         rows.append((" / ".join(k for k, _ in keys),

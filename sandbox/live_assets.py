@@ -62,6 +62,7 @@ class LiveAssets:
         })
         self.error: ErrorInfo | None = None  # the asset failure shown on the panel, if any
         assets.activate(self.library)
+        renderer.use_assets(lambda name: self.library.get("image", name), self.library.find)
 
     @property
     def suffixes(self) -> tuple[str, ...]:

@@ -49,7 +49,7 @@ class Screen:
     def finish(self, background: tuple[int, int, int], hud: Sequence[str] = ()) -> None:
         """Complete the frame after the game's ``draw()`` (skipped while paused), present it."""
         display = self.display
-        error, frozen = self.status.error, self.status.paused
+        error, frozen = self.status.shown_error, self.status.paused
         if frozen:
             if self.frozen is not None:
                 display.draw_frame(self.frozen)
@@ -57,8 +57,14 @@ class Screen:
                 display.clear(background)
         overlay_on = self.overlay.visible(error)
         if overlay_on and not frozen and display.readback:
-            self.held = display.read_frame()
+            self._hold(display.read_frame())
         self.overlay.draw(display, error, hud)
         display.present()
         if not overlay_on and not frozen:
-            self.held = display.last_frame
+            self._hold(display.last_frame)
+
+    def _hold(self, frame: bytearray | None) -> None:
+        """Keep ``frame`` as the last good one; the one it replaces goes back to the display."""
+        old, self.held = self.held, frame
+        if old is not None and old is not frame and old is not self.frozen:
+            self.display.recycle(old)

@@ -35,11 +35,37 @@ class Status:
         self._on_resume = on_resume
         self._error: ErrorInfo | None = None
         self._failed_hook: str | None = None
+        self._holding = False
+        self._shown_before: ErrorInfo | None = None  # the error shown when holding began
 
     @property
     def error(self) -> ErrorInfo | None:
         """What the panel shows, or None."""
         return self._error
+
+    @property
+    def shown_error(self) -> ErrorInfo | None:
+        """What the panel shows: while holding, not an error that came up since (see hold)."""
+        return self._shown_before if self._holding else self._error
+
+    @property
+    def holding(self) -> bool:
+        """True while new errors wait before being shown (a second save may fix them)."""
+        return self._holding
+
+    @property
+    def fixed_while_held(self) -> bool:
+        """True when the game runs and shows what it showed before holding began."""
+        return self._holding and not self.paused and self._error is self._shown_before
+
+    def hold(self) -> None:
+        """New errors wait: the panel keeps showing what it shows now (``sandbox.changes``)."""
+        if not self._holding:
+            self._holding, self._shown_before = True, self._error
+
+    def show(self) -> None:
+        """Stop holding: the panel shows the current error."""
+        self._holding, self._shown_before = False, None
 
     @property
     def failed_hook(self) -> str | None:

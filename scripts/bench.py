@@ -36,7 +36,7 @@ import bench_misc  # noqa: E402
 import bench_table  # noqa: E402
 from bench_table import fmt_ms, stat_cells, summary, table, verdict  # noqa: E402
 
-SECTIONS = ("engine", "latency", "frames", "overhead", "memory", "startup", "input")
+SECTIONS = ("engine", "latency", "frames", "overhead", "memory", "startup", "drawing", "input")
 FRAME_BUDGET = 1 / 60
 
 
@@ -423,6 +423,62 @@ def section_startup(quick: bool) -> dict[str, Any]:
     return res
 
 
+def _draw_worker(peer: str, quick: bool) -> dict[str, Any]:
+    cmd = [sys.executable, str(HERE / "bench_draw.py"), "--peer", peer, *(["--quick"] * quick)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)
+    if proc.returncode != 0:
+        return {"error": (proc.stderr.strip().splitlines() or ["worker failed"])[-1]}
+    result: dict[str, Any] = json.loads(proc.stdout)
+    return result
+
+
+def section_drawing(quick: bool) -> dict[str, Any]:
+    """Items per 16.7 ms frame through the renderer's helpers, raw sdl2.ext and pygame-ce."""
+    # Peers alternate, three processes each, so a drift in the machine's speed hits both.
+    rounds = 1 if quick else 3
+    runs = [(_draw_worker("sandbox", quick), _draw_worker("pygame", quick))
+            for _ in range(rounds)]
+    ours = [a for a, _ in runs if "error" not in a]
+    peer = [b for _, b in runs if "error" not in b]
+    print("drawing: 640x480, software renderer / pygame-ce's display surface; items that fit in "
+          f"a 16.7 ms frame (median of {rounds} process(es); each the median of its frames)")
+    rows, best = [], {}
+    for source, label in ((ours, ""), (peer, "")):
+        names = [k for k in (source[0] if source else {}) if k != "text"]
+        for name in names:
+            counts = [r[name]["per_frame"] for r in source]
+            best[name] = statistics.median(counts)
+            rows.append([name + label, f"{best[name]:,.0f}",
+                         ", ".join(f"{c:,}" for c in counts)])
+    if not peer:
+        err = next((b["error"] for _, b in runs if "error" in b), "missing")
+        rows.append(["pygame-ce", err])
+    print(table(["", "per frame", "per process"], rows))
+    text_ms = {}
+    for name in (ours[0]["text"] if ours else {}):
+        costs = [statistics.median(r["text"][name]["full"]) - statistics.median(
+            r["text"][name]["empty"]) for r in ours]
+        text_ms[name] = statistics.median(costs)
+        print(f"  20 changing lines of text a frame, {name}: {text_ms[name] * 1e3:.2f} ms "
+              f"(processes: {', '.join(f'{c * 1e3:.2f}' for c in costs)})")
+
+    def ratio(a: str, b: str) -> float | None:
+        return best[a] / best[b] if a in best and b in best else None
+
+    checks = {
+        "rects ≥ pygame-ce fill": ratio("rects: renderer.rects (one call)",
+                                        "rects: pygame-ce fill per rect"),
+        "sprites ≥ pygame-ce blit": ratio("sprites: renderer.sprites (one call)",
+                                          "sprites: pygame-ce blit per sprite"),
+    }
+    for name, value in checks.items():
+        shown = "–" if value is None else f"{value:.2f}×"
+        print(f"  {name}: {shown}; {verdict(None if value is None else value >= 1)}")
+    text = text_ms.get("renderer.text")
+    print(f"  text ≤ 1 ms: {verdict(None if text is None else text <= 0.001)}\n")
+    return {"runs": runs, "per_frame": best, "ratios": checks, "text_seconds": text_ms}
+
+
 def section_input(quick: bool) -> dict[str, Any]:
     """The held-input path: per event against on_event alone, and sync() against a frame."""
     import bench_input
@@ -450,6 +506,7 @@ RUNNERS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "overhead": section_overhead,
     "memory": section_memory,
     "startup": section_startup,
+    "drawing": section_drawing,
     "input": lambda q: _host_section(section_input, q),
 }
 

@@ -19,6 +19,7 @@ __all__ = [
     "GameError",
     "Notice",
     "Restarted",
+    "Resumed",
     "ScreenshotSaved",
     "drop_traceback",
 ]
@@ -69,3 +70,13 @@ class Notice(Event):
 
     def __str__(self) -> str:
         return self.text
+
+
+@dataclass(frozen=True)
+class Resumed(Event):
+    """An error went away: the panel is gone, and the terminal's last line says so."""
+
+    fixed: str  # what fixed it: "main.py", "ball.png", "physics.py, main.py"
+
+    def __str__(self) -> str:
+        return f"resumed: {self.fixed} fixed"

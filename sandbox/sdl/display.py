@@ -3,11 +3,16 @@
 The host creates one ``Display`` and never reloads it; games draw with its ``renderer`` (an
 ``sdl2.ext.Renderer``) in ``draw()``, the host draws the overlay with ``fill_rect`` and ``text``.
 
-Read-back policy: ``present()`` reads the finished frame (overlay included) into a fresh
-buffer *before* presenting, because SDL_RenderReadPixels after SDL_RenderPresent is
-undefined. It reads in the window's own pixel format, so the software renderer copies rather
-than converts: 0.03 ms per frame at 640x480 instead of 0.19 ms for RGBA32. The RGBA32 copy
-that ``pixels()``, ``pixel()`` and PNGs use is converted only when one of them asks.
+Read-back policy: ``present()`` reads the finished frame (overlay included) *before*
+presenting, because SDL_RenderReadPixels after SDL_RenderPresent is undefined. It cannot
+wait until someone asks: ``Screen`` keeps every clean frame, because if the next ``draw()``
+raises half-way, that frame is what the error panel is shown over, and by then the target
+holds the half-drawn one. Buffers are reused instead: a frame nobody took (``last_frame``)
+and one handed back (``recycle``) are filled by a later read, so a frame costs one copy and
+no 1.2 MB allocation (0.136 -> 0.12 ms of host time per frame). It reads in the window's
+own pixel format, so the software renderer copies rather than converts: 0.03 ms per frame
+at 640x480 instead of 0.19 ms for RGBA32. The RGBA32 copy that ``pixels()``, ``pixel()``
+and PNGs use is converted only when one of them asks.
 ``Display(readback=False)`` turns read-back off (e.g. on a GPU, where it is a pipeline sync).
 
 Renderer state: games draw with ``renderer`` and expect the blend mode and draw colour they
@@ -30,6 +35,7 @@ import sdl2.ext
 import sdl2.sdlimage as sdlimage
 import sdl2.sdlttf as sdlttf
 
+from sandbox.sdl.draw import Renderer
 from sandbox.sdl.errors import NoDisplayError, SDLError, check, sdl_reason
 from sandbox.sdl.input import is_quit, key_of, poll_events, push_key, push_quit
 from sandbox.sdl.pixels import PACKED32, RGB, RGBA, RGBA32, to_rgba, write_png
@@ -71,13 +77,14 @@ class Display:
 
     def _open(self, title: str, size: tuple[int, int], headless: bool, vsync: bool) -> None:
         self._window: Any = None
-        self._renderer_obj: Any = None
         self._font: Font | None = None
         self._held_tex: Any = None
         self._saved: tuple[int, tuple[int, ...]] | None = None  # blend mode, colour to restore
         self._drawn: tuple[int, ...] | None = None  # the colour fill_rect last set
         self._frame: bytearray | None = None  # the last presented frame, in _frame_format
         self._rgba: bytearray | None = None  # the same frame as RGBA32, made when asked for
+        self._spare: list[bytearray] = []  # frame buffers nobody holds, filled again next
+        self._handed_out = False  # last_frame gave _frame away: never reuse it ourselves
         check(sdlttf.TTF_Init(), "starting SDL_ttf")
         self._ttf = True
         sdlimage.IMG_Init(sdlimage.IMG_INIT_PNG)  # PNG writing needs no loader flags
@@ -91,15 +98,17 @@ class Display:
             fast = sdl2.SDL_RENDERER_ACCELERATED | (sdl2.SDL_RENDERER_PRESENTVSYNC if vsync else 0)
             modes = [fast, sdl2.SDL_RENDERER_SOFTWARE]
         error: Exception | None = None
+        renderer: Renderer | None = None
         for mode in modes:
             try:
                 # ext.Renderer wants the SDL_Window struct, not the pointer SDL returns.
-                self._renderer_obj = sdl2.ext.Renderer(self._window.contents, flags=mode)
+                renderer = Renderer(self._window.contents, flags=mode)
                 break
             except Exception as exc:  # sdl2.ext raises its own SDLError type
                 error = exc
-        if self._renderer_obj is None:
+        if renderer is None:
             raise SDLError(f"Error encountered creating the renderer: {error}")
+        self._renderer_obj: Renderer = renderer
         self._sdl_renderer: Any = self._renderer_obj.sdlrenderer
         # SDL's software renderer reports PRESENTVSYNC without ever waiting for a display
         # (seen with SDL 2.32 on dummy/X11), so only an accelerated renderer's vsync counts;
@@ -119,9 +128,10 @@ class Display:
         return info
 
     @property
-    def renderer(self) -> Any:
-        """The ``sdl2.ext.Renderer`` games draw with, as they left it (see Renderer state)."""
+    def renderer(self) -> Renderer:
+        """The renderer games draw with (an ``sdl2.ext.Renderer``), as they left it."""
         self._restore()
+        self._renderer_obj.give_back()
         return self._renderer_obj
 
     @property
@@ -158,6 +168,7 @@ class Display:
         self._renderer_obj.logical_size = (w, h)
         self._size = (w, h)
         self._frame = self._rgba = None
+        self._spare.clear()
         if self._held_tex:
             sdl2.SDL_DestroyTexture(self._held_tex)
             self._held_tex = None
@@ -238,9 +249,12 @@ class Display:
 
     # -- frames ------------------------------------------------------------------------------
     def read_frame(self) -> bytearray:
-        """Read what has been drawn so far (not yet presented), in the window's pixel format."""
+        """Read what has been drawn so far (not yet presented), in the window's pixel format.
+
+        The buffer is the caller's, never written to again unless handed back to ``recycle``.
+        """
         w, h = self._size
-        buf = bytearray(w * h * 4)
+        buf = self._spare.pop() if self._spare else bytearray(w * h * 4)
         ptr = (ctypes.c_ubyte * len(buf)).from_buffer(buf)
         check(sdl2.SDL_RenderReadPixels(self._sdl_renderer, None, self._frame_format, ptr, w * 4),
               "reading back the frame")
@@ -255,7 +269,8 @@ class Display:
             self._held_tex = check(sdl2.SDL_CreateTexture(
                 self._sdl_renderer, self._frame_format, sdl2.SDL_TEXTUREACCESS_STREAMING, w, h),
                 "creating the frame texture")
-        data = (ctypes.c_ubyte * len(frame)).from_buffer_copy(frame)
+        data = (ctypes.c_ubyte * len(frame)).from_buffer(frame) if isinstance(frame, bytearray) \
+            else (ctypes.c_ubyte * len(frame)).from_buffer_copy(frame)  # bytes are read-only
         check(sdl2.SDL_UpdateTexture(self._held_tex, None, data, w * 4), "updating a texture")
         check(sdl2.SDL_RenderCopy(self._sdl_renderer, self._held_tex, None, None),
               "drawing the held frame")
@@ -264,13 +279,27 @@ class Display:
         """Read the frame back (see the module docstring), then show it."""
         self._restore()
         if self.readback:
-            self._frame, self._rgba = self.read_frame(), None
+            old, self._frame, self._rgba = self._frame, self.read_frame(), None
+            if old is not None and not self._handed_out:
+                self._spare.append(old)  # nobody else has it: the next read reuses it
+            self._handed_out = False
         self._renderer_obj.present()
 
     @property
     def last_frame(self) -> bytearray | None:
         """The last presented frame for ``draw_frame()`` (not a copy; never written to again)."""
+        self._handed_out = True
         return self._frame
+
+    def recycle(self, frame: bytearray) -> None:
+        """Hand back a frame from ``read_frame()``/``last_frame`` that nobody reads any more.
+
+        The next read-back then fills it instead of allocating (and zeroing) a new one.
+        """
+        w, h = self._size
+        if (frame is not self._frame and len(frame) == w * h * 4 and len(self._spare) < 2
+                and all(frame is not s for s in self._spare)):
+            self._spare.append(frame)
 
     def _last(self) -> bytearray:
         """The last presented frame as RGBA32 (converted once, on first use)."""

@@ -41,6 +41,7 @@ class Font:
         self._font = check(sdlttf.TTF_OpenFont(str(path).encode(), size),
                            f"opening the font {path}")
         self.line_height: int = int(sdlttf.TTF_FontLineSkip(self._font))
+        self.height: int = int(sdlttf.TTF_FontHeight(self._font))
         self._cache: OrderedDict[tuple[str, RGB], tuple[Any, int, int]] = OrderedDict()
         self._cache_size = cache_size
 

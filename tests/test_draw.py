@@ -1,0 +1,198 @@
+"""The drawing helpers of ``draw``'s renderer, on real SDL: pixels, golden images, errors.
+
+Every helper draws into a small headless window; exact pixels are asserted where the shape
+is simple, and a golden image (tests/expected/draw_*.png, see tests/golden.py) covers the
+whole picture. Each bad argument gets its own message naming the helper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from golden import assert_matches_golden
+
+from sandbox import Flip, Host, Renderer, SpriteBatch
+from sandbox.sdl import Display, load_texture, write_png
+
+BG = (20, 20, 40)
+RED, GREEN, WHITE = (255, 0, 0), (0, 255, 0), (255, 255, 255)
+
+
+@pytest.fixture
+def display() -> Iterator[Display]:
+    with Display("draw", (160, 120), headless=True) as d:
+        d.clear(BG)
+        yield d
+
+
+@pytest.fixture
+def sprite(display: Display, tmp_path: Path) -> Any:
+    """A 16x16 texture: a translucent red frame around an opaque white 8x8 centre."""
+    px = bytearray()
+    for y in range(16):
+        for x in range(16):
+            centre = 4 <= x < 12 and 4 <= y < 12
+            px += bytes((255, 255, 255, 255) if centre else (255, 0, 0, 128))
+    write_png(tmp_path / "sprite.png", (16, 16), px)
+    return load_texture(display.renderer, tmp_path / "sprite.png")
+
+
+def at(display: Display, x: int, y: int) -> tuple[int, int, int]:
+    return display.pixel(x, y)[:3]
+
+
+def test_draw_gets_an_sdl2_ext_renderer_with_helpers(display: Display) -> None:
+    import sdl2.ext
+
+    assert isinstance(display.renderer, sdl2.ext.Renderer)
+    assert isinstance(display.renderer, Renderer)
+
+
+def test_fill_rect_rect_and_rects(display: Display) -> None:
+    r = display.renderer
+    r.fill_rect((10, 10, 20, 10), RED)
+    r.fill_rect((20, 15, 20, 10), (0, 255, 0, 128))
+    r.rect((50, 10, 30, 20), WHITE, width=3)
+    r.rects([(90 + 6 * i, 10, 4, 4) for i in range(10)], (255, 255, 0))
+    r.rects([(90.5, 20.25, 50, 2)], (0, 200, 255))  # floats too
+    display.present()
+    assert at(display, 12, 12) == RED
+    red_over_green = at(display, 25, 17)
+    assert 120 <= red_over_green[0] <= 135 and 120 <= red_over_green[1] <= 135
+    r2, g2, b2 = at(display, 35, 22)  # green at alpha 128 over the background
+    assert 8 <= r2 <= 12 and 135 <= g2 <= 140 and 18 <= b2 <= 22
+    assert at(display, 50, 10) == WHITE and at(display, 52, 12) == WHITE
+    assert at(display, 53, 13) == BG  # inside the 3-pixel outline
+    assert at(display, 91, 11) == (255, 255, 0) and at(display, 94, 11) == BG
+    assert at(display, 100, 21) == (0, 200, 255)
+    assert_matches_golden(display, "draw_rects")
+
+
+def test_line_and_circle(display: Display) -> None:
+    r = display.renderer
+    r.line((10, 10), (70, 10), WHITE)
+    r.line((10, 30), (70, 60), (255, 128, 0), width=6)
+    r.circle((110, 40), 20, (200, 0, 200))
+    r.circle((110, 95), 15, WHITE, width=3)
+    display.present()
+    assert at(display, 40, 10) == WHITE and at(display, 40, 11) == BG
+    assert at(display, 40, 45) == (255, 128, 0)
+    assert at(display, 110, 40) == (200, 0, 200)
+    assert at(display, 110, 21) == (200, 0, 200) and at(display, 110, 19) == BG
+    assert at(display, 110, 95) == BG and at(display, 110, 81) == WHITE
+    assert_matches_golden(display, "draw_shapes")
+
+
+def test_text_returns_its_size_and_caches_lines(display: Display) -> None:
+    r = display.renderer
+    w, h = r.text("Hello 42", (5, 5), size=16, colour=(255, 255, 0))
+    w2, h2 = r.text("two\nlines", (5, 40), size=12)
+    r.text("faded", (80, 5), colour=(255, 255, 255, 100))
+    display.present()
+    assert w > 50 and 15 <= h <= 22
+    assert h2 > 25 and w2 > 20
+    yellow = [p for x in range(5, 5 + w) for y in range(5, 5 + h)
+              if (p := at(display, x, y)) == (255, 255, 0)]
+    assert yellow, "no glyph pixel in the text's colour"
+    assert_matches_golden(display, "draw_text")
+
+
+def test_image_sprites_and_batch(display: Display, sprite: Any) -> None:
+    r = display.renderer
+    r.image(sprite, (4, 4))
+    r.image(sprite, (30, 4), angle=45, scale=2, flip=Flip.HORIZONTAL)
+    r.image(sprite, (70, 4), scale=(2, 1))
+    r.sprites(sprite, [(4 + 10 * i, 60) for i in range(10)])
+    r.sprites(sprite, [(4 + 10 * i, 80) for i in range(10)], src=(4, 4, 8, 8))
+    batch = SpriteBatch(sprite)
+    batch.add((4, 100))
+    batch.add((30, 96), src=(0, 0, 8, 8), size=(24, 24))
+    r.batch(batch)
+    display.present()
+    assert at(display, 8, 8) == WHITE
+    frame = at(display, 4, 4)
+    assert 130 <= frame[0] <= 140 and frame[1] < 30  # red at alpha 128 over the background
+    assert at(display, 86, 84) == WHITE and len(batch) == 2
+    assert_matches_golden(display, "draw_sprites")
+
+
+def test_helpers_give_the_game_its_colour_and_blend_mode_back(display: Display) -> None:
+    r = display.renderer
+    r.color = (0, 0, 255, 0)  # the seed's style: colour with alpha 0, no blending
+    r.fill_rect((0, 0, 10, 10), (255, 0, 0, 100))  # a translucent helper: blending on
+    r.fill((20, 20, 10, 10))  # the game's own colour and blend mode again
+    display.present()
+    assert at(display, 25, 25) == (0, 0, 255)
+    assert tuple(r.color) == (0, 0, 255, 0)
+
+
+def test_image_by_name_and_text_in_a_game_font_through_the_host(tmp_path: Path) -> None:
+    game = tmp_path / "drawgame"
+    game.mkdir()
+    write_png(game / "ball.png", (4, 4), bytes((0, 255, 0, 255)) * 16)
+    (game / "main.py").write_text(
+        "SIZE = (64, 48)\n"
+        "def draw(renderer):\n"
+        "    renderer.clear((0, 0, 0))\n"
+        "    renderer.image('ball.png', (10, 10), scale=2)\n"
+        "    renderer.text('hi', (30, 10), font='fonts/DejaVuSansMono.ttf', size=10)\n")
+    with Host(game, headless=True) as host:
+        host.step(1)
+        assert host.last_error is None
+        assert host.display is not None
+        assert host.display.pixel(17, 17)[:3] == (0, 255, 0)
+        assert host.display.pixel(18, 18)[:3] == (0, 0, 0)
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda r: r.fill_rect((0, 0, 5, 5), "red"), "renderer.fill_rect(): colour must be (r, g, b)"),
+    (lambda r: r.fill_rect((0, 0, 5, 5), (255, 0, 300)), "colour values must be 0-255"),
+    (lambda r: r.fill_rect((0, 0, 5), RED), "renderer.fill_rect(): rect must be (x, y, w, h)"),
+    (lambda r: r.rect((0, 0, -5, 5), RED), "width and height must be ≥ 0"),
+    (lambda r: r.rect((0, 0, 5, 5), RED, width=0), "renderer.rect(): width must be > 0"),
+    (lambda r: r.rects([(0, 0, 5, 5), (1, 2, 3)], RED), "every rect must be (x, y, w, h)"),
+    (lambda r: r.rects([(0, 0, 5, "x")], RED), "got (0, 0, 5, 'x')"),
+    (lambda r: r.line((0, 0), (5,), RED), "renderer.line(): end must be (x, y)"),
+    (lambda r: r.circle((5, 5), -1, RED), "renderer.circle(): radius must be ≥ 0"),
+    (lambda r: r.circle((5, 5), "3", RED), "radius must be a number"),
+    (lambda r: r.text(42, (0, 0)), "text must be a str, got 42 (use str() or an f-string)"),
+    (lambda r: r.text("x", (0, 0), size=0), "size must be a whole number of pixels > 0"),
+    (lambda r: r.text("x", (0, 0), font=3), "font must be a file name or None"),
+    (lambda r: r.image(3, (0, 0)), "renderer.image(): expected a texture"),
+    (lambda r: r.image("ball.png", (0, 0)), "no asset library in this session"),
+    (lambda r: r.sprites(None, [(0, 0)]), "renderer.sprites(): expected a texture"),
+    (lambda r: r.batch([]), "renderer.batch(): expected a SpriteBatch"),
+])
+def test_bad_arguments_say_what_was_expected(display: Display, call: Any, message: str) -> None:
+    with pytest.raises((TypeError, ValueError, RuntimeError)) as info:
+        call(display.renderer)
+    assert message in str(info.value)
+
+
+def test_bad_arguments_needing_a_texture(display: Display, sprite: Any) -> None:
+    r = display.renderer
+    with pytest.raises(TypeError, match=r"flip must be a Flip \(Flip.HORIZONTAL …\), got 'h'"):
+        r.image(sprite, (0, 0), flip="h")
+    with pytest.raises(TypeError, match=r"angle must be a number of degrees"):
+        r.image(sprite, (0, 0), angle="90")
+    with pytest.raises(TypeError, match=r"positions must be a list of \(x, y\)"):
+        r.sprites(sprite, [(0, 0), 5])
+    with pytest.raises(TypeError, match=r"SpriteBatch\(\): expected a texture"):
+        SpriteBatch("sprite.png")
+
+
+def test_a_bad_argument_in_draw_is_shown_and_the_session_goes_on(tmp_path: Path) -> None:
+    game = tmp_path / "badgame"
+    game.mkdir()
+    (game / "main.py").write_text(
+        "SIZE = (64, 48)\n"
+        "def draw(renderer):\n"
+        "    renderer.fill_rect((0, 0, 8, 8), 'red')\n")
+    with Host(game, headless=True) as host:
+        host.step(2)
+        assert host.last_error is not None and host.running
+        assert "colour must be (r, g, b)" in host.last_error.message
+        assert host.last_error.line == 3
