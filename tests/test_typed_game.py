@@ -26,9 +26,7 @@ TYPED = '''
 
 from __future__ import annotations
 
-from typing import Any
-
-from sandbox import Gamepad, PadChange, assets, gamepads, hot, keyboard, mouse
+from sandbox import Gamepad, PadChange, Renderer, assets, gamepads, hot, keyboard, mouse
 
 TITLE = "typed"
 SIZE = (320, 240)
@@ -55,11 +53,12 @@ def update(dt: float) -> None:
         x += stick_x * 60 * dt
 
 
-def draw(renderer: Any) -> None:
+def draw(renderer: Renderer) -> None:
     renderer.clear((0, 0, 0))
     left: bool = mouse.left
     if left:
-        renderer.fill((*mouse.pos, 4, 4), (255, 255, 255))
+        renderer.fill_rect((*mouse.pos, 4, 4), (255, 255, 255))
+    renderer.text(f"held: {sorted(keyboard.held)}", (4, 4), size=12)
 
 
 def on_key_down(key: str) -> None:
