@@ -84,6 +84,7 @@ class Host:
         self.keys: TerminalKeys | None = None
         self.assets: LiveAssets | None = None
         self.running, self.frames = True, 0
+        self.screenshot_overlays = False  # F12 and --screenshot: the game's frame only
         # Game code runs only under the watchdog: hooks, and a reload's own statements.
         self.watchdog = Watchdog(hang_timeout, root=self.root)
         self.display: Display | None = None
@@ -109,7 +110,8 @@ class Host:
         """Open the window, the watcher and the terminal, and compose the parts that use them."""
         self.display = Display(self.settings.title, self.settings.size, headless=self.headless)
         self.overlay = Overlay()
-        self.screen = Screen(self.display, self.overlay, self.status)
+        # The loop's badge is drawn with the overlay, so it is no part of the game's frame.
+        self.screen = Screen(self.display, self.overlay, self.status, [self.looping])
         self.assets = LiveAssets(self.root, self.display, self.headless)
         if watch:
             from sandbox.watcher import Watcher  # watchfiles only when watching
@@ -309,7 +311,6 @@ class Host:
                 # the window even if draw() left a texture target or a clip behind.
                 display.reset_target()
         self.changes.frame_done()  # "resumed: main.py fixed" once the hooks ran again
-        self.looping.draw(display)
         self.screen.finish(self.settings.background, self._hud())
         self.frames += 1
         self.devtools.times.add(start, time.perf_counter() - start)
@@ -345,10 +346,15 @@ class Host:
         assert self.display is not None
         return self.display.pixel(x, y)
 
-    def screenshot(self, path: str | Path) -> Path:
-        """Save the last presented frame as a PNG."""
+    def screenshot(self, path: str | Path, overlays: bool | None = None) -> Path:
+        """Save the last frame as a PNG: the game's, or with ``overlays`` what the window showed.
+
+        ``overlays`` None: ``self.screenshot_overlays`` (``--screenshot-overlays``).
+        """
         assert self.display is not None
-        out = self.display.save_png(path)
+        with_overlays = self.screenshot_overlays if overlays is None else overlays
+        frame = None if with_overlays else self.screen.game_frame()
+        out = self.display.save_png(path, frame)
         self.events.emit(ScreenshotSaved(str(out)))
         return out
 

@@ -256,6 +256,11 @@ class Looper:
         return (f"LOOP {rec.ticks * rec.step:.1f} s  pass {self.passes}  "
                 f"tick {self.tick}/{rec.ticks}")
 
+    @property
+    def visible(self) -> bool:
+        """True when :meth:`draw` draws the indicator."""
+        return self.mode is not Mode.IDLE and self.recording is not None and self.show_indicator
+
     def draw(self, surface: Surface) -> None:
         """The "REC 1.2 s" / "LOOP 2.4 s" indicator with its progress bar."""
         rec = self.recording
