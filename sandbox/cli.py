@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sandbox.console import Console
-from sandbox.watchdog import install_sigint_handler
+from sandbox.watchdog import DEFAULT_MEMORY_LIMIT, install_sigint_handler
 
 if TYPE_CHECKING:
     from sandbox.host import Host
@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="frames (and update steps) per second (default 60)")
     parser.add_argument("--hang-timeout", type=_positive_float, default=2.0, metavar="S",
                         help="interrupt a hook that runs longer than S seconds (default 2)")
+    parser.add_argument("--memory-limit", type=_positive_float, default=DEFAULT_MEMORY_LIMIT / 1e9,
+                        metavar="GB", help="interrupt a hook, reload or restart under which the "
+                        "process grows by more than GB gigabytes (default 1)")
     loop = parser.add_mutually_exclusive_group()
     loop.add_argument("--record", type=Path, metavar="FILE",
                       help="write each F6 recording (state and input) to FILE, as JSON")
@@ -117,7 +120,8 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         return 2
     try:
         host = Host(args.game, headless=args.headless, watch=args.watch, fps=args.fps,
-                    hang_timeout=args.hang_timeout, console=console, terminal_keys=True)
+                    hang_timeout=args.hang_timeout, memory_limit=int(args.memory_limit * 1e9),
+                    console=console, terminal_keys=True)
     except GameFailed as exc:
         # The reload hint ("save to retry (F9)") does not apply: there is no session yet.
         command = shlex.join(["potato-sandbox", *argv])

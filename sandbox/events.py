@@ -125,7 +125,7 @@ class ErrorInfo:
         the innermost frame at all when none is).
         """
         paths = _GamePaths(Path(root) if root is not None else None)
-        summaries = traceback.extract_tb(_at_loop_head(exc.__traceback__))
+        summaries = traceback.extract_tb(_readable(exc.__traceback__))
         frames = tuple(_game_frames(summaries, paths))
         kind = type(exc).__name__
         if isinstance(exc, SyntaxError) and exc.filename and not exc.filename.startswith("<"):
@@ -179,8 +179,13 @@ def drop_traceback(exc: BaseException | None) -> None:
         exc = exc.__cause__ or exc.__context__
 
 
-def _at_loop_head(tb: TracebackType | None) -> TracebackType | None:
-    """``tb`` with its innermost entry moved from a loop's jump back to the loop's first line.
+# Of a very long traceback (an interrupted runaway recursion is millions of frames deep, and
+# locating each would take minutes), the outermost and the innermost this many are shown.
+_KEPT_FRAMES = 100
+
+
+def _readable(tb: TracebackType | None) -> TracebackType | None:
+    """``tb`` cut to its ends when very long, and moved to the loop's head when at a jump back.
 
     Only an interrupt (the watchdog's or Ctrl+C) is raised at a backward jump, and CPython
     numbers that jump differently by version: 3.11-3.13 give a ``while`` loop's the ``while``
@@ -195,22 +200,32 @@ def _at_loop_head(tb: TracebackType | None) -> TracebackType | None:
         tb = tb.tb_next
     if not entries:
         return None
-    last = entries[-1]
-    code = last.tb_frame.f_code
+    chain = [(e.tb_frame, e.tb_lasti, e.tb_lineno) for e in
+             (entries if len(entries) <= 2 * _KEPT_FRAMES
+              else entries[:_KEPT_FRAMES] + entries[-_KEPT_FRAMES:])]
+    head = _loop_head(entries[-1])
+    if head is not None:
+        chain[-1] = (entries[-1].tb_frame, -1, head)
+    elif len(chain) == len(entries):
+        return entries[0]
+    rebuilt: TracebackType | None = None
+    for frame, lasti, line in reversed(chain):
+        rebuilt = TracebackType(rebuilt, frame, lasti, line)
+    return rebuilt
+
+
+def _loop_head(tb: TracebackType) -> int | None:
+    """The first line of the loop whose jump back ``tb`` stopped at, or None."""
+    code = tb.tb_frame.f_code
     at = {i.offset: i for i in dis.get_instructions(code) if "JUMP" in i.opname}
-    jump = at.get(last.tb_lasti)
+    jump = at.get(tb.tb_lasti)
     if jump is not None and jump.argval in at and jump.argval > jump.offset:
         jump = at[jump.argval]  # 3.10 also stops at a jump forward to the jump back
     if jump is None or not isinstance(jump.argval, int) or jump.argval >= jump.offset:
-        return entries[0]
+        return None
     lines = [line for start, end, line in code.co_lines()
              for offset in (jump.offset, jump.argval) if start <= offset < end and line]
-    if not lines:
-        return entries[0]
-    moved = TracebackType(None, last.tb_frame, -1, min(lines))
-    for entry in reversed(entries[:-1]):
-        moved = TracebackType(moved, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
-    return moved
+    return min(lines) if lines else None
 
 
 def _innermost_game_summary(summaries: traceback.StackSummary,

@@ -30,7 +30,7 @@ from sandbox.looping import Looper
 from sandbox.overlay import KEYS, Overlay
 from sandbox.screen import Screen
 from sandbox.sdl import Display
-from sandbox.watchdog import HookTimeout, Watchdog, error_info
+from sandbox.watchdog import DEFAULT_MEMORY_LIMIT, HookTimeout, Watchdog, error_info
 
 if TYPE_CHECKING:
     from sandbox.watcher import Watcher  # imported at run time only when watching
@@ -52,6 +52,7 @@ class Host:
 
     def __init__(self, game_dir: str | Path, *, headless: bool = False, watch: bool = True,
                  fps: int = 60, hang_timeout: float = 2.0,
+                 memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
                  console: ConsoleLike | None = None, terminal_keys: bool = False) -> None:
         self.spec = find_game(game_dir)
         self.root = self.spec.root
@@ -73,7 +74,7 @@ class Host:
         self.clock = FixedClock(step, StepPerFrame(step) if headless else time.perf_counter)
         self.reloader = Reloader(self.root)
         # Game code runs only under the watchdog: hooks, and a reload's own statements.
-        self.watchdog = Watchdog(hang_timeout, root=self.root)
+        self.watchdog = Watchdog(hang_timeout, root=self.root, memory_limit=memory_limit)
         self.display: Display | None = None
         self.watcher: Watcher | None = None
         try:

@@ -14,6 +14,14 @@ bytecodes: a pure-Python endless loop is interrupted at once, but a hang inside 
 exception is raised in the innermost frame that was running, so its traceback names the file
 and line where the hook was stuck.
 
+The same thread guards memory: while a call runs it reads the process's resident size every
+``poll`` seconds (no work per call), and a call under which the process grew by more than
+``memory_limit`` bytes is interrupted the same way and reported as ``MemoryRunaway`` ("ran
+away with memory: 1.0 GB in 0.8 s; infinite recursion?"). An endless allocation or a runaway
+recursion would otherwise end in the kernel's OOM killer, taking the session (or, on CPython
+3.13.0-3.13.7, where a call filling in default arguments skips the recursion limit, the
+machine) with it.
+
 The exception raised in the hook is a private ``BaseException`` subclass, so a game's
 ``except Exception`` cannot swallow it; ``call`` turns it into ``HookTimeout`` (an ``Exception``
 carrying the stuck traceback). Game code that calls ``sys.exit()`` or raises
@@ -24,6 +32,7 @@ by the handler of ``install_sigint_handler``) still propagates.
 from __future__ import annotations
 
 import ctypes
+import os
 import signal
 import threading
 import time
@@ -38,14 +47,21 @@ from sandbox.events import ErrorInfo, FrameInfo
 from sandbox.hot import ReloadReport
 
 __all__ = [
+    "DEFAULT_MEMORY_LIMIT",
     "GameExit",
     "HookTimeout",
+    "MemoryRunaway",
     "Watchdog",
     "error_info",
     "install_sigint_handler",
     "recursion_info",
     "reload_error_info",
+    "resident_bytes",
 ]
+
+DEFAULT_MEMORY_LIMIT = 10**9  # bytes a call may grow the process by: 1 GB
+RUNAWAY_HINT = ("an infinite recursion, or a list that grows forever? fix it and save to "
+                "retry (F9)")
 
 T = TypeVar("T")
 
@@ -65,8 +81,30 @@ class _Interrupt(BaseException):
     """Raised inside the stuck hook; a BaseException so ``except Exception`` lets it through."""
 
 
+class _MemoryInterrupt(_Interrupt):
+    """Raised inside a hook under which the process grew past the memory limit."""
+
+
 class HookTimeout(Exception):
     """A hook ran longer than the limit; its traceback ends where the hook was stuck."""
+
+
+class MemoryRunaway(Exception):
+    """The process grew by more than the memory limit during a hook; it was interrupted."""
+
+
+def resident_bytes() -> int:
+    """This process's resident memory now (Linux), or its peak where that is all there is."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE
+    except OSError:
+        import resource  # not on Windows; macOS reports the peak, in bytes
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 class GameExit(Exception):
@@ -85,11 +123,19 @@ def install_sigint_handler() -> None:
 
 
 class Watchdog:
-    """Run callables on the calling thread with a time limit of ``timeout`` seconds."""
+    """Run callables on the calling thread with a time limit of ``timeout`` seconds.
 
-    def __init__(self, timeout: float = 2.0, root: str | Path | None = None) -> None:
+    ``memory_limit``: bytes the process may grow by during one call (None: no limit);
+    ``poll``: how often, in seconds, the memory of a running call is read.
+    """
+
+    def __init__(self, timeout: float = 2.0, root: str | Path | None = None,
+                 memory_limit: int | None = DEFAULT_MEMORY_LIMIT, poll: float = 0.05) -> None:
         self.timeout = timeout
         self.root = Path(root) if root is not None else None
+        self.memory_limit = memory_limit
+        self.poll = poll
+        self._runaway = ""  # "ran away with memory: …" of the last call interrupted for it
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._seq = 0  # id of the current call; 0 = none yet
@@ -120,6 +166,9 @@ class Watchdog:
             # The interrupt may have landed inside the first _disarm: finish disarming.
             self._disarm(seq)
             name = getattr(fn, "__name__", "hook")
+            if isinstance(exc, _MemoryInterrupt):
+                raise MemoryRunaway(f"{name}() {self._runaway}").with_traceback(
+                    exc.__traceback__) from None
             raise HookTimeout(
                 f"{name}() ran longer than {self.timeout:g} s and was interrupted"
             ).with_traceback(exc.__traceback__) from None
@@ -153,23 +202,39 @@ class Watchdog:
 
     def _run(self) -> None:
         fired_at = 0.0
+        watched, base = 0, 0  # the call whose memory is watched, and the size before it
+        before = resident_bytes() if self.memory_limit else 0
         while not self._closed:
+            size = resident_bytes() if self.memory_limit else 0
             with self._lock:
                 now = time.perf_counter()
+                wait = self.timeout  # no call that starts from now on can overrun sooner
                 if self._active:
+                    if self.memory_limit and self._fired != self._seq:
+                        if watched != self._seq:  # first seen: measure from the last reading
+                            watched, base = self._seq, min(before, size)
+                        elif size - base > self.memory_limit:
+                            self._fire(_MemoryInterrupt)
+                            fired_at = now
+                            self._runaway = (f"ran away with memory: {_gb(size - base)} in "
+                                             f"{now - self._start:.1f} s; infinite recursion?")
                     # A hook that swallowed the interrupt is hit again a full period later.
                     again = self._fired == self._seq
                     due = (fired_at if again else self._start) + self.timeout
                     if now >= due:
-                        self._fired = self._seq
+                        self._fire(_Interrupt)
                         fired_at = now
-                        _set_async_exc(self._tid, _Interrupt)
                         due = now + self.timeout
                     wait = due - now
-                else:
-                    # No call that starts from now on can overrun sooner than this.
-                    wait = self.timeout
+                if self.memory_limit:
+                    wait = min(wait, self.poll)
+            before = size
             self._wake.wait(wait)
+
+    def _fire(self, exc: type[_Interrupt]) -> None:
+        """Interrupt the running call (the caller holds the lock)."""
+        self._fired = self._seq
+        _set_async_exc(self._tid, exc)
 
     def run_engine(self, what: str, run: Callable[..., ReloadReport], *args: object,
                    restart: bool = False) -> ReloadReport:
@@ -189,7 +254,7 @@ class Watchdog:
             return ReloadReport(ok=False, error=exc, error_info=exited, restart=restart)
         if not report.ok:
             info = reload_error_info(report.error, report.error_info, what, self.timeout,
-                                     self.root)
+                                     self.root, self._runaway)
             if info is not None:
                 report.error_info = info
         return report
@@ -210,34 +275,38 @@ def recursion_info(exc: RecursionError, root: str | Path | None = None,
     ``base``: the error as located already (the engine does it before rolling back, while
     the source lines are still the new code's).
     """
-    base = base or ErrorInfo.from_exception(exc, root)
-    counts = Counter((f.path, f.line, f.function) for f in base.frames)
-    if not counts:
-        return base
-    top = max(counts.values())
-    # The innermost frame among the most repeated ones is the recursive call site.
-    inner = next(f for f in reversed(base.frames) if counts[(f.path, f.line, f.function)] == top)
-    seen: set[tuple[str, int, str]] = set()
-    frames: list[FrameInfo] = []
-    for frame in base.frames:  # keep each distinct frame once, outermost first
-        key = (frame.path, frame.line, frame.function)
-        if key not in seen:
-            seen.add(key)
-            frames.append(frame)
-    # Usually the innermost frame is the recursive call itself: keep its line and caret.
-    same = (base.path, base.line) == (inner.path, inner.line)
-    return ErrorInfo(
+    info, inner = _at_recursive_call(base or ErrorInfo.from_exception(exc, root))
+    if inner is None:
+        return info
+    return replace(
+        info,
         kind="RecursionError",
         message=f"infinite recursion in {inner.function}() ({inner.path}:{inner.line})",
+        hint="the function calls itself without end: add a stopping case, then save (F9)",
+        exception=exc,
+    )
+
+
+def _at_recursive_call(base: ErrorInfo) -> tuple[ErrorInfo, FrameInfo | None]:
+    """``base`` at its recursive call, each frame once; and that call's frame (None: none).
+
+    The recursive call is the innermost of the most repeated frames. Usually it is the
+    innermost frame itself: then its line and caret are kept.
+    """
+    counts = Counter((f.path, f.line, f.function) for f in base.frames)
+    if not counts:
+        return base, None
+    top = max(counts.values())
+    inner = next(f for f in reversed(base.frames) if counts[(f.path, f.line, f.function)] == top)
+    same = (base.path, base.line) == (inner.path, inner.line)
+    return replace(
+        _collapsed(base),
         path=inner.path,
         line=inner.line,
         column=base.column if same else None,
         source_line=(base.source_line if same else None) or inner.source or None,
-        frames=tuple(frames),
-        hint="the function calls itself without end: add a stopping case, then save (F9)",
-        exception=exc,
         end_column=base.end_column if same else None,
-    )
+    ), inner
 
 
 def error_info(exc: BaseException, root: str | Path | None = None) -> ErrorInfo:
@@ -247,6 +316,8 @@ def error_info(exc: BaseException, root: str | Path | None = None) -> ErrorInfo:
     info = ErrorInfo.from_exception(exc, root)
     if isinstance(exc, HookTimeout):
         return replace(info, hint="an endless loop? fix it and save to retry (F9)")
+    if isinstance(exc, MemoryRunaway):
+        return replace(_at_recursive_call(info)[0], hint=RUNAWAY_HINT)
     if isinstance(exc, GameExit):
         # str(exc) is a whole sentence with its own "at file:line"; keep the first clause.
         return replace(info, message=str(exc).split(" in ")[0],
@@ -255,7 +326,8 @@ def error_info(exc: BaseException, root: str | Path | None = None) -> ErrorInfo:
 
 
 def reload_error_info(exc: BaseException | None, info: ErrorInfo | None, what: str,
-                      timeout: float, root: str | Path | None = None) -> ErrorInfo | None:
+                      timeout: float, root: str | Path | None = None,
+                      runaway: str = "ran away with memory") -> ErrorInfo | None:
     """Reword the error of a failed reload that ran under ``Watchdog.call``.
 
     The engine catches everything a reload raises (to roll back) and returns it in its report,
@@ -263,6 +335,10 @@ def reload_error_info(exc: BaseException | None, info: ErrorInfo | None, what: s
     ``info`` was located by the engine before its rollback, so its source line is the new
     code's: keep it and only change the wording. None when there is nothing to reword.
     """
+    if isinstance(exc, _MemoryInterrupt):
+        base, _ = _at_recursive_call(info or ErrorInfo.from_exception(exc, root))
+        return replace(base, kind="MemoryRunaway", message=f"{what} {runaway}",
+                       hint=RUNAWAY_HINT)
     if isinstance(exc, _Interrupt):
         base = info or ErrorInfo.from_exception(exc, root)
         return replace(base, kind="HookTimeout",
@@ -271,3 +347,19 @@ def reload_error_info(exc: BaseException | None, info: ErrorInfo | None, what: s
     if isinstance(exc, RecursionError):
         return recursion_info(exc, root, info)
     return None
+
+
+def _collapsed(info: ErrorInfo) -> ErrorInfo:
+    """``info`` with each distinct frame once: a runaway recursion repeats one frame."""
+    seen: set[tuple[str, int, str]] = set()
+    frames: list[FrameInfo] = []
+    for frame in info.frames:
+        key = (frame.path, frame.line, frame.function)
+        if key not in seen:
+            seen.add(key)
+            frames.append(frame)
+    return replace(info, frames=tuple(frames))
+
+
+def _gb(size: int) -> str:
+    return f"{size / 1e9:.1f} GB" if size >= 10**8 else f"{size / 1e6:.0f} MB"
