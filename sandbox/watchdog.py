@@ -22,6 +22,11 @@ recursion would otherwise end in the kernel's OOM killer, taking the session (or
 3.13.0-3.13.7, where a call filling in default arguments skips the recursion limit, the
 machine) with it.
 
+Time the process did not run is not the game's: after a VM pause or Ctrl+Z a draw() that
+was running would otherwise be blamed for minutes. The thread ticks at least every ``poll``
+seconds; a tick that comes late reveals such a pause, and the running call's clock skips
+the part of it in which the process used no CPU (``_forgive_pause``).
+
 The exception raised in the hook is a private ``BaseException`` subclass, so a game's
 ``except Exception`` cannot swallow it; ``call`` turns it into ``HookTimeout`` (an ``Exception``
 carrying the stuck traceback). Game code that calls ``sys.exit()`` or raises
@@ -60,6 +65,7 @@ __all__ = [
 ]
 
 DEFAULT_MEMORY_LIMIT = 10**9  # bytes a call may grow the process by: 1 GB
+PAUSE = 0.5  # seconds a watchdog tick may be late before the process counts as paused
 RUNAWAY_HINT = ("an infinite recursion, or a list that grows forever? fix it and save to "
                 "retry (F9)")
 
@@ -126,7 +132,8 @@ class Watchdog:
     """Run callables on the calling thread with a time limit of ``timeout`` seconds.
 
     ``memory_limit``: bytes the process may grow by during one call (None: no limit);
-    ``poll``: how often, in seconds, the memory of a running call is read.
+    ``poll``: seconds between the watchdog's ticks, which read the memory of a running call
+    and notice when the process was paused (see ``_forgive_pause``).
     """
 
     def __init__(self, timeout: float = 2.0, root: str | Path | None = None,
@@ -143,6 +150,9 @@ class Watchdog:
         self._start = 0.0
         self._tid = 0
         self._fired = 0  # seq of the last call interrupted
+        self._fired_at = 0.0
+        self._watched, self._base = 0, 0  # the call whose memory is watched, the size before
+        self.pauses = 0  # times the process was found not running (paused), for the tests
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="sandbox-watchdog", daemon=True)
         self._thread.start()
@@ -201,39 +211,66 @@ class Watchdog:
             _set_async_exc(self._tid, None)
 
     def _run(self) -> None:
-        fired_at = 0.0
-        watched, base = 0, 0  # the call whose memory is watched, and the size before it
         before = resident_bytes() if self.memory_limit else 0
+        slept_at, asked, cpu_at = time.perf_counter(), 0.0, time.process_time()
         while not self._closed:
             size = resident_bytes() if self.memory_limit else 0
             with self._lock:
                 now = time.perf_counter()
+                self._forgive_pause(now - slept_at, asked, time.process_time() - cpu_at, now)
                 wait = self.timeout  # no call that starts from now on can overrun sooner
                 if self._active:
-                    if self.memory_limit and self._fired != self._seq:
-                        if watched != self._seq:  # first seen: measure from the last reading
-                            watched, base = self._seq, min(before, size)
-                        elif size - base > self.memory_limit:
-                            self._fire(_MemoryInterrupt)
-                            fired_at = now
-                            self._runaway = (f"ran away with memory: {_gb(size - base)} in "
-                                             f"{now - self._start:.1f} s; infinite recursion?")
-                    # A hook that swallowed the interrupt is hit again a full period later.
-                    again = self._fired == self._seq
-                    due = (fired_at if again else self._start) + self.timeout
-                    if now >= due:
-                        self._fire(_Interrupt)
-                        fired_at = now
-                        due = now + self.timeout
-                    wait = due - now
-                if self.memory_limit:
-                    wait = min(wait, self.poll)
+                    self._check_memory(now, before, size)
+                    wait = self._check_time(now)
+                # Ticks no longer apart than ``poll``: a late one reveals a pause to forgive.
+                asked = min(wait, self.poll)
             before = size
-            self._wake.wait(wait)
+            slept_at, cpu_at = time.perf_counter(), time.process_time()
+            self._wake.wait(asked)
 
-    def _fire(self, exc: type[_Interrupt]) -> None:
+    def _forgive_pause(self, slept: float, asked: float, cpu: float, now: float) -> None:
+        """Do not count time the process did not run against the running call.
+
+        A tick that comes ``PAUSE`` seconds late means the process was not running, or was
+        held up: the machine (a VM) was paused, the process stopped (Ctrl+Z) or starved of
+        CPU, or a C call held the GIL. Of that sleep, the time the process spent without
+        using CPU is not the game's, and the call's clock skips it; a C call holding the GIL
+        burns CPU, so its time still counts. A hook that sleeps or blocks (releasing the GIL)
+        is still caught: the ticks keep coming on time.
+        """
+        if slept - asked < PAUSE:
+            return
+        idle = slept - cpu
+        if idle <= 0:
+            return
+        self._start = min(now, self._start + idle)
+        self._fired_at = min(now, self._fired_at + idle)
+        self.pauses += 1
+
+    def _check_memory(self, now: float, before: int, size: int) -> None:
+        """Interrupt the running call if the process grew by more than the memory limit."""
+        if not self.memory_limit or self._fired == self._seq:
+            return
+        if self._watched != self._seq:  # first seen: measure from the last reading
+            self._watched, self._base = self._seq, min(before, size)
+        elif size - self._base > self.memory_limit:
+            self._fire(_MemoryInterrupt, now)
+            self._runaway = (f"ran away with memory: {_gb(size - self._base)} in "
+                             f"{now - self._start:.1f} s; infinite recursion?")
+
+    def _check_time(self, now: float) -> float:
+        """Interrupt the running call if it is overdue; return the seconds until it would be."""
+        # A hook that swallowed the interrupt is hit again a full period later.
+        again = self._fired == self._seq
+        due = (self._fired_at if again else self._start) + self.timeout
+        if now >= due:
+            self._fire(_Interrupt, now)
+            due = now + self.timeout
+        return due - now
+
+    def _fire(self, exc: type[_Interrupt], now: float) -> None:
         """Interrupt the running call (the caller holds the lock)."""
-        self._fired = self._seq
+        self._fired, self._fired_at = self._seq, now
         _set_async_exc(self._tid, exc)
 
     def run_engine(self, what: str, run: Callable[..., ReloadReport], *args: object,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import signal
 import subprocess
 import sys
 import textwrap
@@ -355,3 +356,88 @@ def test_a_runaway_recursion_is_stopped_by_the_limit_or_the_guard(tmp_path: Path
     else:
         assert first == "RecursionError|main.py:2"
     assert rest[-1] == "then 42"
+
+
+# -- time the process did not run ---------------------------------------------------------------
+
+PAUSED = '''\
+import sys
+import time
+
+from sandbox.watchdog import HookTimeout, Watchdog
+
+
+def work(seconds):
+    """Busy for ``seconds`` of this thread's own CPU time: work that fits the limit."""
+    print("started", flush=True)
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+    return "done"
+
+
+def hang():
+    print("started", flush=True)
+    while True:
+        pass
+
+
+with Watchdog(1.5) as w:
+    for hook in (work, hang):
+        started = time.perf_counter()
+        try:
+            outcome = w.call(hook, 0.3) if hook is work else w.call(hook)
+        except HookTimeout:
+            outcome = "HookTimeout"
+        print(hook.__name__, outcome, f"{time.perf_counter() - started:.1f}", w.pauses,
+              flush=True)
+'''
+
+
+def test_time_the_process_was_stopped_is_not_blamed_on_the_hook() -> None:
+    """A VM pause, played by SIGSTOP/SIGCONT: 2.5 s stopped in a hook that needs 0.3 s of
+    CPU must not be a hang (its wall time is ~3 s, over the 1.5 s limit); a real hang that is
+    stopped the same way is still interrupted, 1.5 s of running time after it started."""
+    child = subprocess.Popen([sys.executable, "-c", PAUSED], cwd=REPO, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout is not None
+    lines = []
+    try:
+        for _ in ("work", "hang"):
+            assert child.stdout.readline() == "started\n"
+            time.sleep(0.2)
+            child.send_signal(signal.SIGSTOP)
+            time.sleep(2.5)
+            child.send_signal(signal.SIGCONT)
+            lines.append(child.stdout.readline().split())
+        assert child.wait(30) == 0, child.stderr.read() if child.stderr else ""
+    finally:
+        child.kill()
+    (work, outcome, took, pauses), (hang, hung, hang_took, hang_pauses) = lines
+    assert (work, outcome) == ("work", "done") and int(pauses) >= 1
+    assert float(took) >= 2.5  # it did take longer than the limit, by the wall clock
+    assert (hang, hung) == ("hang", "HookTimeout") and int(hang_pauses) > int(pauses)
+    assert 3.9 <= float(hang_took) < 7  # the limit, plus the 2.5 s it was stopped
+
+
+def test_a_c_call_that_holds_the_gil_is_not_mistaken_for_a_pause() -> None:
+    """The watchdog's ticks are late while a C call holds the GIL, as after a pause; but the
+    process burns CPU meanwhile, so that time counts and the hook is interrupted (when the C
+    call returns, as always)."""
+    pattern = re.compile(r"(a+)+b")  # backtracks 2**n times, in C, the GIL held throughout
+    n = 18
+    while True:  # the length that makes it last at least a second on this machine, now
+        started = time.perf_counter()
+        assert pattern.match("a" * n) is None
+        took = time.perf_counter() - started
+        if took >= 1.0:
+            break
+        n += 1
+
+    def backtrack() -> bool:
+        found = pattern.match("a" * n)
+        time.sleep(0.1)  # the hook goes on after the C call: time for the watchdog to act
+        return found is None
+
+    with Watchdog(took / 4) as w, pytest.raises(HookTimeout):
+        w.call(backtrack)
