@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sandbox.console import Console
+from sandbox.example_games import example_names, resolve_game
 from sandbox.watchdog import DEFAULT_MEMORY_LIMIT, install_sigint_handler
 
 if TYPE_CHECKING:
@@ -47,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Keys: F9 reload, F5 hot restart, F10 pause, F11 step, F3 HUD, F12 screenshot, "
                "F1 help, Esc quit.",
     )
-    parser.add_argument("game", metavar="GAME", help="the game folder (it holds main.py)")
+    parser.add_argument("game", metavar="GAME", help="the game folder (it holds main.py), or "
+                        f"the name of an example game ({', '.join(example_names())})")
     parser.add_argument("--headless", action="store_true",
                         help="no window: SDL's dummy video driver and a software renderer, "
                              "no sleeping between frames")
@@ -105,13 +107,16 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
 
     console = Console(watching=args.watch)
     errors = Console(file=sys.stderr)
+    args.game = resolve_game(args.game)  # `potato-sandbox bounce`: an example game by name
     try:
         find_game(args.game)  # a missing folder is the first thing to tell, before SDL
     except GameNotFound as exc:
         errors.info(f"potato-sandbox: {exc}")
         if not Path(args.game).exists():
+            examples = ", ".join(example_names())
             errors.info("GAME is the folder that holds your game's main.py, for example: "
-                        "potato-sandbox games/bounce")
+                        "potato-sandbox games/bounce"
+                        + (f", or the name of an example game: {examples}" if examples else ""))
         return 2
     if not args.headless and not _has_display():
         errors.info("potato-sandbox: there is no display to open a window on (DISPLAY and "
@@ -172,18 +177,20 @@ def _has_display() -> bool:
 
 def _run_command(name: str, rest: list[str]) -> int:
     """Sub-commands: ``new PATH`` creates a game skeleton (never overwriting anything)."""
-    from sandbox.scaffold import ScaffoldError, create_game
+    from sandbox.scaffold import ScaffoldError, copy_example, create_game
 
     parser = argparse.ArgumentParser(
         prog=f"potato-sandbox {name}",
         description="Create a runnable game skeleton (main.py with every hook, a README).")
     parser.add_argument("path", metavar="PATH", help="the new game's folder")
+    parser.add_argument("--from", dest="example", metavar="EXAMPLE",
+                        help=f"start from a copy of an example game ({', '.join(example_names())})")
     try:
         args = parser.parse_args(rest)
     except SystemExit as exc:  # argparse has printed the usage and the problem
         return exc.code if isinstance(exc.code, int) else 2
     try:
-        done = create_game(args.path)
+        done = copy_example(args.example, args.path) if args.example else create_game(args.path)
     except ScaffoldError as exc:
         Console(file=sys.stderr).info(f"potato-sandbox: {exc}")
         return 2
