@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sandbox.console import Console
+from sandbox.keys import cli_epilog
 from sandbox.watchdog import install_sigint_handler
 
 if TYPE_CHECKING:
@@ -36,16 +37,18 @@ _INTERRUPTED = 130  # the shell's convention for "ended by SIGINT"
 # Sub-commands come before the GAME positional: ``new PATH`` creates a game skeleton with
 # sandbox.scaffold. A folder that happens to be called "new" still runs as a game.
 _COMMANDS = ("new",)
+_HELP_WORDS = frozenset({"help", "h", "?"})  # `new help` is a typo of `new --help`
+_COMMANDS_HELP = [("potato-sandbox new PATH", "create a runnable game skeleton in PATH")]
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``potato-sandbox GAME``."""
     parser = argparse.ArgumentParser(
         prog="potato-sandbox",
-        description="Run a game with hot code reloading: edit, save, and the running game "
+        description="Run a game with hot code reloading: edit, save, and the running game\n"
                     "changes within a frame, keeping its state.",
-        epilog="Keys: F9 reload, F5 hot restart, F10 pause, F11 step, F3 HUD, F12 screenshot, "
-               "F1 help, Esc quit.",
+        epilog=cli_epilog(_COMMANDS_HELP),
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # the epilog is a table
     )
     parser.add_argument("game", metavar="GAME", help="the game folder (it holds main.py)")
     parser.add_argument("--headless", action="store_true",
@@ -178,6 +181,12 @@ def _run_command(name: str, rest: list[str]) -> int:
         args = parser.parse_args(rest)
     except SystemExit as exc:  # argparse has printed the usage and the problem
         return exc.code if isinstance(exc.code, int) else 2
+    if args.path.lstrip("-") in _HELP_WORDS:
+        Console(file=sys.stderr).info(
+            f"potato-sandbox {name}: {args.path!r} looks like a mistyped --help, so nothing "
+            f"was created. For help: potato-sandbox {name} --help; for a game folder with "
+            f"that name: potato-sandbox {name} ./{args.path}")
+        return 2
     try:
         done = create_game(args.path)
     except ScaffoldError as exc:
@@ -187,22 +196,33 @@ def _run_command(name: str, rest: list[str]) -> int:
     return 0
 
 
+def _whole(text: str) -> int:
+    """``text`` as an int; argparse's own message ("invalid _count value") names our function."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
 def _count(text: str) -> int:
-    value = int(text)
+    value = _whole(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
     return value
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    value = _whole(text)
     if value <= 0:
         raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
     return value
 
 
 def _positive_float(text: str) -> float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text}")
     return value

@@ -17,7 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from sandbox.events import ErrorInfo, GameError, Notice
+from sandbox.events import ErrorInfo, GameError, Notice, Resumed
 from sandbox.panel import source_rows
 
 __all__ = ["Console", "style_of"]
@@ -34,6 +34,8 @@ def style_of(event: object) -> str:
         return _FAIL
     if isinstance(event, Notice):
         return _DIM
+    if isinstance(event, Resumed):
+        return _OK
     ok = getattr(event, "ok", None)  # the engine's ReloadReport, duck-typed: hot/ may change
     if ok is False:
         return _FAIL
@@ -90,7 +92,8 @@ class Console:
             body.add_row("watching", str(folder))
         else:
             body.add_row("folder", f"{folder} (not watched: press F9 to reload)")
-        body.add_row("keys", table)
+        if table.row_count:
+            body.add_row("keys", table)
         self._rich.print(Panel(body, title="potato-sandbox", title_align="left", expand=False))
 
     def event(self, ev: object) -> None:

@@ -27,14 +27,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sandbox.events import ErrorInfo
-
-__all__ = ["GRAPH_FRAMES", "TERMINAL_KEYS", "DevTools", "FrameTimes", "TerminalKeys",
-           "asset_error", "screenshot_path"]
+__all__ = ["GRAPH_FRAMES", "DevTools", "FrameTimes", "TerminalKeys",
+           "screenshot_path"]
 
 GRAPH_FRAMES = 120  # frames kept; the HUD graph (sandbox.overlay) draws one bar for each
-# Terminal key -> the window key whose action it runs.
-TERMINAL_KEYS = {"r": "F9", "R": "F5", "q": "Escape"}
 
 
 class FrameTimes:
@@ -131,12 +127,6 @@ def screenshot_path(game: str, folder: str | Path = "screenshots",
             continue
         os.close(fd)
         return candidate.resolve()
-
-
-def asset_error(path: str, message: str) -> ErrorInfo:
-    """The panel's ErrorInfo for an asset that failed to (re)load; the old one stays in use."""
-    return ErrorInfo("AssetError", message, path=path,
-                     hint="the old version stays in use; fix the file and save it again")
 
 
 def _in_background(fd: int) -> bool:

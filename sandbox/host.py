@@ -1,8 +1,12 @@
 """The host loop: events → pending reload → ``update(dt)`` ticks → ``draw`` → overlay → present.
 
 The host owns the window and the renderer (created once, never reloaded) and the engine's
-``Reloader``. Reloads happen only on the main thread, at the frame boundary, where the host
-hands what changed to ``sandbox.changes``.
+``Reloader``, and composes the parts of a session, none of which knows the host: each gets
+what it needs (the display, the reloader, the clock, the event sink ``EventLog.emit``, the
+hook caller :meth:`Host.call_hook`). ``sandbox.changes`` applies reloads, restarts and assets
+(only on the main thread, at the frame boundary); ``sandbox.controls`` runs the keys;
+``sandbox.looping`` records and loops play; ``sandbox.status`` holds the error and the pause
+on it; ``sandbox.screen`` composes the frame.
 
 When a hook raises, the game pauses at that frame: no hook runs again until a reload, and the
 last good frame is re-presented under the error panel; a half-drawn frame is never shown
@@ -13,24 +17,27 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sandbox.changes import Changes
+from sandbox.changes import Changes, HostHooks
 from sandbox.clock import FixedClock, StepPerFrame
 from sandbox.controls import Controls
 from sandbox.devtools import DevTools, TerminalKeys
-from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSaved, drop_traceback
+from sandbox.eventlog import EventLog, error_of
+from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSaved
+from sandbox.events.errors import error_info, startup_error
 from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
 from sandbox.hot import Reloader, ReloadReport
+from sandbox.keys import Action, banner_rows
 from sandbox.live_assets import LiveAssets
 from sandbox.looping import Looper
-from sandbox.overlay import KEYS, Overlay
+from sandbox.overlay import Overlay
 from sandbox.screen import Screen
 from sandbox.sdl import Display
-from sandbox.watchdog import HookTimeout, Watchdog, error_info
+from sandbox.status import Status
+from sandbox.watchdog import Watchdog
 
 if TYPE_CHECKING:
     from sandbox.watcher import Watcher  # imported at run time only when watching
@@ -48,7 +55,7 @@ class ConsoleLike(Protocol):
 
 
 class Host:
-    """Runs one game: see DESIGN.md §3 (the host) and docs/architecture.md (host.py)."""
+    """Runs one game: see docs/design.md (the host) and docs/architecture.md (host.py)."""
 
     def __init__(self, game_dir: str | Path, *, headless: bool = False, watch: bool = True,
                  fps: int = 60, hang_timeout: float = 2.0,
@@ -57,21 +64,21 @@ class Host:
         self.root = self.spec.root
         self.headless, self.fps, self.hang_timeout = headless, fps, hang_timeout
         self.console = console
-        self.events: list[object] = []
-        self.looping = Looper(self)  # F6/F7: record and loop play (sandbox.looping)
-        self.changes = Changes(self)  # reloads, restarts, assets (sandbox.changes)
-        self.controls = Controls(self)  # what each host key does, and F10's pause
         self.devtools = DevTools(1.0 / fps)
+        self.events = EventLog([self._remember_reload, self._tell_console])
+        self.status = Status(self.standing_error, on_pause=self._paused_on_error,
+                             on_resume=self._resumed)
+        step = 1.0 / fps
+        self.clock = FixedClock(step, StepPerFrame(step) if headless else time.perf_counter)
+        self.reloader = Reloader(self.root)
+        self.looping = Looper(lambda: self.reloader.modules, emit=self.events.emit,
+                              call_hook=self.call_hook, game=self.spec.name, step=step,
+                              window_id=self._window_id)  # F6/F7 (sandbox.looping)
         # Extra HUD lines (e.g. the loop's "LOOP 2.4 s"): each source returns a line or None.
         self.hud_sources: list[Callable[[], str | None]] = [self.looping.hud_line]
         self.keys: TerminalKeys | None = None
         self.assets: LiveAssets | None = None
-        self.last_error: ErrorInfo | None = None
         self.running, self.frames = True, 0
-        self._error_paused = False
-        step = 1.0 / fps
-        self.clock = FixedClock(step, StepPerFrame(step) if headless else time.perf_counter)
-        self.reloader = Reloader(self.root)
         # Game code runs only under the watchdog: hooks, and a reload's own statements.
         self.watchdog = Watchdog(hang_timeout, root=self.root)
         self.display: Display | None = None
@@ -80,39 +87,53 @@ class Host:
             try:
                 self.game: ModuleType = self.watchdog.call(self.reloader.import_module, "main")
             except Exception as exc:  # HookTimeout and GameExit are Exceptions too
-                info = error_info(exc, self.root)
-                if isinstance(exc, HookTimeout):  # a slow start is possible: say how to allow it
-                    info = replace(info, message=f"importing main.py ran longer than "
-                                   f"{hang_timeout:g} s and was interrupted (a slow start? "
-                                   "allow more with --hang-timeout)")
-                raise GameFailed(info) from exc
+                raise GameFailed(startup_error(exc, self.root, hang_timeout)) from exc
             self.settings: GameSettings = read_settings(self.game, self.spec.name)
-            self.display = Display(self.settings.title, self.settings.size, headless=headless)
-            self.overlay = Overlay()
-            self.screen = Screen(self.display, self.overlay)
-            self.assets = LiveAssets(self.root, self.display, headless)
-            if watch:
-                from sandbox.watcher import Watcher  # watchfiles only when watching
-
-                self.watcher = Watcher(self.root, (".py", *self.assets.suffixes))
-                self.watcher.start()
-            if terminal_keys:  # r / R / q from the terminal, only when stdin is one
-                self.keys = TerminalKeys()
-                if not self.keys.start():
-                    self.keys = None
-            if console is not None:
-                keys = KEYS if self.keys is None else (
-                    *KEYS, ("r / R / q", "in this terminal: reload, hot restart, quit"))
-                console.banner(self.spec.name, self.root, keys)
+            self._open(watch, terminal_keys)
             for problem in self.settings.problems:
-                self._emit(Notice(problem))
+                self.events.emit(Notice(problem))
             self._check_hooks()
-            self._call("load")
+            self.call_hook("load")
         except BaseException:
             # The constructor raises, so no `with` will ever close what it opened: the
             # window, the watcher's thread, the terminal's settings, the game's modules.
             self.close()
             raise
+
+    def _open(self, watch: bool, terminal_keys: bool) -> None:
+        """Open the window, the watcher and the terminal, and compose the parts that use them."""
+        self.display = Display(self.settings.title, self.settings.size, headless=self.headless)
+        self.overlay = Overlay()
+        self.screen = Screen(self.display, self.overlay, self.status)
+        self.assets = LiveAssets(self.root, self.display, self.headless)
+        if watch:
+            from sandbox.watcher import Watcher  # watchfiles only when watching
+
+            self.watcher = Watcher(self.root, (".py", *self.assets.suffixes))
+            self.watcher.start()
+        if terminal_keys:  # r / R / q from the terminal, only when stdin is one
+            self.keys = TerminalKeys()
+            if not self.keys.start():
+                self.keys = None
+        hooks = HostHooks(call_hook=self.call_hook, run_engine=self.watchdog.run_engine,
+                          around_reload=self.looping.around_reload,
+                          code_changed=self._code_changed, restarted=self._restarted)
+        self.changes = Changes(self.reloader, self.status, self.events, hooks,
+                               watcher=self.watcher, assets=self.assets)
+        overlay = self.overlay
+        actions: dict[Action, Callable[[], object]] = {
+            Action.RELOAD: self.changes.reload_now, Action.RESTART: self.restart,
+            Action.RECORD: self.looping.toggle, Action.END_LOOP: self.looping.stop,
+            Action.QUIT: self.stop,
+            Action.HUD: lambda: setattr(overlay, "show_hud", not overlay.show_hud),
+            Action.HELP: lambda: setattr(overlay, "show_help", not overlay.show_help),
+            Action.FOLD: lambda: setattr(overlay, "fold_errors", not overlay.fold_errors)}
+        self.controls = Controls(actions, emit=self.events.emit, to_game=self._to_game,
+                                 screenshot=self.screenshot, game=self.spec.name)
+        if self.console is not None:
+            # Headless there is no window to press keys in: only the terminal's keys, if any.
+            keys = banner_rows(self.keys is not None, window=not self.headless)
+            self.console.banner(self.spec.name, self.root, keys)
 
     # -- context manager -----------------------------------------------------------------------
     def __enter__(self) -> Host:
@@ -143,29 +164,37 @@ class Host:
     @property
     def paused(self) -> bool:
         """True when paused by F10 or by an error in a hook."""
-        return self.controls.user_paused or self._error_paused
+        return self.controls.user_paused or self.status.paused
 
-    def _emit(self, ev: object) -> None:
-        self.events.append(ev)
-        info = ev.error if isinstance(ev, GameError) else getattr(ev, "error_info", None)
-        if isinstance(info, ErrorInfo):  # kept in events: keep the message, not the frames
-            drop_traceback(info.exception)
-            error = getattr(ev, "error", None)  # a ReloadReport's exception
-            if isinstance(error, BaseException):
-                drop_traceback(error)
+    @property
+    def last_error(self) -> ErrorInfo | None:
+        """The error the panel shows (``self.status`` holds it), or None."""
+        return self.status.error
+
+    def _remember_reload(self, ev: object) -> None:
         if isinstance(ev, (ReloadReport, Restarted)):
             self.devtools.reloaded(ev)
+
+    def _tell_console(self, ev: object) -> None:
         if self.console is None:
             return
         self.console.event(ev)
-        if isinstance(info, ErrorInfo):
+        info = error_of(ev)
+        if info is not None:
             self.console.error(info)
 
-    def _check_hooks(self) -> None:
-        for warning in check_hooks(self.game):
-            self._emit(Notice(warning))
+    def _window_id(self) -> int:
+        """The window replayed events are addressed to (0 without a display)."""
+        return self.display.window_id if self.display is not None else 0
 
-    def _call(self, hook: str, *args: object) -> bool:
+    def _check_hooks(self) -> None:
+        """Tell misspelt hooks in the terminal, and keep them in the window's notice strip."""
+        warnings = check_hooks(self.game)
+        self.overlay.notices = tuple(warnings)
+        for warning in warnings:
+            self.events.emit(Notice(warning))
+
+    def call_hook(self, hook: str, *args: object) -> bool:
         """Run one hook if the game defines it; on an exception pause and report once."""
         fn = getattr(self.game, hook, None)
         if fn is None or not callable(fn):
@@ -173,7 +202,9 @@ class Host:
         try:
             self.invoke(fn, *args)
         except (Exception, SystemExit) as exc:
-            self._fail(hook, error_info(exc, self.root))
+            info = error_info(exc, self.root)
+            self.status.hook_failed(hook, info)
+            self.events.emit(GameError(hook, info))
             return False
         return True
 
@@ -193,18 +224,18 @@ class Host:
         """
         return self.assets.error if self.assets is not None else None
 
-    def _fail(self, hook: str, info: ErrorInfo) -> None:
-        self.last_error = info
-        self._error_paused = True
+    def _paused_on_error(self) -> None:
         self.screen.freeze()
-        self._emit(GameError(hook, info))
 
-    def _resume(self) -> None:
-        """A fix arrived (``sandbox.changes``): run the hooks again and draw live frames."""
-        self.last_error = self.standing_error()
-        self._error_paused = False
+    def _resumed(self) -> None:
+        """A fix arrived: draw live frames, and forget the time spent paused."""
         self.screen.thaw()
         self.clock.reset()
+
+    def _to_game(self, event: object) -> None:
+        """An event no host key took: to the looper (which may keep it), then ``on_event``."""
+        if not self.status.paused and self.looping.pass_event(event):
+            self.call_hook("on_event", event)
 
     # -- changes (sandbox.changes) ---------------------------------------------------------------
     def reload(self, paths: set[Path] | None = None, explicit: bool = True) -> ReloadReport:
@@ -214,6 +245,32 @@ class Host:
     def restart(self) -> ReloadReport:
         """Hot restart (F5): every game module imported fresh, then ``load()`` again."""
         return self.changes.restart()
+
+    def _code_changed(self, entry_changed: bool) -> None:
+        """After a reload that changed code: the window's settings, and hook names in main.py."""
+        self._apply_settings()
+        if entry_changed:
+            self._check_hooks()
+
+    def _restarted(self) -> None:
+        """After a hot restart: the fresh entry module, the loop ended, settings, hook names."""
+        self.game = self.reloader.modules.get(self.reloader.entry, self.game)
+        self.looping.restarted()
+        self._apply_settings()
+        self._check_hooks()
+
+    def _apply_settings(self) -> None:
+        """Apply a changed ``TITLE`` or ``SIZE`` to the window; tell new setting problems."""
+        new = read_settings(self.game, self.spec.name)
+        assert self.display is not None
+        if new.title != self.settings.title:
+            self.display.set_title(new.title)
+        if new.size != self.settings.size:
+            self.display.set_size(new.size)
+            self.screen.forget()
+        for problem in set(new.problems) - set(self.settings.problems):
+            self.events.emit(Notice(problem))
+        self.settings = new
 
     # -- the frame -------------------------------------------------------------------------------
     def stop(self) -> None:
@@ -229,22 +286,22 @@ class Host:
         self.controls.handle_events(display)
         if not self.running:
             return False
-        self.controls.handle_terminal()
+        self.controls.handle_terminal(self.keys)
         self.changes.apply_pending()
         ticks = self.controls.ticks(self.clock.tick())  # F10 pauses, F11 steps
-        for _ in range(0 if self._error_paused else ticks):
-            if not self.looping.before_update() or not self._call("update", self.clock.step):
+        for _ in range(0 if self.status.paused else ticks):
+            if not self.looping.before_update() or not self.call_hook("update", self.clock.step):
                 break
-        if not self._error_paused:
+        if not self.status.paused:
             if getattr(self.game, "draw", None) is None:
                 display.clear(self.settings.background)
-            elif not self._call("draw", display.renderer):
-                # _fail() froze the last good frame; it overwrites the half-drawn one, on the
-                # window even if draw() left a texture target or a clip behind.
+            elif not self.call_hook("draw", display.renderer):
+                # The failure froze the last good frame; it overwrites the half-drawn one, on
+                # the window even if draw() left a texture target or a clip behind.
                 display.reset_target()
+        self.changes.frame_done()  # "resumed: main.py fixed" once the hooks ran again
         self.looping.draw(display)
-        self.screen.finish(self.last_error, self._error_paused, self.settings.background,
-                           self._hud())
+        self.screen.finish(self.settings.background, self._hud())
         self.frames += 1
         self.devtools.times.add(start, time.perf_counter() - start)
         return True
@@ -283,7 +340,7 @@ class Host:
         """Save the last presented frame as a PNG."""
         assert self.display is not None
         out = self.display.save_png(path)
-        self._emit(ScreenshotSaved(str(out)))
+        self.events.emit(ScreenshotSaved(str(out)))
         return out
 
     def run(self, max_frames: int | None = None) -> int:

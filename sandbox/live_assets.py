@@ -23,8 +23,8 @@ from typing import Any
 
 from sandbox import assets
 from sandbox.assets import AssetLibrary, AssetReloaded, Loader
-from sandbox.devtools import asset_error
 from sandbox.events import ErrorInfo, Notice
+from sandbox.events.errors import asset_error
 from sandbox.sdl import (
     FONT_SUFFIXES,
     IMAGE_SUFFIXES,

@@ -15,8 +15,13 @@ An event handled in a frame before tick ``k``'s update is tagged ``k``, and a re
 it just before tick ``k``'s update, so replays follow the fixed step, not the frame rate.
 Events handled in the frame that stops the recording come after its last tick and are dropped.
 ``random`` is seeded with the recording's seed when recording starts and at every pass.
-The host also calls ``close()`` at exit (``--record`` saves a recording still running); a hot
-restart (F5) replaces the modules the snapshot was taken from, so it ends recording and loop.
+The host also calls ``close()`` at exit (``--record`` saves a recording still running) and
+``restarted()`` after a hot restart (F5), which replaced the modules the snapshot was taken
+from, so it ends recording and loop.
+
+The looper does not know the host: it gets the game's modules (a callable), an event sink, a
+hook caller, the game's name, the fixed step and the window's id (a callable: the window
+opens after the looper is made).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sandbox.events import Notice
 from sandbox.overlay import Surface, loop_indicator
@@ -36,7 +41,6 @@ from sandbox.sdl import event_from_dict, event_to_dict
 from sandbox.snapshot import Snapshot, carry_edits, identities
 
 if TYPE_CHECKING:
-    from sandbox.host import Host
     from sandbox.hot import ReloadReport
 
 __all__ = ["Looper", "Mode"]
@@ -53,11 +57,28 @@ class Mode(enum.Enum):
     LOOPING = "looping"
 
 
+class HookCaller(Protocol):
+    """Runs a game hook; False when it failed (and paused the game)."""
+
+    def __call__(self, hook: str, *args: object) -> bool: ...
+
+
+def _no_window() -> int:
+    return 0
+
+
 class Looper:
     """Records the game's input by tick and loops it over a restored snapshot."""
 
-    def __init__(self, host: Host) -> None:
-        self.host = host
+    def __init__(self, modules: Callable[[], dict[str, ModuleType]], *,
+                 emit: Callable[[object], None], call_hook: HookCaller, game: str,
+                 step: float, window_id: Callable[[], int] = _no_window) -> None:
+        self.modules = modules
+        self.emit = emit
+        self.call_hook = call_hook
+        self.game = game
+        self.step = step
+        self.window_id = window_id
         self.mode = Mode.IDLE
         self.record_to: Path | None = None  # --record FILE: saved when a recording stops
         self.show_indicator = True
@@ -65,20 +86,14 @@ class Looper:
         self.tick = 0  # index of the next update, counted from the snapshot (or pass start)
         self.passes = 0  # passes started since the loop began (1 during the first)
         self._by_tick: dict[int, list[dict[str, Any]]] = {}
-        self._game: object = None
         self._unrecorded = 0
 
     @property
     def _modules(self) -> dict[str, ModuleType]:
-        return self.host.reloader.modules
+        return self.modules()
 
     def _say(self, text: str) -> None:
-        self.host._emit(Notice(text))
-
-    def _window_id(self) -> int:
-        """The window replayed events are addressed to (0 without a display)."""
-        display = self.host.display
-        return display.window_id if display is not None else 0
+        self.emit(Notice(text))
 
     # -- keys ------------------------------------------------------------------------------------
     def toggle(self) -> None:
@@ -101,9 +116,8 @@ class Looper:
         """Snapshot every game module and record input from the next tick on."""
         snapshot = Snapshot.take(self._modules)
         seed = int.from_bytes(os.urandom(4), "little")
-        self.recording = Recording(self.host.spec.name, self.host.clock.step, snapshot, seed=seed)
+        self.recording = Recording(self.game, self.step, snapshot, seed=seed)
         self.mode, self.tick, self._unrecorded = Mode.RECORDING, 0, 0
-        self._game = self.host.game
         random.seed(seed)  # the recorded play runs on the same numbers as every replay
         self._say("recording: F6 loops it, F7 discards it")
         if snapshot.by_reference:
@@ -131,19 +145,18 @@ class Looper:
         """Loop a recording loaded from a file (``--replay``); RecordingError if unplayable."""
         if recording.ticks <= 0:
             raise RecordingError("the recording has no ticks: nothing to replay")
-        if abs(recording.step - self.host.clock.step) > 1e-9:
+        if abs(recording.step - self.step) > 1e-9:
             # Another step changes every dt: the replay would not be the recorded play.
             rate = round(1 / recording.step)
             raise RecordingError(f"the recording was made at {rate} updates a second, this "
-                                 f"session runs {round(1 / self.host.clock.step)}; replay it "
+                                 f"session runs {round(1 / self.step)}; replay it "
                                  f"with --fps {rate}")
-        window = self._window_id()
+        window = self.window_id()
         for tick, data in recording.events:
             try:
                 event_from_dict(data, window)
             except ValueError as exc:
                 raise RecordingError(f"the recording is damaged at tick {tick}: {exc}") from None
-        self._game = self.host.game
         self._loop(recording)
 
     def _loop(self, rec: Recording) -> None:
@@ -183,16 +196,15 @@ class Looper:
         self.mode = Mode.IDLE
 
     # -- the frame -------------------------------------------------------------------------------
-    def _restarted(self) -> bool:
+    def restarted(self) -> None:
         """A hot restart (F5) replaced the modules: the snapshot no longer fits them."""
-        if self.mode is not Mode.IDLE and self.host.game is not self._game:
+        if self.mode is not Mode.IDLE:
             self._say(f"hot restart: {self.mode.value} ended")
             self.mode = Mode.IDLE
-        return self.mode is Mode.IDLE
 
     def pass_event(self, event: Any) -> bool:
         """True when ``event`` should reach the game's ``on_event`` (recording it if need be)."""
-        if self._restarted():
+        if self.mode is Mode.IDLE:
             return True
         if self.mode is Mode.LOOPING:
             return False
@@ -209,7 +221,7 @@ class Looper:
 
         False when a replayed event paused the game (so the host skips the update).
         """
-        if self._restarted():
+        if self.mode is Mode.IDLE:
             return True
         rec = self.recording
         assert rec is not None
@@ -222,9 +234,9 @@ class Looper:
         self.tick += 1
         if not events:
             return True  # most ticks: no event, so no SDL call for the window id
-        window = self._window_id()
+        window = self.window_id()
         # all() stops at the first event that paused the game: the rest wait for the fix.
-        return all(self.host._call("on_event", event_from_dict(data, window)) for data in events)
+        return all(self.call_hook("on_event", event_from_dict(data, window)) for data in events)
 
     def around_reload(self, reload: Callable[[], ReloadReport]) -> ReloadReport:
         """Run ``reload``; while recording or looping carry its edits into the snapshot.

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from sandbox.devtools import GRAPH_FRAMES
 from sandbox.events import ErrorInfo
+from sandbox.keys import help_rows, terminal_line
 from sandbox.panel import (
     DIM_RGB,
     HUD_RGB,
@@ -18,20 +19,20 @@ from sandbox.panel import (
     MARGIN,
     PANEL,
     TEXT_RGB,
+    TITLE_RGB,
     Surface,
     draw_error_panel,
     error_lines,
+    error_rows,
 )
 
-__all__ = ["KEYS", "Overlay", "Surface", "error_lines", "help_lines", "loop_indicator", "wrap"]
+__all__ = ["Overlay", "Surface", "error_lines", "help_lines", "loop_indicator", "notice_strip",
+           "wrap"]
 
-KEYS: tuple[tuple[str, str], ...] = (
-    ("F9", "reload now"), ("F5", "hot restart"), ("F10", "pause / resume"),
-    ("F11", "step one frame while paused"), ("F3", "HUD"), ("F12", "screenshot"),
-    ("F6", "record, then loop the recording"), ("F7", "end the loop"),
-    ("F1", "help"), ("Escape", "quit"),
-)
-PANEL_DARK = (0, 0, 0, 190)  # behind the loop indicator
+PANEL_DARK = (0, 0, 0, 190)  # behind the loop indicator and the notice strip
+# Behind the HUD and the help: opaque, so the game's own text never shows through theirs.
+HUD_PANEL = (16, 16, 24, 255)
+FOLD_NOTE = "  (F2 unfolds)"
 GRAPH_ROWS = 3  # text rows the graph takes
 GRAPH_BG = (0, 0, 0, 160)
 GRAPH_OK = (90, 220, 90, 255)
@@ -49,8 +50,8 @@ def wrap(line: str, columns: int) -> list[str]:
 
 def help_lines() -> list[tuple[str, tuple[int, int, int]]]:
     """The help panel (F1): every host key, then the terminal's keys."""
-    lines = [(f"{key:>6}  {does}", TEXT_RGB) for key, does in KEYS]
-    lines.append(("terminal: r reload, R hot restart, q quit", DIM_RGB))
+    lines = [(f"{key:>6}  {does}", TEXT_RGB) for key, does in help_rows()]
+    lines.append((terminal_line(), DIM_RGB))
     return lines
 
 
@@ -60,28 +61,36 @@ class Overlay:
     def __init__(self) -> None:
         self.show_hud = False
         self.show_help = False
+        self.fold_errors = False  # F2: the error panel as one line, so the game shows
         self.graph: Sequence[float] = ()  # the HUD's frame times in seconds, oldest first
         self.budget = 1 / 60  # one frame's budget in seconds: the graph's middle line
+        # The notice strip: what is wrong with the game but does not stop it (a misspelt
+        # hook), as long as it stays true; the host sets it after each check.
+        self.notices: tuple[str, ...] = ()
 
     def visible(self, error: ErrorInfo | None) -> bool:
         """True when anything would be drawn this frame."""
-        return error is not None or self.show_hud or self.show_help
+        return error is not None or self.show_hud or self.show_help or bool(self.notices)
 
     def draw(self, surface: Surface, error: ErrorInfo | None, hud: Sequence[str] = ()) -> None:
         """Draw whatever is visible: the HUD or the help at the top, errors at the bottom."""
         if self.show_help:
-            self._panel(surface, help_lines(), top=True)
+            self._panel(surface, help_lines(), top=True, rgba=HUD_PANEL)
         elif self.show_hud and hud:
             # Blank rows after the first line make room for the frame-time graph.
             rows = [(hud[0], HUD_RGB), *[("", HUD_RGB)] * GRAPH_ROWS,
                     *((line, HUD_RGB) for line in hud[1:])]
-            self._panel(surface, rows, top=True)
+            self._panel(surface, rows, top=True, rgba=HUD_PANEL)
             # The first line wraps in a narrow window: the graph goes below all of its rows.
             columns = (surface.size[0] - 2 * MARGIN) // max(1, surface.text_size("M")[0])
             first = min(LINE_ROWS, len(wrap(hud[0], columns)))
             self._graph(surface, MARGIN, MARGIN + first * surface.line_height)
-        if error is not None:
+        if error is not None and self.fold_errors:
+            self._folded(surface, error)
+        elif error is not None:
             draw_error_panel(surface, error)  # sandbox.panel: fitted, prioritised rows
+        elif self.notices:
+            notice_strip(surface, self.notices)
 
     def _graph(self, surface: Surface, x: int, y: int) -> None:
         """One 2-pixel bar per frame; the middle line is the frame budget, red bars exceed it."""
@@ -94,8 +103,17 @@ class Overlay:
             surface.fill_rect(x + i * 2, y + 2 + height - bar, 2, bar, rgb)
         surface.fill_rect(x, y + 2 + height // 2, GRAPH_FRAMES * 2, 1, GRAPH_LINE)
 
+    def _folded(self, surface: Surface, error: ErrorInfo) -> None:
+        """The error panel folded to its first row (F2), at the bottom."""
+        width, height = surface.size
+        columns = (width - 2 * MARGIN) // max(1, surface.text_size("M")[0])
+        head = error_rows(error, max(8, columns - len(FOLD_NOTE)), 1)[0][0]
+        panel_h = surface.line_height + MARGIN
+        surface.fill_rect(0, height - panel_h, width, panel_h, PANEL)
+        surface.text(MARGIN, height - panel_h + MARGIN // 2, head + FOLD_NOTE, TITLE_RGB)
+
     def _panel(self, surface: Surface, lines: list[tuple[str, tuple[int, int, int]]],
-               top: bool) -> None:
+               top: bool, rgba: tuple[int, int, int, int] = PANEL) -> None:
         width, height = surface.size
         char_w = max(1, surface.text_size("M")[0])
         columns = (width - 2 * MARGIN) // char_w
@@ -112,27 +130,52 @@ class Overlay:
         rows = rows[:max_rows]
         panel_h = len(rows) * step + 2 * MARGIN
         y0 = 0 if top else height - panel_h
-        surface.fill_rect(0, y0, width, panel_h, PANEL)
+        surface.fill_rect(0, y0, width, panel_h, rgba)
         for i, (text, rgb) in enumerate(rows):
             surface.text(MARGIN, y0 + MARGIN + i * step, text, rgb)
 
 
-def loop_indicator(surface: Surface, label: str, fraction: float,
-                   rgb: tuple[int, int, int]) -> None:
-    """A small panel at the bottom right: ``label`` ("LOOP 2.4 s") over a progress bar.
+def notice_strip(surface: Surface, notices: Sequence[str], max_rows: int = 3) -> None:
+    """The notice strip: one row a notice, at the bottom left, only as wide as its text.
 
-    Bottom right because the HUD and help take the top; an error panel covers it, and then
-    the game is paused anyway.
+    At the bottom like the error panel (which takes its place while there is an error), and
+    narrow so the game stays visible beside it.
     """
     width, height = surface.size
+    char_w = max(1, surface.text_size("M")[0])
+    columns = max(8, (width - 2 * MARGIN) // char_w)
+    rows = [text if len(text) <= columns else text[:columns - 1] + "…"
+            for text in notices[:max_rows]]
+    if len(notices) > max_rows:
+        rows[-1] = f"… and {len(notices) - max_rows + 1} more (see the terminal)"
+    step = surface.line_height
+    strip_w = max(surface.text_size(row)[0] for row in rows) + 2 * MARGIN
+    strip_h = len(rows) * step + MARGIN
+    y0 = height - strip_h
+    surface.fill_rect(0, y0, min(width, strip_w), strip_h, PANEL_DARK)
+    for i, row in enumerate(rows):
+        surface.text(MARGIN, y0 + MARGIN // 2 + i * step, row, HUD_RGB)
+
+
+def loop_indicator(surface: Surface, label: str, fraction: float,
+                   rgb: tuple[int, int, int]) -> None:
+    """A small badge at the top right: ``label`` ("LOOP 2.4 s") over a progress bar.
+
+    Top right, and compact: a game's player (breakout's paddle) lives at the bottom, where
+    the badge used to cover it, and a game's own score line usually starts top left. The HUD
+    and the help, when shown, cover it (the HUD repeats its line); the error panel and the
+    notice strip are at the bottom, out of its way.
+    """
+    width, _ = surface.size
+    pad = MARGIN // 2
     text_w, text_h = surface.text_size(label)
-    bar_w, bar_h = max(text_w, 96), 4
-    panel_w, panel_h = bar_w + 2 * MARGIN, text_h + bar_h + 2 + 2 * MARGIN
-    x0, y0 = width - panel_w, height - panel_h
+    bar_w, bar_h = max(text_w, 64), 3
+    panel_w, panel_h = bar_w + 2 * pad, text_h + bar_h + 1 + 2 * pad
+    x0, y0 = width - panel_w, 0
     surface.fill_rect(x0, y0, panel_w, panel_h, PANEL_DARK)
-    surface.text(x0 + MARGIN, y0 + MARGIN, label, rgb)
-    bar_y = y0 + MARGIN + text_h + 2
-    surface.fill_rect(x0 + MARGIN, bar_y, bar_w, bar_h, (90, 90, 90, 255))
+    surface.text(x0 + pad, y0 + pad, label, rgb)
+    bar_y = y0 + pad + text_h + 1
+    surface.fill_rect(x0 + pad, bar_y, bar_w, bar_h, (90, 90, 90, 255))
     done = int(bar_w * min(1.0, max(0.0, fraction)))
     if done:
-        surface.fill_rect(x0 + MARGIN, bar_y, done, bar_h, (*rgb, 255))
+        surface.fill_rect(x0 + pad, bar_y, done, bar_h, (*rgb, 255))

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sandbox.events import ErrorInfo
 from sandbox.overlay import Overlay
 from sandbox.sdl import Display
+from sandbox.status import Status
 
 __all__ = ["Screen"]
 
@@ -27,9 +27,10 @@ __all__ = ["Screen"]
 class Screen:
     """Keeps the last clean game frame and composes frozen frame, overlay and present."""
 
-    def __init__(self, display: Display, overlay: Overlay) -> None:
+    def __init__(self, display: Display, overlay: Overlay, status: Status) -> None:
         self.display = display
         self.overlay = overlay
+        self.status = status  # the error shown, and whether the game is paused on it
         self.held: bytearray | None = None    # the last good game frame, without the overlay
         self.frozen: bytearray | None = None  # shown while the game is paused by an error
 
@@ -45,10 +46,10 @@ class Screen:
         """The window changed size: old frames no longer fit."""
         self.held = self.frozen = None
 
-    def finish(self, error: ErrorInfo | None, frozen: bool, background: tuple[int, int, int],
-               hud: Sequence[str] = ()) -> None:
-        """Complete the frame after the game's ``draw()`` (skipped when ``frozen``), present it."""
+    def finish(self, background: tuple[int, int, int], hud: Sequence[str] = ()) -> None:
+        """Complete the frame after the game's ``draw()`` (skipped while paused), present it."""
         display = self.display
+        error, frozen = self.status.shown_error, self.status.paused
         if frozen:
             if self.frozen is not None:
                 display.draw_frame(self.frozen)

@@ -55,12 +55,13 @@ class Snapshot:
             for name, value in vars(module).items():
                 if not is_state(name, value):
                     continue
-                saved[name] = snap._copy_or_keep(f"{mod_name}.{name}", value, memo)
+                saved[name] = snap.copy_or_keep(f"{mod_name}.{name}", value, memo)
             snap.values[mod_name] = saved
         return snap
 
-    def _copy_or_keep(self, qualified: str, value: object,
-                      memo: dict[int, Any] | None = None) -> object:
+    def copy_or_keep(self, qualified: str, value: object,
+                     memo: dict[int, Any] | None = None) -> object:
+        """A deep copy of ``value``, or ``value`` itself (named in by_reference) if uncopyable."""
         memo = {} if memo is None else memo
         done = len(memo)
         # A failed copy leaves half-built objects whose __del__ complains on stderr
@@ -110,7 +111,7 @@ class Snapshot:
                 continue
             value = vars(module)[name]
             if is_state(name, value):
-                self.values.setdefault(mod_name, {})[name] = self._copy_or_keep(
+                self.values.setdefault(mod_name, {})[name] = self.copy_or_keep(
                     f"{mod_name}.{name}", value
                 )
 
@@ -121,7 +122,7 @@ class Snapshot:
 
 
 def _ignore(unraisable: Any) -> None:
-    """An unraisablehook that drops the report (see ``Snapshot._copy_or_keep``)."""
+    """An unraisablehook that drops the report (see ``Snapshot.copy_or_keep``)."""
 
 
 def rebound_names(

@@ -27,14 +27,16 @@ import ctypes
 import signal
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 from typing import TypeVar
 
-from sandbox.events import ErrorInfo, FrameInfo
+from sandbox.events import ErrorInfo
+from sandbox.events.errors import GameExit, HookTimeout, error_info, recursion_info
+from sandbox.events.errors import exit_message as _exit_message
+from sandbox.events.errors import reload_error_info as _reword
 from sandbox.hot import ReloadReport
 
 __all__ = [
@@ -63,14 +65,6 @@ def _set_async_exc(tid: int, exc: type[BaseException] | None) -> None:
 
 class _Interrupt(BaseException):
     """Raised inside the stuck hook; a BaseException so ``except Exception`` lets it through."""
-
-
-class HookTimeout(Exception):
-    """A hook ran longer than the limit; its traceback ends where the hook was stuck."""
-
-
-class GameExit(Exception):
-    """Game code called ``sys.exit()`` or raised KeyboardInterrupt/SystemExit in a hook."""
 
 
 def install_sigint_handler() -> None:
@@ -195,79 +189,7 @@ class Watchdog:
         return report
 
 
-def _exit_message(exc: BaseException, fn: Callable[..., object], root: Path | None) -> str:
-    what = "called sys.exit()" if isinstance(exc, SystemExit) else "raised KeyboardInterrupt"
-    where = ErrorInfo.from_exception(exc, root).where
-    at = f" at {where}" if where else ""
-    name = getattr(fn, "__name__", "hook")
-    return f"game code {what} in {name}(){at}; the session stays up — press Esc to quit"
-
-
-def recursion_info(exc: RecursionError, root: str | Path | None = None,
-                   base: ErrorInfo | None = None) -> ErrorInfo:
-    """An ErrorInfo for infinite recursion: the repeating function, once, not 1000 frames.
-
-    ``base``: the error as located already (the engine does it before rolling back, while
-    the source lines are still the new code's).
-    """
-    base = base or ErrorInfo.from_exception(exc, root)
-    counts = Counter((f.path, f.line, f.function) for f in base.frames)
-    if not counts:
-        return base
-    top = max(counts.values())
-    # The innermost frame among the most repeated ones is the recursive call site.
-    inner = next(f for f in reversed(base.frames) if counts[(f.path, f.line, f.function)] == top)
-    seen: set[tuple[str, int, str]] = set()
-    frames: list[FrameInfo] = []
-    for frame in base.frames:  # keep each distinct frame once, outermost first
-        key = (frame.path, frame.line, frame.function)
-        if key not in seen:
-            seen.add(key)
-            frames.append(frame)
-    # Usually the innermost frame is the recursive call itself: keep its line and caret.
-    same = (base.path, base.line) == (inner.path, inner.line)
-    return ErrorInfo(
-        kind="RecursionError",
-        message=f"infinite recursion in {inner.function}() ({inner.path}:{inner.line})",
-        path=inner.path,
-        line=inner.line,
-        column=base.column if same else None,
-        source_line=(base.source_line if same else None) or inner.source or None,
-        frames=tuple(frames),
-        hint="the function calls itself without end: add a stopping case, then save (F9)",
-        exception=exc,
-        end_column=base.end_column if same else None,
-    )
-
-
-def error_info(exc: BaseException, root: str | Path | None = None) -> ErrorInfo:
-    """ErrorInfo for any hook failure, with clear wording for hangs, recursion and exits."""
-    if isinstance(exc, RecursionError):
-        return recursion_info(exc, root)
-    info = ErrorInfo.from_exception(exc, root)
-    if isinstance(exc, HookTimeout):
-        return replace(info, hint="an endless loop? fix it and save to retry (F9)")
-    if isinstance(exc, GameExit):
-        # str(exc) is a whole sentence with its own "at file:line"; keep the first clause.
-        return replace(info, message=str(exc).split(" in ")[0],
-                       hint="the session stays up — press Esc to quit, or save to continue")
-    return info
-
-
 def reload_error_info(exc: BaseException | None, info: ErrorInfo | None, what: str,
                       timeout: float, root: str | Path | None = None) -> ErrorInfo | None:
-    """Reword the error of a failed reload that ran under ``Watchdog.call``.
-
-    The engine catches everything a reload raises (to roll back) and returns it in its report,
-    so the watchdog's interrupt arrives here as a caught exception, not as a HookTimeout.
-    ``info`` was located by the engine before its rollback, so its source line is the new
-    code's: keep it and only change the wording. None when there is nothing to reword.
-    """
-    if isinstance(exc, _Interrupt):
-        base = info or ErrorInfo.from_exception(exc, root)
-        return replace(base, kind="HookTimeout",
-                       message=f"{what} ran longer than {timeout:g} s and was interrupted",
-                       hint="an endless loop? fix it and save to retry (F9)")
-    if isinstance(exc, RecursionError):
-        return recursion_info(exc, root, info)
-    return None
+    """Reword a failed reload's error (``sandbox.events.errors.reload_error_info``)."""
+    return _reword(exc, info, what, timeout, root, interrupted=isinstance(exc, _Interrupt))

@@ -371,6 +371,26 @@ def section_memory(quick: bool) -> dict[str, Any]:
     ok = res["growth_mb"] <= 5 and res["old_code_alive"] == 0
     print(f"  target growth ≤ 5 MB and old code freed: {verdict(ok)}\n")
     res["target_met"] = ok
+    res["host"] = _host_section(_host_memory, quick)
+    return res
+
+
+def _host_memory(quick: bool) -> dict[str, Any]:
+    import bench_host
+
+    reloads, baseline = (60, 10) if quick else (3000, 500)
+    res = bench_host.host_memory(reloads, baseline)
+    print(f"memory (host): {reloads} reloads through Host.reload, valid and broken alternating")
+    print(table(["", "value"], [
+        [f"RSS after {baseline} reloads (MB)", f"{res['rss_baseline'] / 2**20:.1f}"],
+        [f"RSS after {reloads} reloads (MB)", f"{res['rss_end'] / 2**20:.1f}"],
+        ["growth (MB)", f"{res['growth_mb']:.2f}"],
+        ["gc-tracked objects", f"{res['objects_baseline']} → {res['objects_end']}"],
+        ["events kept (a bounded window)", str(res["events_kept"])],
+    ]))
+    ok = res["growth_mb"] <= 2
+    print(f"  target growth ≤ 2 MB from reload {baseline} to {reloads}: {verdict(ok)}\n")
+    res["target_met"] = ok
     return res
 
 

@@ -25,7 +25,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-__all__ = ["frames", "host_overhead", "latency"]
+__all__ = ["frames", "host_memory", "host_overhead", "latency"]
 
 REPO = Path(__file__).resolve().parent.parent
 BOUNCE = REPO / "games" / "bounce"
@@ -153,7 +153,7 @@ def latency(saves: int, timeout: float = 1.0) -> dict[str, Any]:
             blue = 0
             deadline = 0.0
             parent.send(blue)
-            first_event = len(host.events)
+            first_event = host.events.total  # events are a bounded window
             give_up = time.perf_counter() + saves * (timeout + 0.5) + 5
             while done < saves:
                 if not proc.is_alive() or time.perf_counter() > give_up:
@@ -197,7 +197,7 @@ def latency(saves: int, timeout: float = 1.0) -> dict[str, Any]:
             proc.join(timeout=2)
             reload_seconds = [
                 ev.seconds
-                for ev in host.events[first_event:]
+                for ev in host.events.since(first_event)
                 if isinstance(ev, ReloadReport) and ev.ok and ev.changed
             ]
     return {
@@ -246,14 +246,14 @@ def frames(reloads: int, frames_between: int = 8) -> dict[str, Any]:
                 if written >= reloads:
                     settle -= 1
                 pacer.wait()
-                before = len(host.events)
+                before = host.events.total
                 t0 = time.perf_counter()
                 host.step(1)
                 dt = time.perf_counter() - t0
                 frame_seconds.append(dt)
                 new = [
                     ev
-                    for ev in host.events[before:]
+                    for ev in host.events.since(before)
                     if isinstance(ev, ReloadReport) and ev.ok and ev.changed
                 ]
                 if new:
@@ -340,3 +340,75 @@ def host_overhead(frames: int) -> dict[str, Any]:
         "outside_no_readback": no_rb,
         "hook_calls": calls,
     }
+
+
+def _rss() -> int | None:
+    """Resident set size of this process in bytes (Linux's /proc, else psutil), or None."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            import os
+
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        try:
+            import psutil  # type: ignore[import-untyped]  # the bench extra; no stubs
+        except ImportError:
+            return None
+        return int(psutil.Process().memory_info().rss)
+
+
+def host_memory(reloads: int = 3000, baseline: int = 500) -> dict[str, Any]:
+    """RSS growth of a host from reload ``baseline`` to ``reloads`` through ``Host.reload``.
+
+    Saves alternate a valid edit (the rectangle's colour) and a broken one (a half-typed
+    ``def broken(:``), each reloaded explicitly (F9) and followed by one frame, so the host
+    keeps its events, errors, panel rows and frozen frames as in use. Also counts the events
+    it keeps (a bounded window) and the objects the garbage collector tracks.
+    """
+    import gc
+
+    from sandbox import Host
+
+    rss: dict[int, int] = {}
+    objects: dict[int, int] = {}
+    kept = 0
+    with _game_copy() as game, contextlib.redirect_stdout(io.StringIO()):
+        main = game / "main.py"
+        template = main.read_text(encoding="utf-8")
+        broken = template + "\ndef broken(:\n"
+        with Host(game, headless=True, watch=False, fps=60) as host:
+            host.step(2)
+            for i in range(1, reloads + 1):
+                main.write_text(_coloured(template, i % 120 + 1) if i % 2 else broken,
+                                encoding="utf-8")
+                host.reload()
+                host.step(1)
+                if i in (baseline, reloads):
+                    gc.collect()
+                    rss[i] = _rss() or 0
+                    objects[i] = len(gc.get_objects())
+            kept = len(host.events)
+    return {
+        "reloads": reloads,
+        "baseline": baseline,
+        "rss_baseline": rss[baseline],
+        "rss_end": rss[reloads],
+        "growth_mb": (rss[reloads] - rss[baseline]) / 2**20,
+        "objects_baseline": objects[baseline],
+        "objects_end": objects[reloads],
+        "events_kept": kept,
+    }
+
+
+if __name__ == "__main__":  # python scripts/bench_host.py memory [RELOADS]
+    import sys
+
+    if sys.argv[1:2] == ["memory"]:
+        n = int(sys.argv[2]) if len(sys.argv) > 2 else 3000
+        res = host_memory(n, min(500, n // 6))
+        print(f"host memory: {res['reloads']} reloads through Host.reload (valid/broken "
+              f"alternating): RSS {res['rss_baseline'] / 2**20:.1f} MB at reload "
+              f"{res['baseline']} → {res['rss_end'] / 2**20:.1f} MB at {res['reloads']}: "
+              f"growth {res['growth_mb']:.2f} MB (target ≤ 2 MB); gc objects "
+              f"{res['objects_baseline']} → {res['objects_end']}; events kept "
+              f"{res['events_kept']}")

@@ -1,4 +1,4 @@
-"""The bad-input catalogue, part 2: files gone wrong (DESIGN.md §4, issue 4).
+"""The bad-input catalogue, part 2: files gone wrong (docs/design.md §4, issue 4).
 
 Deleted, renamed, empty, half-written, non-UTF-8 and huge files, a directory in a module's
 place, and a burst of saves through the real watcher. Same checks as test_bad_input.py: the

@@ -1,4 +1,4 @@
-"""The bad-input catalogue, part 1: bad code (DESIGN.md §4, issue 4).
+"""The bad-input catalogue, part 1: bad code (docs/design.md §4, issue 4).
 
 Each case runs a real headless Host over a copy of games/bounce, breaks the game the way a
 developer would, and checks: the host still runs frames; ``paused``/``last_error`` are as

@@ -59,6 +59,9 @@ def test_bench_quick_all_sections(tmp_path: Path) -> None:
     assert len(over["host"]["outside"]) == over["host"]["frames"]
     mem = data["memory"]
     assert mem["rss_end"] > 0 and mem["old_code_objects"] == mem["reloads"]
+    host_mem = mem["host"]  # Host.reload, valid and broken saves alternating
+    assert host_mem["rss_end"] > 0 and 0 < host_mem["events_kept"] <= 500  # a bounded window
+    assert "memory (host):" in text
     flat = data["engine"]["flatness"]
     assert set(flat["calls_per_reload"]) == {"1", "10", "100"}  # JSON keys are strings
     assert "skipped (--quick)" in text  # instructions and wall time take minutes

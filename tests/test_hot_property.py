@@ -124,11 +124,24 @@ def edit(data: st.DataObject, model: Model) -> Model:
     return m
 
 
+# CPython 3.13.0-3.13.7 skips the recursion limit in a call that fills in default arguments
+# (gh-132744): a generated `def f1(x=1): return f1() + 1` eats memory until the kernel kills
+# the run instead of raising RecursionError. With a profile function set, calls take the
+# unspecialised path, which checks the limit.
+RUNAWAY_RECURSION = (3, 13) <= sys.version_info[:3] < (3, 13, 8)
+
+
 def _call(func: Any, *args: Any) -> tuple[str, object]:
+    previous = sys.getprofile()
+    if RUNAWAY_RECURSION:
+        sys.setprofile(lambda *_: None)
     try:
         return ("ok", func(*args))
     except Exception as exc:
         return (type(exc).__name__, str(exc))
+    finally:
+        if RUNAWAY_RECURSION:
+            sys.setprofile(previous)
 
 
 def behaviour(ns: dict[str, Any], model: Model, instances: dict[str, Any],

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import enum
 import gc
+import sys
 
 import pytest
 
@@ -51,7 +53,8 @@ def _tracked_reachable(root: object) -> list[object]:
     todo = [root]
     while todo:
         obj = todo.pop()
-        if id(obj) in seen or not gc.is_tracked(obj) or isinstance(obj, type):
+        # Enum members (a statement's Kind) are three objects shared by every parse.
+        if (id(obj) in seen or not gc.is_tracked(obj) or isinstance(obj, (type, enum.Enum))):
             continue
         seen[id(obj)] = obj
         todo.extend(gc.get_referents(obj))
@@ -71,5 +74,11 @@ def test_a_parsed_source_gives_the_gc_little_to_walk() -> None:
     reachable = _tracked_reachable(parsed)
     assert not [o for o in reachable if isinstance(o, (ast.AST, set))]
     assert [o for o in reachable if isinstance(o, frozenset)] == [parsed.imports]
-    # The ParsedSource, its imports and statement list, the statements, a ClassBody per class.
-    assert len(reachable) <= 3 + len(parsed.statements) + 2 * 2
+    # The ParsedSource, its imports and statement list, the statements, a ClassBody per class
+    # (with its dict of nested bodies). What CPython itself tracks differs by version: 3.10
+    # gives every instance a real __dict__ (a tracked dict per object); 3.14 no longer untracks
+    # a dict that holds only untracked values, so a ClassBody's dicts of texts and of reads
+    # stay tracked too.
+    per_object = 1 if sys.version_info < (3, 11) else 0
+    per_class = 2 + per_object + (2 if sys.version_info >= (3, 14) else 0)
+    assert len(reachable) <= 3 + per_object + len(parsed.statements) + 2 * per_class

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import ModuleType
-from typing import TYPE_CHECKING, TypeVar
+from typing import Protocol, TypeVar
 
-if TYPE_CHECKING:
-    from sandbox.hot.reloader import Reloader
+from sandbox.hot.handlers import HandlerRegistry
 
 __all__ = [
     "after_reload",
@@ -26,6 +25,24 @@ __all__ = [
 ]
 
 F = TypeVar("F", bound=Callable[[], object])
+
+
+class Reloader(Protocol):
+    """What the handler API needs of a reloader (the real one is ``hot.Reloader``).
+
+    A protocol, not an import: the reloader imports this module to become active, so this
+    module importing the reloader back would be a cycle.
+    """
+
+    handlers: HandlerRegistry
+    changing: frozenset[str]
+    reload_requested: bool
+
+    def tracked(self, name: str) -> object | None:
+        """The engine's record of module ``name``, if tracked."""
+
+    def has_any_module_changed(self) -> bool:
+        """True when a tracked file differs on disk from what runs."""
 
 _active: list[Reloader] = []
 

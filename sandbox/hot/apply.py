@@ -2,169 +2,138 @@
 
 Statements run top to bottom in the module's own namespace: changed and new ones, and
 unchanged ones that read a name rebound earlier in this reload (``SPEED = 3`` then
-``VEL = SPEED * 2``). When a statement rebinds a def or class made by that same statement,
-the new object's definition is moved onto the running object (patched in place) and the
-name keeps pointing at the running object, so every reference handed out stays live.
+``VEL = SPEED * 2``) — unless play changed a name such a statement binds: ``vy = -SPEED``
+does not run again when the ball's ``vy`` is no longer what that statement bound (the
+report says ``kept vy: changed while playing``). What you edited takes effect; what you did
+not touch keeps running. Defs and classes made again are settled by :mod:`definitions`.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from types import FunctionType
 from typing import Any
 
-from sandbox.hot.classes import migrate_instances, patch_class, unpatchable
-from sandbox.hot.handlers import HandlerRegistry
-from sandbox.hot.patch import defined_in, patch_callable, shift_functions
-from sandbox.hot.plan import Step
-from sandbox.hot.source import Statement
-from sandbox.hot.transaction import Journal
+from sandbox.hot.context import ReloadContext
+from sandbox.hot.definitions import Definition, patch_body_only
+from sandbox.hot.names import resolve
+from sandbox.hot.patch import shift_functions
+from sandbox.hot.plan import Status, Step
+from sandbox.hot.source import Kind, Statement
 
-__all__ = ["Changes", "ModuleApplier"]
+__all__ = ["ModuleApplier"]
 
 _MISSING: Any = object()
 
 
-@dataclass
-class Changes:
-    """What applying changes did: short descriptions, and the names statements bound.
+class ModuleApplier:
+    """Runs one module's steps in its namespace, recording every mutation in a journal.
 
-    ``bound`` holds (module, name) for the names statements run by the reload bound, in the
-    order they ran (a name may repeat; ``ReloadReport.bound_names`` says which count).
+    ``bound`` is the module's record of what its statements bound last (name → object),
+    kept up to date here: a name holding anything else was changed by play.
     """
 
-    patched: list[str] = field(default_factory=list)
-    rerun: list[str] = field(default_factory=list)
-    added: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    rebound: list[str] = field(default_factory=list)
-    bound: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _innermost(obj: object) -> object:
-    for _ in range(16):
-        inner = getattr(obj, "__wrapped__", None)
-        if inner is None:
-            break
-        obj = inner
-    return obj
-
-
-def _innermost_function(obj: object) -> bool:
-    return isinstance(_innermost(obj), FunctionType)
-
-
-class ModuleApplier:
-    """Runs one module's steps in its namespace, recording every mutation in a journal."""
-
     def __init__(self, name: str, ns: dict[str, Any], filename: str, shown: str, flags: int,
-                 journal: Journal, handlers: HandlerRegistry, changes: Changes) -> None:
+                 package: str, bound: dict[str, Any], ctx: ReloadContext) -> None:
         self.name = name
         self.ns = ns
         self.filename = filename
         self.shown = shown
         self.flags = flags
-        self.journal = journal
-        self.handlers = handlers
-        self.changes = changes
+        self.package = package
+        self.bound = bound
+        self.ctx = ctx
+        self.definitions = Definition(name, ns, filename, ctx)
+        self.own_names: frozenset[str] = frozenset()  # what the new source's statements bind
 
-    def _ours(self, value: object, name: str, st: Statement | None) -> bool:
-        """True when ``value`` is a def or class named ``name`` of this module.
-
-        With ``st``, it must also have been made by that statement (so ``f = g`` is a plain
-        rebinding, never a patch of one function with another).
-        """
-        if isinstance(value, type):
-            return value.__module__ == self.name and value.__qualname__ == name
-        if st is not None and st.kind == "def" and st.name == name:
-            return callable(value)  # what a def statement binds, whatever its decorators made
-        inner = _innermost(value)
-        if not isinstance(inner, FunctionType) or inner.__qualname__ != name:
-            return False
-        code = inner.__code__
-        if st is None:
-            return code.co_filename == self.filename
-        return defined_in(code, self.filename, st.start, st.end)
+    # -- one statement ---------------------------------------------------------------------
 
     def run(self, step: Step, rebound: frozenset[str], first: bool = False) -> set[str]:
         """Run ``step``'s statement; returns the names it rebound (patched ones excluded).
 
         ``first``: it is the module's first statement (its docstring, if a string).
         """
+        if patch_body_only(step, self.name, self.ns, self.filename, self.flags, self.ctx):
+            return set()
         st = step.new
         ns = self.ns
         star = "*" in st.binds  # ``from m import *`` binds whatever m exports now
         before = dict(ns) if star else {n: ns[n] for n in st.binds if n in ns}
-        for n in st.binds:
-            self.handlers.forget(self.name, n)  # the decorator registers it again if still there
-        if step.old is not None:  # and a lambda it registered, when it registers one again
-            self.handlers.forget_lines(self.name, self.filename, step.old.start, step.old.end)
+        self._forget_registrations(step)
         exec(st.code(self.filename, self.flags), ns)
         names = set(st.binds) - {"*"}
         if star:
             names |= {n for n, value in ns.items() if before.get(n, _MISSING) is not value}
+            self._drop_unexported(st, before)
         rebinds: set[str] = set()
         for n in sorted(names):
-            new = ns.get(n, _MISSING)
-            old = before.get(n, _MISSING)
-            if new is old:
-                continue
-            qualname = f"{self.name}.{n}"
-            if new is _MISSING or old is _MISSING:
-                if st.kind != "stmt" and new is not _MISSING:
-                    self.changes.added.append(qualname)
+            if self._settle(n, before.get(n, _MISSING), step, rebound):
                 rebinds.add(n)
-                continue
-            if not (self._ours(new, n, st) and self._ours(old, n, step.old)):
-                rebinds.add(n)
-                continue
-            if isinstance(old, type) and isinstance(new, type):
-                if self._class(n, old, new, step, rebound):
-                    ns[n] = old
-                    continue
-            elif patch_callable(old, new, self.journal):
-                ns[n] = old
-                self.changes.patched.append(qualname)
-                continue
-            elif _innermost_function(old) and _innermost_function(new):
-                self.changes.rebound.append(f"{qualname}: free variables changed")
-            rebinds.add(n)
+        self._record(st, names, rebinds, first)
+        return rebinds
+
+    def _forget_registrations(self, step: Step) -> None:
+        for n in step.new.binds:
+            self.ctx.handlers.forget(self.name, n)  # the decorator registers it again
+        if step.old is not None:  # and a lambda it registered, when it registers one again
+            self.ctx.handlers.forget_lines(self.name, self.filename, step.old.start,
+                                           step.old.end)
+
+    def _settle(self, n: str, old: Any, step: Step, rebound: frozenset[str]) -> bool:
+        """After a statement ran: True when ``n`` now names another object (rebound)."""
+        new = self.ns.get(n, _MISSING)
+        if new is old:
+            return False
+        if new is _MISSING or old is _MISSING:
+            if step.new.kind is not Kind.STMT and new is not _MISSING:
+                self.ctx.changes.added.append(f"{self.name}.{n}")
+            return True
+        return self.definitions.settle(n, old, new, step, rebound)
+
+    def _record(self, st: Statement, names: set[str], rebinds: set[str], first: bool) -> None:
         # What ran, as it ran: the looper carries these values into its snapshot (a ``del``
         # unbinds rather than binds, so a name now missing is not listed). A plain statement's
         # names count even when bound to the object they had: ``LIVES = 8`` when play had made
         # it 8 gives the very same (shared) int, and that is still the edit's value.
-        bound = names if st.kind == "stmt" else rebinds
-        self.changes.bound.extend((self.name, n) for n in sorted(bound) if n in ns)
-        if st.kind == "stmt":
-            self.changes.rerun.append(f"{self.shown}:{st.start}")
+        ns = self.ns
+        for n in names:
+            if n in ns:
+                self.bound[n] = ns[n]
+            else:
+                self.bound.pop(n, None)
+        plain = st.kind is Kind.STMT
+        self.ctx.changes.bound.extend((self.name, n) for n in sorted(names if plain else rebinds)
+                                      if n in ns)
+        if plain:
+            self.ctx.changes.rerun.append(f"{self.shown}:{st.start}")
             if first and st.docstring is not None:
                 # A docstring statement alone does not set __doc__; the module's first one does.
                 ns["__doc__"] = st.docstring
-        return rebinds
 
-    def _class(self, n: str, old: type, new: type, step: Step, rebound: frozenset[str]) -> bool:
-        """Patch class ``old`` from ``new``; False when rebound to ``new`` instead."""
-        qualname = f"{self.name}.{n}"
-        reason = unpatchable(old, new)
-        if reason is not None:
-            moved = migrate_instances(old, new, self.journal)
-            note = f", {moved} instance{'s' if moved != 1 else ''} moved" if moved else ""
-            self.changes.rebound.append(f"{qualname}: {reason}{note}")
-            return False
-        old_body = step.old.body if step.old is not None else None
-        result = patch_class(old, new, self.journal, old_body=old_body, new_body=step.new.body,
-                             rebound=rebound)
-        prefix = f"{self.name}."
-        self.changes.patched.extend(prefix + q for q in result.patched)
-        self.changes.added.extend(prefix + q for q in result.added)
-        self.changes.rerun.extend(prefix + q for q in result.attributes)
-        self.changes.removed.extend(prefix + q for q in result.removed)
-        self.changes.rebound.extend(prefix + q for q in result.rebound)
-        if not (result.patched or result.added or result.attributes or result.removed
-                or result.rebound):
-            self.changes.patched.append(qualname)  # e.g. only the docstring or decorators
-        return True
+    def _drop_unexported(self, st: Statement, before: dict[str, Any]) -> None:
+        """After ``from m import *`` ran again: names m no longer has leave this module too.
+
+        Only names this reload deleted from m, still holding what they held, and bound by no
+        statement of this module (``SPEED = 9`` here stays).
+        """
+        for ref in st.imports:
+            if not any(n == "*" for n, _ in ref[2]):
+                continue
+            targets = resolve(ref, self.package)
+            module = sys.modules.get(targets[0]) if targets else None
+            exports = getattr(module, "__dict__", {})
+            for n in sorted(self.ctx.gone.get(targets[0], ()) if targets else ()):
+                if (n in self.ns and n not in exports and n not in self.own_names
+                        and self.ns[n] is before.get(n, _MISSING)):
+                    del self.ns[n]
+                    self.bound.pop(n, None)
+                    self.ctx.gone.setdefault(self.name, set()).add(n)
+                    self.ctx.changes.removed.append(f"{self.name}.{n}")
+
+    def _changed_by_play(self, st: Statement) -> list[str]:
+        """Names ``st`` bound that now hold another object than it bound (play set them)."""
+        ns, bound = self.ns, self.bound
+        return [n for n in st.binds if n in ns and n in bound and ns[n] is not bound[n]]
 
     def shift(self, step: Step) -> None:
         """An unchanged statement moved: move its functions' line numbers with it."""
@@ -175,7 +144,62 @@ class ModuleApplier:
         for n in step.new.binds:
             value = self.ns.get(n)
             if value is not None:
-                shift_functions(value, delta, self.filename, old.start, old.end, self.journal)
+                shift_functions(value, delta, self.filename, old.start, old.end,
+                                self.ctx.journal)
+
+    # -- the whole module ------------------------------------------------------------------
+
+    def _save(self) -> None:
+        """Record what this module's statements may mutate, for rollback."""
+        journal = self.ctx.journal
+        journal.save_namespace(self.ns)
+        journal.save_namespace(self.bound)
+        # A new statement may set attributes on a class of this module (``Ball.SIZE = 2``) or
+        # append to a module-level list before a later one fails: record those too (a few
+        # shallow copies).
+        for value in list(self.ns.values()):
+            if isinstance(value, type) and value.__module__ == self.name:
+                journal.save_class(value)
+            elif type(value) in (list, dict, set):
+                journal.save_contents(value)
+
+    def _delete(self, deleted: frozenset[str]) -> set[str]:
+        # Deleted first and counted as rebound: a statement still reading a deleted name runs
+        # again and fails as a fresh import would, instead of silently keeping the old value.
+        for n in sorted(deleted):
+            if n in self.ns:
+                del self.ns[n]
+                self.ctx.changes.removed.append(f"{self.name}.{n}")
+            self.bound.pop(n, None)
+            self.ctx.handlers.forget(self.name, n)
+        if deleted:
+            self.ctx.gone.setdefault(self.name, set()).update(deleted)
+        return set(deleted)
+
+    def _runs(self, i: int, step: Step, force: set[int], rebound: set[str]) -> bool:
+        """Whether step ``i`` runs: edited, forced, or reading a rebound name play left alone."""
+        st = step.new
+        if step.status.runs:
+            return True
+        if i in force:
+            # ``from physics import SPEED`` re-run for an edit of physics.SPEED binds the
+            # edited object itself: it follows the edit even where play rebound SPEED.
+            return True
+        # Most statements are unchanged and read nothing rebound: keep that test cheap.
+        if not rebound or rebound.isdisjoint(st.reads):
+            return False
+        kept = self._changed_by_play(st)
+        self.ctx.changes.kept.extend(f"{self.name}.{n}" for n in kept)
+        return not kept
+
+    def _shift_lambdas(self, lambdas: list[Any], moves: list[tuple[int, int, int]]) -> None:
+        """Lambda handlers of unchanged moved statements move with them (each once)."""
+        before = {id(f) for f in lambdas}
+        kept = [f for f in self.ctx.handlers.anonymous(self.name) if id(f) in before]
+        seen: set[int] = set()  # each moves once, though its new line may be in a later range
+        for first, last, delta in moves:
+            for func in kept:
+                shift_functions(func, delta, self.filename, first, last, self.ctx.journal, seen)
 
     def apply(self, steps: list[Step], deleted: frozenset[str], rebound: set[str],
               force: set[int], removed: Sequence[Statement] = ()) -> set[str]:
@@ -183,45 +207,26 @@ class ModuleApplier:
 
         ``removed``: the running statements the new source no longer has.
         """
-        self.journal.save_namespace(self.ns)
+        self._save()
+        self.own_names = frozenset(n for step in steps for n in step.new.binds if n != "*")
         # Lambda handlers belong to no name: they go and move with the lines of their statement.
         # Their old line numbers stay valid until every step has run, then moves are applied.
-        lambdas = self.handlers.anonymous(self.name)
+        lambdas = self.ctx.handlers.anonymous(self.name)
         moves: list[tuple[int, int, int]] = []
         for gone in removed:
-            self.handlers.forget_lines(self.name, self.filename, gone.start, gone.end)
-        # A new statement may set attributes on a class of this module (``Ball.SIZE = 2``)
-        # before a later one fails: record this module's classes too (a few dict copies).
-        for value in list(self.ns.values()):
-            if isinstance(value, type) and value.__module__ == self.name:
-                self.journal.save_class(value)
-        touched: set[str] = set()
-        # Deleted first and counted as rebound: a statement still reading a deleted name runs
-        # again and fails as a fresh import would, instead of silently keeping the old value.
-        for n in sorted(deleted):
-            if n in self.ns:
-                del self.ns[n]
-                self.changes.removed.append(f"{self.name}.{n}")
-            self.handlers.forget(self.name, n)
-            touched.add(n)
+            self.ctx.handlers.forget_lines(self.name, self.filename, gone.start, gone.end)
+        touched = self._delete(deleted)
+        if deleted:  # a name a star import provides comes back from it
+            force = force | {i for i, s in enumerate(steps) if "*" in s.new.binds}
         rebound |= touched
         for i, step in enumerate(steps):
-            st = step.new
-            # Most statements are unchanged and read nothing rebound: keep that test cheap.
-            if (step.status == "changed" or step.status == "new" or i in force
-                    or (rebound and not rebound.isdisjoint(st.reads))):
+            if self._runs(i, step, force, rebound):
                 names = self.run(step, frozenset(rebound), first=i == 0)
                 rebound |= names
                 touched |= names
-            elif step.status == "moved":
+            elif step.status is Status.MOVED and step.old is not None:
                 self.shift(step)
-                if step.old is not None:
-                    moves.append((step.old.start, step.old.end, st.start - step.old.start))
+                moves.append((step.old.start, step.old.end, step.new.start - step.old.start))
         if moves and lambdas:
-            before = {id(f) for f in lambdas}
-            kept = [f for f in self.handlers.anonymous(self.name) if id(f) in before]
-            seen: set[int] = set()  # each moves once, though its new line may be in a later range
-            for first, last, delta in moves:
-                for func in kept:
-                    shift_functions(func, delta, self.filename, first, last, self.journal, seen)
+            self._shift_lambdas(lambdas, moves)
         return touched

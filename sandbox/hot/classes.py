@@ -7,8 +7,9 @@ ones are deleted, so instances made before the reload use the new code and stay
 value, as module globals do. A dataclass that gains or loses fields gets its generated
 methods regenerated and its existing instances the new field defaults.
 
-Changing the bases, ``__slots__``, the metaclass or an Enum's members cannot be done in
-place: the caller rebinds the name and :func:`migrate_instances` moves what it can.
+Changing the bases, ``__slots__`` or the metaclass cannot be done in place: the caller
+rebinds the name and :func:`migrate_instances` moves what it can. An Enum's members are
+patched in place (:mod:`enums`).
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from dataclasses import dataclass, field
 from types import FunctionType
 from typing import Any
 
+from sandbox.hot.enums import is_enum, patch_members
 from sandbox.hot.names import ClassBody
 from sandbox.hot.patch import functions_in, patch_callable, shift_functions
 from sandbox.hot.transaction import Journal
 
-__all__ = ["ClassPatch", "migrate_instances", "patch_class", "unpatchable"]
+__all__ = ["ClassPatch", "changed_names", "migrate_instances", "move_first_line", "patch_class",
+           "unpatchable"]
 
 _SKIP = frozenset({"__dict__", "__weakref__", "__module__", "__qualname__", "_abc_impl"})
 _MISSING: Any = object()
@@ -53,11 +56,6 @@ def unpatchable(old: type, new: type) -> str | None:
         return "__slots__ changed"
     if old.__basicsize__ != new.__basicsize__ or old.__itemsize__ != new.__itemsize__:
         return "memory layout changed"
-    if isinstance(old, enum.EnumMeta):
-        before = [(k, m.value) for k, m in old.__dict__["_member_map_"].items()]
-        after = [(k, m.value) for k, m in new.__dict__["_member_map_"].items()]
-        if before != after:
-            return "Enum members changed"
     if issubclass(old, tuple) and getattr(old, "_fields", None) != getattr(new, "_fields", None):
         return "fields changed"
     return None
@@ -129,79 +127,154 @@ def migrate_instances(old: type, new: type, journal: Journal) -> int:
     return moved
 
 
+def changed_names(old_body: ClassBody, new_body: ClassBody,
+                  rebound: frozenset[str]) -> set[str]:
+    """Class attributes whose statements changed, read a rebound name, or read one of those.
+
+    Class bodies follow the module's rules: ``A = 1; B = A * 2`` edited to ``A = 5`` makes
+    ``B`` run again (10), as in a fresh start.
+    """
+    changed = {n for n, texts in new_body.texts.items()
+               if old_body.texts.get(n) != texts
+               or not rebound.isdisjoint(new_body.reads.get(n, ()))}
+    grew = bool(changed)
+    while grew:
+        grew = False
+        for n, reads in new_body.reads.items():
+            if n not in changed and not changed.isdisjoint(reads):
+                changed.add(n)
+                grew = True
+    return changed
+
+
+class _ClassPatcher:
+    """Moves one class statement's new definition onto the running class, step by step."""
+
+    def __init__(self, old: type, new: type, journal: Journal, old_body: ClassBody | None,
+                 new_body: ClassBody | None, rebound: frozenset[str]) -> None:
+        self.old, self.new, self.journal = old, new, journal
+        self.old_body, self.new_body, self.rebound = old_body, new_body, rebound
+        self.result = ClassPatch()
+        # None: no bodies to compare, so every attribute is updated.
+        self.changed: set[str] | None = None
+        self.stated: dict[str, tuple[str, ...]] = {}
+        if old_body is not None and new_body is not None:
+            self.stated = new_body.texts
+            self.changed = changed_names(old_body, new_body, rebound)
+        self.is_enum = is_enum(old)
+        self.members: set[str] = set()
+        if self.is_enum:
+            self.members = (set(old.__dict__["_member_map_"])
+                            | set(new.__dict__["_member_map_"]))
+        self.prefix = old.__qualname__
+
+    def run(self) -> ClassPatch:
+        old, new = self.old, self.new
+        fields_before = dict(old.__dict__.get("__dataclass_fields__") or {})
+        self.journal.save_class(old)
+        _class_cell_to(new, old)
+        if self.is_enum:
+            self._members()
+        for name, value in new.__dict__.items():
+            if name in _SKIP or name in self.members or isinstance(value, _LAYOUT):
+                continue  # slot descriptors belong to the layout of the class that made them
+            if self.is_enum and not (name in self.stated or isinstance(value, FunctionType)):
+                continue  # the Enum machinery's own bookkeeping stays as it is
+            self._attribute(name, value)
+        self._remove_gone()
+        fields_after = old.__dict__.get("__dataclass_fields__")
+        if fields_after is not None and list(fields_before) != list(fields_after):
+            _migrate_fields(old, fields_before, fields_after, self.journal)
+        return self.result
+
+    def _members(self) -> None:
+        patch = patch_members(self.old, self.new, self.journal)
+        self.result.added.extend(f"{self.prefix}.{n}" for n in patch.added)
+        self.result.removed.extend(f"{self.prefix}.{n}" for n in patch.removed)
+        self.result.attributes.extend(f"{self.prefix}.{n}" for n in patch.revalued)
+
+    def _attribute(self, name: str, value: Any) -> None:
+        current = self.old.__dict__.get(name, _MISSING)
+        in_body = name in self.stated
+        if (self.changed is not None and in_body and name not in self.changed
+                and current is not _MISSING):
+            self._keep(current, value)
+            return
+        if (isinstance(current, type) and isinstance(value, type)
+                and unpatchable(current, value) is None):
+            self._nested(name, current, value)
+            return
+        self._update(name, current, value)
+        if not in_body:
+            return
+        qualname = f"{self.prefix}.{name}"
+        if current is _MISSING:
+            self.result.added.append(qualname)
+        elif functions_in(value):
+            self.result.patched.append(qualname)
+        else:
+            self.result.attributes.append(qualname)
+
+    def _keep(self, current: Any, value: Any) -> None:
+        """Unchanged statement: keep the value, fix line numbers if it moved."""
+        for old_f, new_f in zip(functions_in(current), functions_in(value), strict=False):
+            delta = new_f.__code__.co_firstlineno - old_f.__code__.co_firstlineno
+            code = old_f.__code__
+            shift_functions(old_f, delta, code.co_filename, code.co_firstlineno,
+                            code.co_firstlineno, self.journal)
+        if isinstance(current, type) and isinstance(value, type):
+            move_first_line(current, value, self.journal)
+
+    def _nested(self, name: str, current: type, value: type) -> None:
+        old_body, new_body = self.old_body, self.new_body
+        inner = patch_class(current, value, self.journal,
+                            old_body=old_body.nested.get(name) if old_body else None,
+                            new_body=new_body.nested.get(name) if new_body else None,
+                            rebound=self.rebound)
+        for part in ("patched", "added", "attributes", "rebound", "removed"):
+            getattr(self.result, part).extend(getattr(inner, part))
+
+    def _update(self, name: str, current: Any, value: Any) -> None:
+        """Patch the attribute in place, or set the new value."""
+        if current is not _MISSING and _patch_member(self.old, name, current, value,
+                                                     self.journal):
+            return
+        setattr(self.old, name, value)
+        if (current is not _MISSING and not isinstance(current, property)
+                and functions_in(current) and functions_in(value)):
+            self.result.rebound.append(f"{self.prefix}.{name}: free variables changed")
+
+    def _remove_gone(self) -> None:
+        """Attributes the new body no longer binds leave the class."""
+        old, new = self.old, self.new
+        for name in list(old.__dict__):
+            if (name in _SKIP or name in new.__dict__ or name in self.members
+                    or isinstance(old.__dict__[name], _LAYOUT)):
+                continue
+            bound_before = self.old_body is not None and name in self.old_body.texts
+            if bound_before or self.changed is None or name.startswith("__"):
+                delattr(old, name)
+                self.result.removed.append(f"{self.prefix}.{name}")
+
+
+def move_first_line(old: type, new: type, journal: Journal) -> None:
+    """``__firstlineno__`` (3.13, ``inspect.getsource``) of ``old`` taken from ``new``."""
+    line = new.__dict__.get("__firstlineno__")
+    if line is not None and old.__dict__.get("__firstlineno__") != line:
+        journal.save_class(old)
+        type.__setattr__(old, "__firstlineno__", line)
+
+
 def patch_class(old: type, new: type, journal: Journal, *, old_body: ClassBody | None = None,
                 new_body: ClassBody | None = None,
                 rebound: frozenset[str] = frozenset()) -> ClassPatch:
     """Update ``old`` in place from ``new`` (check :func:`unpatchable` first).
 
     With the bodies of both class statements, only the attributes whose statements changed
-    (or read a name in ``rebound``) are updated; without them, every attribute is.
+    (or read a name in ``rebound``, or an attribute that changed) are updated; without them,
+    every attribute is.
     """
-    result = ClassPatch()
-    changed: set[str] | None = None
-    stated: dict[str, tuple[str, ...]] = {}
-    if old_body is not None and new_body is not None:
-        stated = new_body.texts
-        changed = {n for n, texts in stated.items()
-                   if old_body.texts.get(n) != texts
-                   or not rebound.isdisjoint(new_body.reads.get(n, ()))}
-    is_enum = isinstance(old, enum.EnumMeta)
-    members = set(old.__dict__.get("_member_map_", ())) if is_enum else set()
-    fields_before = dict(old.__dict__.get("__dataclass_fields__") or {})
-    journal.save_class(old)
-    _class_cell_to(new, old)
-    prefix = old.__qualname__
-    for name, value in new.__dict__.items():
-        if name in _SKIP or name in members or isinstance(value, _LAYOUT):
-            continue  # slot descriptors belong to the layout of the class that made them
-        current = old.__dict__.get(name, _MISSING)
-        in_body = name in stated
-        if is_enum and not (in_body or isinstance(value, FunctionType)):
-            continue  # the Enum machinery's own bookkeeping stays as it is
-        if changed is not None and in_body and name not in changed and current is not _MISSING:
-            # Unchanged statement: keep the value, fix line numbers if it moved.
-            for old_f, new_f in zip(functions_in(current), functions_in(value), strict=False):
-                delta = new_f.__code__.co_firstlineno - old_f.__code__.co_firstlineno
-                code = old_f.__code__
-                shift_functions(old_f, delta, code.co_filename, code.co_firstlineno,
-                                code.co_firstlineno, journal)
-            continue
-        qualname = f"{prefix}.{name}"
-        if isinstance(current, type) and isinstance(value, type) and unpatchable(current,
-                                                                                   value) is None:
-            inner = patch_class(current, value, journal,
-                                old_body=old_body.nested.get(name) if old_body else None,
-                                new_body=new_body.nested.get(name) if new_body else None,
-                                rebound=rebound)
-            for part in ("patched", "added", "attributes", "rebound", "removed"):
-                getattr(result, part).extend(getattr(inner, part))
-            continue
-        ok = current is not _MISSING and _patch_member(old, name, current, value, journal)
-        if not ok:
-            setattr(old, name, value)
-            if (current is not _MISSING and not isinstance(current, property)
-                    and functions_in(current) and functions_in(value)):
-                result.rebound.append(f"{qualname}: free variables changed")
-        if not in_body:
-            continue
-        if current is _MISSING:
-            result.added.append(qualname)
-        elif functions_in(value):
-            result.patched.append(qualname)
-        else:
-            result.attributes.append(qualname)
-    for name in list(old.__dict__):
-        if (name in _SKIP or name in new.__dict__ or name in members
-                or isinstance(old.__dict__[name], _LAYOUT)):
-            continue
-        bound_before = old_body is not None and name in old_body.texts
-        if bound_before or changed is None or name.startswith("__"):
-            delattr(old, name)
-            result.removed.append(f"{prefix}.{name}")
-    fields_after = old.__dict__.get("__dataclass_fields__")
-    if fields_after is not None and list(fields_before) != list(fields_after):
-        _migrate_fields(old, fields_before, fields_after, journal)
-    return result
+    return _ClassPatcher(old, new, journal, old_body, new_body, rebound).run()
 
 
 def _patch_member(owner: type, name: str, current: Any, value: Any, journal: Journal) -> bool:

@@ -97,6 +97,10 @@ class HandlerRegistry:
         )
         return [table[k] for k in keys]
 
+    def modules(self) -> set[str]:
+        """The modules that registered a handler."""
+        return {k[0] for table in self._phases.values() for k in table}
+
     def clear(self) -> None:
         """Forget every handler."""
         for table in self._phases.values():

@@ -11,7 +11,7 @@ import ast
 from dataclasses import dataclass
 
 __all__ = ["ClassBody", "ImportRef", "Imports", "StatementNames", "analyze", "class_body",
-           "resolve"]
+           "mangle", "resolve"]
 
 # (level, module, ((name, bound as), ...)): ``from ..a import x as y`` is (2, "a", (("x", "y"),));
 # ``import a as p`` is (0, "a", (("", "p"),)); ``import a.b`` is (0, "a.b", ()).
@@ -24,8 +24,9 @@ class StatementNames:
     """Names bound and read by a statement when it runs, and the imports it makes."""
 
     binds: frozenset[str]
-    reads: frozenset[str]
+    reads: frozenset[str]  # annotations included: they run unless annotations are lazy
     imports: Imports
+    lazy_reads: frozenset[str] = frozenset()  # names read by annotations only
 
 
 class _Names(ast.NodeVisitor):
@@ -33,6 +34,12 @@ class _Names(ast.NodeVisitor):
         self.binds: set[str] = set()
         self.reads: set[str] = set()
         self.imports: set[ImportRef] = set()
+        self.annotation_reads: set[str] = set()
+
+    def _annotation(self, node: ast.expr) -> None:
+        inner = _Names()
+        inner.visit(node)
+        self.annotation_reads |= inner.reads | inner.annotation_reads
 
     def visit_Name(self, node: ast.Name) -> None:
         if isinstance(node.ctx, ast.Load):
@@ -59,9 +66,15 @@ class _Names(ast.NodeVisitor):
         every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
         for arg in every:
             if arg is not None and arg.annotation is not None:
-                self.visit(arg.annotation)
+                self._annotation(arg.annotation)
         if node.returns is not None:
-            self.visit(node.returns)
+            self._annotation(node.returns)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self.visit(node.target)
+        if node.value is not None:
+            self.visit(node.value)
+        self._annotation(node.annotation)
 
     visit_FunctionDef = _function
     visit_AsyncFunctionDef = _function
@@ -77,12 +90,14 @@ class _Names(ast.NodeVisitor):
         # The body's own names live in the class namespace; what it reads comes from outside.
         self.reads |= inner.reads
         self.imports |= inner.imports
+        self.annotation_reads |= inner.annotation_reads
 
     def _comprehension(self, node: ast.AST) -> None:
         inner = _Names()
         inner.generic_visit(node)
         self.reads |= inner.reads - inner.binds
         self.imports |= inner.imports
+        self.annotation_reads |= inner.annotation_reads
 
     visit_ListComp = _comprehension
     visit_SetComp = _comprehension
@@ -136,8 +151,9 @@ def analyze(tree: ast.AST) -> StatementNames:
     """The names ``tree`` (a statement or a module of statements) binds and reads."""
     names = _Names()
     names.visit(tree)
-    return StatementNames(frozenset(names.binds), frozenset(names.reads),
-                          frozenset(names.imports))
+    return StatementNames(frozenset(names.binds), frozenset(names.reads | names.annotation_reads),
+                          frozenset(names.imports),
+                          frozenset(names.annotation_reads - names.reads))
 
 
 @dataclass(frozen=True)
@@ -154,8 +170,19 @@ class ClassBody:
     nested: dict[str, ClassBody]  # classes defined in the body, by name
 
 
+def mangle(name: str, class_name: str) -> str:
+    """``name`` as Python stores it in class ``class_name`` (``__priv`` → ``_A__priv``)."""
+    owner = class_name.lstrip("_")
+    if not name.startswith("__") or name.endswith("__") or "." in name or not owner:
+        return name
+    return f"_{owner}{name}"
+
+
 def class_body(node: ast.ClassDef, lines: list[str]) -> ClassBody:
-    """The :class:`ClassBody` of ``node``; ``lines`` are the statement's lines (keepends)."""
+    """The :class:`ClassBody` of ``node``; ``lines`` are the statement's lines (keepends).
+
+    Names are stored as the class stores them: ``def __priv`` is ``_A__priv``.
+    """
     texts: dict[str, list[str]] = {}
     reads: dict[str, set[str]] = {}
     nested: dict[str, ClassBody] = {}
@@ -163,11 +190,13 @@ def class_body(node: ast.ClassDef, lines: list[str]) -> ClassBody:
         first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
         chunk = "".join(lines[first - 1 : stmt.end_lineno])
         names = analyze(stmt)
+        read = {mangle(n, node.name) for n in names.reads}
         for name in names.binds:
+            name = mangle(name, node.name)
             texts.setdefault(name, []).append(chunk)
-            reads.setdefault(name, set()).update(names.reads)
+            reads.setdefault(name, set()).update(read)
         if isinstance(stmt, ast.ClassDef):  # the last definition is the one bound
-            nested[stmt.name] = class_body(stmt, lines)
+            nested[mangle(stmt.name, node.name)] = class_body(stmt, lines)
     return ClassBody({k: tuple(v) for k, v in texts.items()},
                      {k: tuple(sorted(v)) for k, v in reads.items()}, nested)
 

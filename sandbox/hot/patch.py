@@ -13,7 +13,7 @@ from __future__ import annotations
 from types import CodeType, FunctionType
 from typing import Any
 
-from sandbox.hot.transaction import Journal
+from sandbox.hot.transaction import Journal, get_annotations, set_annotations
 
 __all__ = ["functions_in", "patch_callable", "patch_function", "shift_code", "shift_functions"]
 
@@ -39,6 +39,8 @@ def patch_function(old: FunctionType, new: FunctionType, journal: Journal, depth
                                                              depth + 1):
         return False
     journal.save_function(old)
+    if old.__code__ is not new.__code__:
+        journal.replaced_code[old.__code__] = new.__code__
     old.__code__ = new.__code__
     for name, old_cell, new_cell in zip(old.__code__.co_freevars, old.__closure__ or (),
                                         new.__closure__ or (), strict=False):
@@ -60,7 +62,7 @@ def patch_function(old: FunctionType, new: FunctionType, journal: Journal, depth
     old.__defaults__ = new.__defaults__
     old.__kwdefaults__ = new.__kwdefaults__
     old.__doc__ = new.__doc__
-    old.__annotations__ = new.__annotations__
+    set_annotations(old, get_annotations(new))  # not evaluated: lazy ones stay lazy (3.14)
     old.__name__ = new.__name__
     old.__qualname__ = new.__qualname__
     # Attributes the new definition sets (decorators) are refreshed; runtime ones are kept.
@@ -118,6 +120,14 @@ def functions_in(value: object, depth: int = 0) -> list[FunctionType]:
     return found
 
 
+def _shift_first_line(cls: type, delta: int, first: int, last: int, journal: Journal) -> None:
+    """A class's ``__firstlineno__`` (3.13: ``inspect.getsource`` reads it) moves too."""
+    line = cls.__dict__.get("__firstlineno__")
+    if isinstance(line, int) and first <= line <= last:
+        journal.save_class(cls)
+        type.__setattr__(cls, "__firstlineno__", line + delta)
+
+
 def shift_functions(value: object, delta: int, filename: str, first: int, last: int,
                     journal: Journal, seen: set[int] | None = None) -> int:
     """Move the line numbers of functions defined in ``filename`` lines first..last.
@@ -132,6 +142,7 @@ def shift_functions(value: object, delta: int, filename: str, first: int, last: 
     members: list[Any] = [value]
     if isinstance(value, type):
         seen.add(id(value))
+        _shift_first_line(value, delta, first, last, journal)
         members = [v for k, v in value.__dict__.items() if k not in ("__dict__", "__weakref__")]
         members = [v for v in members if not isinstance(v, type)
                    or v.__qualname__.startswith(value.__qualname__ + ".")]

@@ -7,6 +7,7 @@ same, which moved, which changed or are new (compiled already) and which were re
 
 from __future__ import annotations
 
+import enum
 import os
 import time
 from collections.abc import Iterable
@@ -14,35 +15,49 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from sandbox.hot.freshstart import check_fresh_start
 from sandbox.hot.source import (
     MAX_SOURCE_BYTES,
     EmptySourceError,
+    Kind,
     ParsedSource,
     SourceError,
     SourceFile,
     Statement,
     TooLargeSourceError,
     UndecodableSourceError,
+    UnparsableSourceError,
     UnreadableSourceError,
     parse,
     read,
 )
 from sandbox.hot.tracking import RACY_NS, Tracked
 
-__all__ = ["ModulePlan", "Plan", "Step", "match", "prepare", "shown_path", "unchanged_steps"]
+__all__ = ["ModulePlan", "Plan", "Status", "Step", "match", "prepare", "shown_path",
+           "unchanged_steps"]
+
+
+class Status(enum.Enum):
+    """How a statement of the new source relates to the running one it is paired with."""
+
+    SAME = "same"  # unchanged text, same place
+    MOVED = "moved"  # unchanged text, other lines
+    CHANGED = "changed"  # a def or class of the same name with new text (or new flags)
+    NEW = "new"  # no running statement pairs with it
+
+    @property
+    def runs(self) -> bool:
+        """True when the statement runs because of its own text (changed or new)."""
+        return self is Status.CHANGED or self is Status.NEW
 
 
 @dataclass
 class Step:
-    """A statement of the new source, the running statement it matches, and its status.
-
-    ``status`` is ``same`` (unchanged, same place), ``moved`` (unchanged text, other line),
-    ``changed`` (a def or class of the same name with new text) or ``new``.
-    """
+    """A statement of the new source, the running statement it matches, and its status."""
 
     new: Statement
     old: Statement | None
-    status: str
+    status: Status
 
 
 @dataclass
@@ -69,50 +84,92 @@ class Plan:
 
 
 def match(old: list[Statement], new: list[Statement]) -> tuple[list[Step], list[Statement]]:
-    """Pair new statements with running ones: defs and classes by name, others by text."""
-    defs: dict[tuple[str, str | None], list[Statement]] = {}
-    others: list[Statement] = []
-    for st in old:
-        if st.kind == "stmt":
-            others.append(st)
-        else:
-            defs.setdefault((st.kind, st.name), []).append(st)
-    pairs: dict[int, Statement] = {}
-    new_others: list[int] = []
-    for i, st in enumerate(new):
-        if st.kind == "stmt":
-            new_others.append(i)
-            continue
-        candidates = defs.get((st.kind, st.name))
-        if candidates:
-            pairs[i] = candidates.pop(0)
-    if others and new_others:
-        old_keys = [st.text for st in others]
-        new_keys = [new[i].text for i in new_others]
-        if old_keys == new_keys:
-            pairs.update(zip(new_others, others, strict=True))
-        else:
-            matcher = SequenceMatcher(None, old_keys, new_keys, autojunk=False)
-            for tag, a1, a2, b1, b2 in matcher.get_opcodes():
-                if tag == "equal":
-                    for k in range(a2 - a1):
-                        pairs[new_others[b1 + k]] = others[a1 + k]
-                elif tag == "replace":
-                    _pair_by_norm(others[a1:a2], new_others[b1:b2], new, pairs)
-    steps: list[Step] = []
-    for i, st in enumerate(new):
-        before = pairs.get(i)
-        if before is None:
-            status = "new"
-        elif before.text != st.text and not _same_code(before, st):
-            status = "changed"
-        elif st.kind == "stmt" or before.text.count("\n") == st.text.count("\n"):
-            status = "same" if before.start == st.start else "moved"
-        else:
-            status = "changed"  # a comment line inside a def: its line numbers need new code
-        steps.append(Step(st, before, status))
+    """Pair new statements with running ones: defs and classes by name, others by content.
+
+    A plain statement is paired with a running one of the same text wherever it moved (a
+    move is not an edit), else with one differing only in comments.
+    """
+    pairs = _pair_definitions(old, new)
+    _pair_statements([st for st in old if st.kind is Kind.STMT],
+                     [i for i, st in enumerate(new) if st.kind is Kind.STMT], new, pairs)
+    steps = [Step(st, pairs.get(i), _status(pairs.get(i), st)) for i, st in enumerate(new)]
+    _rerun_reordered_bindings(steps)
     matched = {id(st) for st in pairs.values()}
     return steps, [st for st in old if id(st) not in matched]
+
+
+def _pair_definitions(old: list[Statement], new: list[Statement]) -> dict[int, Statement]:
+    """Defs and classes by kind and name, in order (the second ``do`` with the second)."""
+    defs: dict[tuple[Kind, str | None], list[Statement]] = {}
+    for st in old:
+        if st.kind is not Kind.STMT:
+            defs.setdefault((st.kind, st.name), []).append(st)
+    pairs: dict[int, Statement] = {}
+    for i, st in enumerate(new):
+        candidates = defs.get((st.kind, st.name)) if st.kind is not Kind.STMT else None
+        if candidates:
+            pairs[i] = candidates.pop(0)
+    return pairs
+
+
+def _pair_statements(others: list[Statement], new_others: list[int], new: list[Statement],
+                     pairs: dict[int, Statement]) -> None:
+    """Plain statements: in place by text, then moved ones by text, then by comments-only."""
+    if not others or not new_others:
+        return
+    old_keys = [st.text for st in others]
+    new_keys = [new[i].text for i in new_others]
+    if old_keys == new_keys:
+        pairs.update(zip(new_others, others, strict=True))
+        return
+    matcher = SequenceMatcher(None, old_keys, new_keys, autojunk=False)
+    for tag, a1, a2, b1, _ in matcher.get_opcodes():
+        if tag == "equal":
+            for k in range(a2 - a1):
+                pairs[new_others[b1 + k]] = others[a1 + k]
+    taken = {id(st) for st in pairs.values()}
+    free: dict[str, list[Statement]] = {}
+    for st in others:
+        if id(st) not in taken:
+            free.setdefault(st.text, []).append(st)
+    unpaired: list[int] = []
+    for i in new_others:
+        if i in pairs:
+            continue
+        same = free.get(new[i].text)
+        if same:
+            pairs[i] = same.pop(0)  # moved elsewhere: the same statement
+        else:
+            unpaired.append(i)
+    left = [st for texts in free.values() for st in texts]
+    left.sort(key=lambda st: st.start)
+    _pair_by_norm(left, unpaired, new, pairs)
+
+
+def _status(before: Statement | None, st: Statement) -> Status:
+    if before is None:
+        return Status.NEW
+    if before.text != st.text and not _same_code(before, st):
+        return Status.CHANGED
+    if st.kind is Kind.STMT or before.text.count("\n") == st.text.count("\n"):
+        return Status.SAME if before.start == st.start else Status.MOVED
+    return Status.CHANGED  # a comment line inside a def: its line numbers need new code
+
+
+def _rerun_reordered_bindings(steps: list[Step]) -> None:
+    """A moved statement binding a name another statement binds too runs again.
+
+    ``X = 1`` / ``X = 2`` swapped changes which binding wins; running the moved ones again,
+    in their new order, gives what a fresh start gives.
+    """
+    binders: dict[str, int] = {}
+    for step in steps:
+        for n in step.new.binds:
+            binders[n] = binders.get(n, 0) + 1
+    for step in steps:
+        if step.status is Status.MOVED and step.new.kind is Kind.STMT and any(
+                binders[n] > 1 for n in step.new.binds):
+            step.status = Status.CHANGED
 
 
 def _same_code(a: Statement, b: Statement) -> bool:
@@ -137,7 +194,7 @@ def _pair_by_norm(old: list[Statement], new_indexes: list[int], new: list[Statem
 
 def unchanged_steps(parsed: ParsedSource) -> list[Step]:
     """Steps for a module whose source did not change (dependents re-run some of them)."""
-    return [Step(st, st, "same") for st in parsed.statements]
+    return [Step(st, st, Status.SAME) for st in parsed.statements]
 
 
 def shown_path(tracked: Tracked, root: Path) -> str:
@@ -171,6 +228,23 @@ def changed_files(tracked: Iterable[Tracked]) -> list[tuple[Tracked, SourceFile 
     return found
 
 
+def _parse(t: Tracked, root: Path, text: str) -> ParsedSource:
+    """Parse ``text``; whatever the parser raises becomes an error naming the game file."""
+    shown = shown_path(t, root)
+    nul = text.find("\0")
+    if nul >= 0:  # the parser would name ast.py, or no file at all
+        line = text.count("\n", 0, nul) + 1
+        raise UnparsableSourceError(f"{shown} contains a NUL byte (line {line})", t.path, shown,
+                                    line)
+    try:
+        return parse(text, t.filename, t.parsed)
+    except (RecursionError, MemoryError) as exc:
+        raise UnparsableSourceError(f"{shown} is nested too deeply to parse "
+                                    f"({type(exc).__name__})", t.path, shown) from None
+    except ValueError as exc:
+        raise UnparsableSourceError(f"{shown} cannot be parsed: {exc}", t.path, shown) from None
+
+
 def _load(t: Tracked, root: Path, source: SourceFile | None) -> tuple[SourceFile, ParsedSource]:
     """Parse ``source`` (read again when None) for module ``t``."""
     if source is None:
@@ -184,65 +258,78 @@ def _load(t: Tracked, root: Path, source: SourceFile | None) -> tuple[SourceFile
         raise TooLargeSourceError(t.path, shown_path(t, root), len(source.text.encode()))
     if not source.text.strip():
         raise EmptySourceError(t.path, shown_path(t, root))
-    return source, parse(source.text, t.filename, t.parsed)
+    return source, _parse(t, root, source.text)
 
 
 # A file last written this long before it was read is not being saved right now.
 _SETTLED_NS = 2_000_000_000
+_RETRIED = (SyntaxError, SourceError, OSError)
 
 
-def prepare(candidates: Iterable[Tracked], root: Path, retry_delay: float) -> Plan:
-    """Read, parse, match and compile every changed module among ``candidates``."""
-    start = time.perf_counter()
-    plan = Plan()
+def _changed(candidates: Iterable[Tracked], root: Path,
+             notes: list[str]) -> list[tuple[Tracked, SourceFile]]:
     changed: list[tuple[Tracked, SourceFile]] = []
     for t, s in changed_files(candidates):
         if s is None:
-            plan.notes.append(f"{shown_path(t, root)} is missing — its running code is kept")
+            notes.append(f"{shown_path(t, root)} is missing — its running code is kept")
         else:
             changed.append((t, s))
+    return changed
+
+
+def _load_all(changed: list[tuple[Tracked, SourceFile]], root: Path,
+              retry_delay: float) -> list[tuple[Tracked, SourceFile, ParsedSource]]:
+    """Parse every changed file; one that fails while being written is read once more."""
     loaded: list[tuple[Tracked, SourceFile, ParsedSource]] = []
     retry: list[Tracked] = []
-    settled: BaseException | None = None  # a failure in a file nobody is writing right now
     for t, first in changed:
         try:
             loaded.append((t, *_load(t, root, first if first.size >= 0 else None)))
-        except (SyntaxError, SourceError, OSError) as exc:
+        except _RETRIED:
             if first.size >= 0 and first.read_ns - first.mtime_ns > _SETTLED_NS:
-                settled = settled or exc
-            else:
-                retry.append(t)
-    if settled is not None:
-        # Written long ago: reading it again will not help, so the frame is not held up.
-        plan.error = settled
-        plan.seconds = time.perf_counter() - start
-        return plan
+                raise  # written long ago: reading it again will not help
+            retry.append(t)
     if retry:
         # Editors save by truncating and then writing: give the write a moment, read once more.
         time.sleep(retry_delay)
-        for t in retry:
-            try:
-                loaded.append((t, *_load(t, root, None)))
-            except (SyntaxError, SourceError, OSError) as exc:
-                plan.error = exc
-                plan.seconds = time.perf_counter() - start
-                return plan
-    for t, source, parsed in loaded:
-        if parsed.text == t.parsed.text:
-            continue  # the second read found the running text again
-        steps, removed = match(t.parsed.statements, parsed.statements)
-        kept: set[str] = set()
+        loaded.extend((t, *_load(t, root, None)) for t in retry)
+    return loaded
+
+
+def _module_plan(t: Tracked, source: SourceFile, parsed: ParsedSource, root: Path) -> ModulePlan:
+    """Match, check and compile one changed module."""
+    steps, removed = match(t.parsed.statements, parsed.statements)
+    if parsed.flags != t.parsed.flags:
+        # A ``from __future__`` edit: every def and class is compiled again with the new flags.
         for step in steps:
-            kept.update(step.new.binds)
-            if step.status in ("changed", "new"):
-                try:
-                    step.new.code(t.filename, parsed.flags)
-                except SyntaxError as exc:
-                    plan.error = exc
-                    plan.seconds = time.perf_counter() - start
-                    return plan
-        gone = frozenset().union(*(st.binds for st in removed)) - kept if removed else frozenset()
-        deps = None if parsed.imports == t.parsed.imports else frozenset(t.depends_on(parsed))
-        plan.modules.append(ModulePlan(t, source, parsed, steps, removed, gone, deps))
+            if step.new.kind is not Kind.STMT and step.status is not Status.NEW:
+                step.status = Status.CHANGED
+    check_fresh_start(parsed, t.path, shown_path(t, root))
+    kept: set[str] = set()
+    for step in steps:
+        kept.update(step.new.binds)
+        if step.status.runs:
+            step.new.code(t.filename, parsed.flags)
+    gone = frozenset().union(*(st.binds for st in removed)) - kept if removed else frozenset()
+    deps = None if parsed.imports == t.parsed.imports else frozenset(t.depends_on(parsed))
+    return ModulePlan(t, source, parsed, steps, removed, gone, deps)
+
+
+def prepare(candidates: Iterable[Tracked], root: Path, retry_delay: float) -> Plan:
+    """Read, parse, match and compile every changed module among ``candidates``.
+
+    Any failure (a syntax error, an unreadable file, a parser that gives up, a read before
+    a bind) becomes ``plan.error``: nothing escapes, and nothing was touched.
+    """
+    start = time.perf_counter()
+    plan = Plan()
+    try:
+        for t, source, parsed in _load_all(_changed(candidates, root, plan.notes), root,
+                                           retry_delay):
+            if parsed.text != t.parsed.text:  # else the second read found the running text
+                plan.modules.append(_module_plan(t, source, parsed, root))
+    except Exception as exc:
+        plan.error = exc
+        plan.modules = []
     plan.seconds = time.perf_counter() - start
     return plan

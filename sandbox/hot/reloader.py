@@ -15,8 +15,10 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
-from sandbox.hot import api
+from sandbox.hot.api import set_active
+from sandbox.hot.context import ReloadContext
 from sandbox.hot.errors import error_info
 from sandbox.hot.graph import ImportGraph
 from sandbox.hot.handlers import HandlerRegistry
@@ -54,7 +56,7 @@ class Reloader:
         sys.meta_path.insert(0, self._finder)
         self._path_entry = str(self.root)
         sys.path.insert(0, self._path_entry)
-        api.set_active(self, True)
+        set_active(self, True)
 
     # -- tracking ------------------------------------------------------------------------
 
@@ -113,6 +115,20 @@ class Reloader:
                 found.append(t)
         return found
 
+    def _namespaces(self) -> list[dict[str, Any]]:
+        """Every tracked module's namespace (deleted from sys.modules or not)."""
+        return [t.module.__dict__ for t in self._tracked.values() if t.module is not None]
+
+    def _save_handler_state(self, journal: Journal) -> None:
+        """Handlers may change their modules' lists, dicts and sets: record them for rollback."""
+        for name in self.handlers.modules():
+            t = self._tracked.get(name)
+            if t is None or t.module is None:
+                continue
+            for value in list(t.module.__dict__.values()):
+                if type(value) in (list, dict, set):
+                    journal.save_contents(value)
+
     def has_any_module_changed(self) -> bool:
         """True when a tracked file differs on disk from what runs (stat, then content).
 
@@ -127,7 +143,12 @@ class Reloader:
     def reload(self, paths: Iterable[str | Path] | None = None) -> ReloadReport:
         """Reload whatever changed on disk since the last call (``paths``: a hint)."""
         start = time.perf_counter()
-        report = self.apply(self.prepare(paths))
+        try:
+            plan = self.prepare(paths)
+        except Exception as exc:  # prepare reports its own failures; this is the last net
+            return ReloadReport(ok=False, error=exc, error_info=error_info(exc, self.root),
+                                seconds=time.perf_counter() - start)
+        report = self.apply(plan)
         report.seconds = time.perf_counter() - start
         return report
 
@@ -150,11 +171,13 @@ class Reloader:
         self.changing = frozenset(names)
         self._journal = journal
         self._new_modules = []
+        ctx = ReloadContext(journal, self.handlers, self._namespaces)
         try:
+            self._save_handler_state(journal)
             for handler in self.handlers.ordered("before", rank):
                 handler()
             self._invalidate_finder_cache()
-            changes = apply_plan(self, plan, journal)
+            changes = apply_plan(plan, self.graph, self._tracked, self.root, ctx)
             for mp in plan.modules:
                 if mp.depends_on is not None:
                     self.graph.set(mp.tracked.name, mp.depends_on)
@@ -179,6 +202,7 @@ class Reloader:
         report.patched, report.rerun = changes.patched, changes.rerun
         report.added = changes.added + [f"{n} (new module)" for n in self._new_modules]
         report.removed, report.rebound = changes.removed, changes.rebound
+        report.kept = list(dict.fromkeys(changes.kept))
         # Once each: two statements may bind one name, an import cycle may run a module twice.
         report.bound_names = list(dict.fromkeys(changes.bound))
         report.seconds = plan.seconds + (time.perf_counter() - start)
@@ -238,7 +262,7 @@ class Reloader:
         if self._path_entry in sys.path:
             sys.path.remove(self._path_entry)
         sys.path_importer_cache.pop(self._path_entry, None)
-        api.set_active(self, False)
+        set_active(self, False)
 
     def __enter__(self) -> Reloader:
         return self

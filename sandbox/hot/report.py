@@ -10,7 +10,8 @@ __all__ = ["SELF_EXPLAINED", "ReloadReport"]
 
 # Error kinds whose message already says what and where ("main.py is empty").
 SELF_EXPLAINED = frozenset({"EmptySourceError", "UndecodableSourceError", "FileNotFoundError",
-                            "TooLargeSourceError", "UnreadableSourceError"})
+                            "TooLargeSourceError", "UnreadableSourceError",
+                            "UnparsableSourceError", "FreshStartError"})
 
 
 def _plural(n: int, word: str) -> str:
@@ -36,6 +37,9 @@ class ReloadReport:
     play had made it 8) — and so is a name it could bind but did not (an ``if`` not taken), as
     the two cannot be told apart. In the order they ran (dependencies before dependents, then
     statement order), each pair once. A failed reload lists none: it was rolled back.
+
+    ``kept`` lists ``module.name`` for names a statement would have bound again but play had
+    changed, so they keep their value (``"main.vy"``: ``kept vy: changed while playing``).
     """
 
     ok: bool = True
@@ -52,6 +56,7 @@ class ReloadReport:
     restart: bool = False
     notes: list[str] = field(default_factory=list)
     bound_names: list[tuple[str, str]] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         if not self.ok:
@@ -80,6 +85,9 @@ class ReloadReport:
         if self.rebound:
             why = "; ".join(self.rebound)
             parts.append(_plural(len(self.rebound), "name") + f" rebound ({why})")
+        if self.kept:
+            names = ", ".join(k.rsplit(".", 1)[-1] for k in self.kept)
+            parts.append(f"kept {names}: changed while playing")
         files = ", ".join(self.files or [f"{name}.py" for name in self.changed])
         detail = ", ".join(parts) if parts else "no code changes"
         return f"reloaded {files}: {detail} {ms}{note}"

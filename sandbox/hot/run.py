@@ -12,17 +12,18 @@ from __future__ import annotations
 import linecache
 import sys
 from collections import Counter
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from pathlib import Path
 
-from sandbox.hot.apply import Changes, ModuleApplier
+from sandbox.hot.apply import ModuleApplier
+from sandbox.hot.context import Changes, ReloadContext
+from sandbox.hot.graph import ImportGraph
 from sandbox.hot.names import resolve
-from sandbox.hot.plan import ModulePlan, Plan, shown_path, unchanged_steps
+from sandbox.hot.plan import ModulePlan, Plan, Step, shown_path, unchanged_steps
+from sandbox.hot.reach import follow_closures
 from sandbox.hot.source import ParsedSource
-from sandbox.hot.tracking import set_linecache
+from sandbox.hot.tracking import Tracked, set_linecache
 from sandbox.hot.transaction import Journal
-
-if TYPE_CHECKING:
-    from sandbox.hot.reloader import Reloader
 
 __all__ = ["apply_plan", "importers"]
 
@@ -71,53 +72,67 @@ def _linecache_to(journal: Journal, filename: str, text: str) -> None:
     set_linecache(filename, text)
 
 
-def apply_plan(reloader: Reloader, plan: Plan, journal: Journal) -> Changes:
+def _module_steps(name: str, tracked: Tracked, plans: dict[str, ModulePlan],
+                  live: dict[str, ParsedSource]) -> tuple[ModulePlan | None, ParsedSource,
+                                                          list[Step]]:
+    """The plan of a changed module, or the steps of one visited for a dependency."""
+    mp = plans.pop(name, None)
+    if mp is not None:
+        return mp, mp.parsed, mp.steps
+    parsed = live.get(name, tracked.parsed)
+    return None, parsed, unchanged_steps(parsed)
+
+
+def apply_plan(plan: Plan, graph: ImportGraph, tracked: Mapping[str, Tracked], root: Path,
+               ctx: ReloadContext) -> Changes:
     """Apply every module plan and the dependents that follow; raises on the first failure."""
     plans: dict[str, ModulePlan] = {mp.tracked.name: mp for mp in plan.modules}
     for each in plan.modules:
         # Before running anything: a traceback from the new code must show the new lines.
-        _linecache_to(journal, each.tracked.filename, each.parsed.text)
+        _linecache_to(ctx.journal, each.tracked.filename, each.parsed.text)
     live: dict[str, ParsedSource] = {}  # the source each applied module now runs
-    changes = Changes()
     force: dict[str, set[int]] = {}
     extra: dict[str, set[str]] = {}  # dotted names (physics.SPEED) rebound for a dependent
     pending = set(plans)
     visits: Counter[str] = Counter()
-    rank = reloader.graph.rank()
+    rank = graph.rank()
     while pending:
         name = min(pending, key=lambda n: (rank.get(n, len(rank)), n))
         pending.discard(name)
         visits[name] += 1
-        tracked = reloader.tracked(name)
-        module = sys.modules.get(name)
-        if tracked is None or module is None or visits[name] > _MAX_VISITS:
+        t = tracked.get(name)
+        module = None if t is None else t.module or sys.modules.get(name)
+        if t is None or module is None or visits[name] > _MAX_VISITS:
             continue
-        mp = plans.pop(name) if name in plans else None
-        if mp is not None:
-            steps, deleted, parsed = mp.steps, mp.deleted, mp.parsed
-        else:
-            parsed = live.get(name, tracked.parsed)
-            steps, deleted = unchanged_steps(parsed), frozenset()
-        applier = ModuleApplier(name, module.__dict__, tracked.filename,
-                                shown_path(tracked, reloader.root), parsed.flags, journal,
-                                reloader.handlers, changes)
-        touched = applier.apply(steps, deleted, extra.pop(name, set()), force.pop(name, set()),
+        mp, parsed, steps = _module_steps(name, t, plans, live)
+        applier = ModuleApplier(name, module.__dict__, t.filename, shown_path(t, root),
+                                parsed.flags, t.package, t.bound, ctx)
+        touched = applier.apply(steps, mp.deleted if mp else frozenset(),
+                                extra.pop(name, set()), force.pop(name, set()),
                                 mp.removed if mp is not None else ())
         live[name] = parsed
-        if not touched:
-            continue
-        for dependent in reloader.graph.dependents(name):
-            other = reloader.tracked(dependent)
-            if other is None:
-                continue
-            if dependent in plans:
-                source = plans[dependent].parsed
-            else:
-                source = live.get(dependent, other.parsed)
-            found, dotted = importers(source, other.package, name, touched)
-            if found or dotted:
-                force.setdefault(dependent, set()).update(found)
-                extra.setdefault(dependent, set()).update(dotted)
-                pending.add(dependent)
-    return changes
+        if touched:
+            _schedule_dependents(name, touched, graph, tracked, plans, live, force, extra,
+                                 pending)
+    follow_closures(ctx.namespaces, ctx.journal.replaced_code, ctx.journal)
+    return ctx.changes
 
+
+def _schedule_dependents(name: str, touched: set[str], graph: ImportGraph,
+                         tracked: Mapping[str, Tracked], plans: dict[str, ModulePlan],
+                         live: dict[str, ParsedSource], force: dict[str, set[int]],
+                         extra: dict[str, set[str]], pending: set[str]) -> None:
+    """Queue the modules importing names ``name`` rebound, with what to run there."""
+    for dependent in graph.dependents(name):
+        other = tracked.get(dependent)
+        if other is None:
+            continue
+        if dependent in plans:
+            source = plans[dependent].parsed
+        else:
+            source = live.get(dependent, other.parsed)
+        found, dotted = importers(source, other.package, name, touched)
+        if found or dotted:
+            force.setdefault(dependent, set()).update(found)
+            extra.setdefault(dependent, set()).update(dotted)
+            pending.add(dependent)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import __future__
 
 import ast
+import enum
 import io
 import os
 import re
@@ -30,17 +31,26 @@ from sandbox.hot.names import ClassBody, ImportRef, Imports, StatementNames, ana
 __all__ = [
     "MAX_SOURCE_BYTES",
     "EmptySourceError",
+    "Kind",
     "ParsedSource",
     "SourceError",
     "SourceFile",
     "Statement",
     "TooLargeSourceError",
     "UndecodableSourceError",
+    "UnparsableSourceError",
     "UnreadableSourceError",
     "parse",
     "read",
 ]
 
+
+class Kind(enum.Enum):
+    """What a top-level statement makes: a function, a class, or anything else."""
+
+    DEF = "def"
+    CLASS = "class"
+    STMT = "stmt"
 
 
 class SourceError(Exception):
@@ -101,6 +111,12 @@ class UnreadableSourceError(SourceError):
         super().__init__(f"{shown} cannot be read: {reason}", path, shown)
 
 
+class UnparsableSourceError(SourceError):
+    """A game file the parser gives up on without a SyntaxError (too deep, a NUL byte)."""
+
+    hint = "the running code is kept; fix the file and save to retry (F9)"
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """A file's text as read, with the stat taken just before reading."""
@@ -123,8 +139,9 @@ def read(path: Path) -> SourceFile:
 class Statement:
     """One top-level statement (or several sharing lines): its text, lines and names."""
 
-    __slots__ = ("_code", "_norm", "binds", "body", "docstring", "end", "future", "imports",
-                 "kind", "name", "reads", "start", "text")
+    __slots__ = ("_code", "_code_flags", "_norm", "binds", "body", "def_offset", "docstring",
+                 "end", "future", "imports", "kind", "lazy_reads", "name", "reads", "start",
+                 "text")
 
     def __init__(self, text: str, start: int, tree: ast.Module, names: StatementNames) -> None:
         self.text = text
@@ -136,16 +153,22 @@ class Statement:
         self.binds: tuple[str, ...] = tuple(names.binds)
         self.reads: tuple[str, ...] = tuple(names.reads)
         self.imports: tuple[ImportRef, ...] = tuple(names.imports)
-        self.kind: str
+        # Names read only by annotations: never evaluated under ``from __future__ import
+        # annotations`` or on 3.14 (PEP 649), so they cannot fail a fresh start there.
+        self.lazy_reads: tuple[str, ...] = tuple(names.lazy_reads)
+        self.kind: Kind
         self.name: str | None
         body = tree.body
         node = body[0] if len(body) == 1 else None
+        # Lines of decorators above the ``def`` line: a body-only edit keeps them.
+        self.def_offset = 0
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self.kind, self.name = "def", node.name
+            self.kind, self.name = Kind.DEF, node.name
+            self.def_offset = node.lineno - 1
         elif isinstance(node, ast.ClassDef):
-            self.kind, self.name = "class", node.name
+            self.kind, self.name = Kind.CLASS, node.name
         else:
-            self.kind, self.name = "stmt", None
+            self.kind, self.name = Kind.STMT, None
         # No syntax tree is kept: a tree is many small objects that every gc pass walks. A class
         # keeps what patching it compares instead (its body's statements by name).
         self.body: ClassBody | None = None
@@ -165,7 +188,22 @@ class Statement:
                     feature = getattr(__future__, alias.name, None)
                     self.future |= getattr(feature, "compiler_flag", 0)
         self._code: CodeType | None = None
+        self._code_flags = 0
         self._norm: str | None = None
+
+    @property
+    def decorators(self) -> str:
+        """The decorator lines of a def (empty for anything else)."""
+        if not self.def_offset:
+            return ""
+        return "".join(self.text.split("\n")[: self.def_offset])
+
+    def undecorated(self, filename: str, flags: int) -> CodeType:
+        """A def compiled without its decorators, at its real lines (a body-only edit)."""
+        lines = self.text.split("\n")
+        padded = "\n" * (self.start - 1 + self.def_offset) + "\n".join(lines[self.def_offset:])
+        code: CodeType = compile(padded, filename, "exec", flags=flags, dont_inherit=True)
+        return code
 
     @property
     def norm(self) -> str:
@@ -194,10 +232,13 @@ class Statement:
 
     def code(self, filename: str, flags: int) -> CodeType:
         """The statement compiled alone, with the real file name and line numbers."""
-        if self._code is None:
+        # The flags are part of the key: a ``from __future__`` edit recompiles every statement.
+        code = self._code
+        if code is None or self._code_flags != flags:
             padded = "\n" * (self.start - 1) + self.text
-            self._code = compile(padded, filename, "exec", flags=flags, dont_inherit=True)
-        return self._code
+            code = compile(padded, filename, "exec", flags=flags, dont_inherit=True)
+            self._code, self._code_flags = code, flags
+        return code
 
     def __repr__(self) -> str:
         first = self.text.split("\n", 1)[0]

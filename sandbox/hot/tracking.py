@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from sandbox.hot.names import resolve
 from sandbox.hot.source import ParsedSource, SourceFile, parse, read
@@ -39,6 +40,11 @@ class Tracked:
     size: int
     read_ns: int
     filename: str = field(init=False)  # the absolute path code is compiled with
+    # The module object itself: game code may delete its sys.modules entry, edits still apply.
+    module: ModuleType | None = field(default=None, repr=False)
+    # What the module's statements bound last, by name: a name holding another object now
+    # was changed by play, and a statement that would bind it again keeps it instead.
+    bound: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.filename = str(self.path)
@@ -96,14 +102,16 @@ class GameLoader(importlib.abc.Loader):
         parsed = parse(source.text, self.origin)
         code = compile(source.text, self.origin, "exec", dont_inherit=True)
         name = module.__name__
-        self._on_loaded(Tracked(name, path, parsed, source.mtime_ns, source.size,
-                                source.read_ns))
+        tracked = Tracked(name, path, parsed, source.mtime_ns, source.size, source.read_ns,
+                          module)
+        self._on_loaded(tracked)
         set_linecache(self.origin, source.text)
         try:
             exec(code, module.__dict__)
         except BaseException:
             self._on_failed(name)
             raise
+        tracked.bound = dict(module.__dict__)
 
     def get_source(self, fullname: str) -> str | None:
         """The running source (what linecache shows)."""

@@ -9,14 +9,35 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from types import CellType, FunctionType, ModuleType
+from types import CellType, CodeType, FunctionType, ModuleType
 from typing import Any
 
-__all__ = ["Journal"]
+__all__ = ["LAZY_ANNOTATIONS", "Journal", "get_annotations", "set_annotations"]
 
 _MISSING: Any = object()
 # Attributes of a class that cannot (and need not) be written back.
 _UNWRITABLE = frozenset({"__dict__", "__weakref__"})
+# PEP 649 (3.14): reading ``__annotations__`` evaluates them, which may raise (a name imported
+# under TYPE_CHECKING); ``__annotate__`` is what to save and copy instead.
+LAZY_ANNOTATIONS = sys.version_info >= (3, 14)
+
+
+def get_annotations(func: FunctionType) -> tuple[bool, Any]:
+    """``(lazy, value)``: the function's ``__annotate__`` when lazy, else ``__annotations__``."""
+    if LAZY_ANNOTATIONS:
+        annotate = getattr(func, "__annotate__", None)
+        if annotate is not None:
+            return True, annotate
+    return False, func.__annotations__
+
+
+def set_annotations(func: FunctionType, saved: tuple[bool, Any]) -> None:
+    """Put back what :func:`get_annotations` returned (of this function or another)."""
+    lazy, value = saved
+    if lazy:
+        func.__annotate__ = value  # type: ignore[attr-defined,unused-ignore]
+    else:
+        func.__annotations__ = value
 
 
 class Journal:
@@ -27,6 +48,10 @@ class Journal:
         self._functions: set[int] = set()
         self._classes: set[int] = set()
         self._namespaces: set[int] = set()
+        self._contents: set[int] = set()
+        # Code objects this reload replaced, old to new: functions their inner functions made
+        # (closures) follow them (``reach.follow_closures``).
+        self.replaced_code: dict[CodeType, CodeType] = {}
 
     def __len__(self) -> int:
         return len(self._undo)
@@ -50,13 +75,34 @@ class Journal:
             return
         self._functions.add(id(func))
         state = (func.__code__, func.__defaults__, func.__kwdefaults__, func.__doc__,
-                 func.__annotations__, dict(func.__dict__), func.__name__, func.__qualname__)
+                 dict(func.__dict__), func.__name__, func.__qualname__)
+        annotations = get_annotations(func)
 
         def undo() -> None:
             (func.__code__, func.__defaults__, func.__kwdefaults__, func.__doc__,
-             func.__annotations__, attrs, func.__name__, func.__qualname__) = state
+             attrs, func.__name__, func.__qualname__) = state
+            set_annotations(func, annotations)
             func.__dict__.clear()
             func.__dict__.update(attrs)
+
+        self._undo.append(undo)
+
+    def save_contents(self, container: list[Any] | dict[Any, Any] | set[Any]) -> None:
+        """Record what a module-level list, dict or set holds (a shallow copy)."""
+        if id(container) in self._contents:
+            return
+        self._contents.add(id(container))
+        if isinstance(container, list):
+            items = list(container)
+
+            def undo() -> None:
+                container[:] = items
+        else:
+            copy = container.copy()
+
+            def undo() -> None:
+                container.clear()
+                container.update(copy)
 
         self._undo.append(undo)
 
@@ -82,12 +128,14 @@ class Journal:
         self._classes.add(id(cls))
         copy = dict(cls.__dict__)
 
+        # type's own setattr: a metaclass guarding its attributes (EnumType refuses to
+        # reassign or delete a member) must not stop the class being put back as it was.
         def undo() -> None:
             for name in [n for n in cls.__dict__ if n not in copy]:
-                delattr(cls, name)
+                type.__delattr__(cls, name)
             for name, value in copy.items():
                 if name not in _UNWRITABLE and cls.__dict__.get(name, _MISSING) is not value:
-                    setattr(cls, name, value)
+                    type.__setattr__(cls, name, value)
 
         self._undo.append(undo)
 
@@ -139,4 +187,6 @@ class Journal:
         self._functions.clear()
         self._classes.clear()
         self._namespaces.clear()
+        self._contents.clear()
+        self.replaced_code.clear()
         return errors

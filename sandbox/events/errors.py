@@ -1,0 +1,408 @@
+"""The one place that turns an exception into an ``ErrorInfo``: what, where, what to do next.
+
+Everything outside the engine that shows an error builds it here: a hook that raised or hung
+(:func:`error_info`), a start-up that failed (:func:`startup_error`), a reload the watchdog
+interrupted (:func:`reload_error_info`), an asset that failed to load (:func:`asset_error`).
+The engine (``sandbox.hot``, which may import only ``sandbox.events``) locates its reload
+errors with the same :func:`error_info`. Nothing here imports SDL, rich or another sandbox
+module, so the engine can use it.
+
+:class:`HookTimeout` and :class:`GameExit` live here (``sandbox.watchdog`` raises them) so that
+their wording is shaped in this module too.
+"""
+
+from __future__ import annotations
+
+import builtins
+import difflib
+import dis
+import linecache
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import TracebackType
+
+__all__ = [
+    "ErrorInfo",
+    "FrameInfo",
+    "GameExit",
+    "HookTimeout",
+    "asset_error",
+    "drop_traceback",
+    "error_info",
+    "recursion_info",
+    "reload_error_info",
+    "startup_error",
+]
+
+DEFAULT_HINT = "fix and save to retry (F9)"
+HANG_HINT = "an endless loop? fix it and save to retry (F9)"
+
+
+class HookTimeout(Exception):
+    """A hook ran longer than the limit; its traceback ends where the hook was stuck."""
+
+
+class GameExit(Exception):
+    """Game code called ``sys.exit()`` or raised KeyboardInterrupt/SystemExit in a hook."""
+
+
+class _GamePaths:
+    """Where files lie relative to the game folder, each file resolved once.
+
+    Resolving is a few system calls, and a RecursionError's traceback names the same file a
+    thousand times: resolved per frame, locating one took ~100 ms.
+    """
+
+    def __init__(self, root: Path | None) -> None:
+        self.root: Path | None = None
+        if root is not None:
+            try:
+                self.root = root.resolve()
+            except OSError:
+                self.root = root
+        self._relative: dict[str, str | None] = {}
+
+    def relative(self, path: str) -> str | None:
+        """``path`` relative to the game folder (posix), or None when it lies outside."""
+        if self.root is None:
+            return None
+        if path not in self._relative:
+            try:
+                self._relative[path] = Path(path).resolve().relative_to(self.root).as_posix()
+            except (ValueError, OSError):
+                self._relative[path] = None
+        return self._relative[path]
+
+    def under(self, path: str) -> bool:
+        """True when ``path`` lies in the game folder (always, with no folder given)."""
+        return self.root is None or self.relative(path) is not None
+
+    def shown(self, path: str) -> str:
+        """``path`` as the user sees it: relative to the game folder when it lies under it."""
+        return self.relative(path) or path
+
+
+@dataclass(frozen=True)
+class FrameInfo:
+    """One traceback frame: where, in which function, and the source line."""
+
+    path: str
+    line: int
+    function: str
+    source: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line} in {self.function}"
+
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    """What went wrong, where (file:line) and what to do next, from an exception.
+
+    ``path`` is relative to the game folder when the error is in the game's own code.
+    ``frames`` holds only the game's own frames (the sandbox's internals are trimmed away),
+    innermost last; ``hint`` says what to do next. ``source_line`` is the line as written
+    (indentation kept); ``column``/``end_column`` are 1-based character positions in it (the
+    end exclusive), from a SyntaxError or from the traceback's positions (Python 3.11+).
+    """
+
+    kind: str
+    message: str
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+    source_line: str | None = None
+    frames: tuple[FrameInfo, ...] = ()
+    hint: str = DEFAULT_HINT
+    exception: BaseException | None = field(default=None, compare=False, repr=False)
+    end_column: int | None = None
+
+    @property
+    def where(self) -> str:
+        """``main.py:12``, or ``""`` when the location is unknown."""
+        if self.path is None:
+            return ""
+        return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+    def __str__(self) -> str:
+        where = f" at {self.where}" if self.where else ""
+        message = f": {self.message}" if self.message else ""
+        return f"{self.kind}{message}{where}"
+
+    @classmethod
+    def from_exception(cls, exc: BaseException, root: Path | str | None = None,
+                       hint: str = DEFAULT_HINT) -> ErrorInfo:
+        """Build an ErrorInfo from ``exc``, locating it in the game under ``root``.
+
+        A SyntaxError points at the offending line of the file that failed to parse; any
+        other exception points at the innermost traceback frame inside the game folder (or
+        the innermost frame at all when none is). The plain location, without the wording
+        :func:`error_info` gives hangs, recursion and exits.
+        """
+        paths = _GamePaths(Path(root) if root is not None else None)
+        summaries = traceback.extract_tb(_at_loop_head(exc.__traceback__))
+        frames = tuple(_game_frames(summaries, paths))
+        if isinstance(exc, SyntaxError) and exc.filename and not exc.filename.startswith("<"):
+            return _syntax_error(exc, paths, frames, hint)
+        kind, message = type(exc).__name__, _message(exc)
+        if frames:
+            last = frames[-1]
+            text, column, end = _position(_innermost_game_summary(summaries, paths))
+            return cls(kind, message, last.path, last.line, column, text or last.source or None,
+                       frames, hint, exc, end)
+        # No frame inside the game: fall back to the innermost frame anywhere.
+        if summaries:
+            inner = summaries[-1]
+            return cls(kind, message, paths.shown(inner.filename), inner.lineno, None,
+                       (inner.line or None), frames, hint, exc)
+        return cls(kind, message, None, None, None, None, frames, hint, exc)
+
+
+def _syntax_error(exc: SyntaxError, paths: _GamePaths, frames: tuple[FrameInfo, ...],
+                  hint: str) -> ErrorInfo:
+    """A SyntaxError points at the line of the file that failed to parse."""
+    assert exc.filename is not None
+    text = (exc.text or "").rstrip("\n") or None
+    if text is None and exc.lineno:
+        text = linecache.getline(exc.filename, exc.lineno).rstrip("\n") or None
+    same_line = exc.end_lineno in (None, exc.lineno)
+    return ErrorInfo(kind=type(exc).__name__, message=exc.msg or "",
+                     path=paths.shown(exc.filename), line=exc.lineno, column=exc.offset,
+                     source_line=text, frames=frames, hint=hint, exception=exc,
+                     end_column=exc.end_offset if same_line and exc.end_offset else None)
+
+
+def _message(exc: BaseException) -> str:
+    """``str(exc)``, with a KeyError's key as written and CPython's "Did you mean" added."""
+    message = str(exc)
+    if isinstance(exc, KeyError) and len(exc.args) == 1:
+        message = repr(exc.args[0])
+    suggestion = _suggestion(exc)
+    if suggestion and "Did you mean" not in message:
+        message = f"{message}. Did you mean: {suggestion!r}?"
+    return message
+
+
+def drop_traceback(exc: BaseException | None) -> None:
+    """Let go of the traceback of ``exc`` (and of its chain): the frames and their locals.
+
+    The host keeps every event, and an event keeps its exception, whose traceback keeps each
+    frame alive, with its locals and, through ``f_back``, its callers: for a failed reload the
+    engine's plan and parsed sources (~10 KB a time, a leak over a long session). The
+    ErrorInfo already holds everything shown (files, lines, source).
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        exc.__traceback__ = None
+        exc = exc.__cause__ or exc.__context__
+
+
+def _at_loop_head(tb: TracebackType | None) -> TracebackType | None:
+    """``tb`` with its innermost entry moved from a loop's jump back to the loop's first line.
+
+    Only an interrupt (the watchdog's or Ctrl+C) is raised at a backward jump, and CPython
+    numbers that jump differently by version: 3.11-3.13 give a ``while`` loop's the ``while``
+    line, 3.14 the body's last line (``pass`` in ``while True: pass``), and every version a
+    ``for`` loop's the body's line. A person knows the loop by its head: of the jump and its
+    target, report whichever comes first in the file, with no caret (offset -1: no columns),
+    as what runs forever is the whole loop, not one expression in its head.
+    """
+    entries: list[TracebackType] = []
+    while tb is not None:
+        entries.append(tb)
+        tb = tb.tb_next
+    if not entries:
+        return None
+    last = entries[-1]
+    code = last.tb_frame.f_code
+    at = {i.offset: i for i in dis.get_instructions(code) if "JUMP" in i.opname}
+    jump = at.get(last.tb_lasti)
+    if jump is not None and jump.argval in at and jump.argval > jump.offset:
+        jump = at[jump.argval]  # 3.10 also stops at a jump forward to the jump back
+    if jump is None or not isinstance(jump.argval, int) or jump.argval >= jump.offset:
+        return entries[0]
+    lines = [line for start, end, line in code.co_lines()
+             for offset in (jump.offset, jump.argval) if start <= offset < end and line]
+    if not lines:
+        return entries[0]
+    moved = TracebackType(None, last.tb_frame, -1, min(lines))
+    for entry in reversed(entries[:-1]):
+        moved = TracebackType(moved, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return moved
+
+
+def _innermost_game_summary(summaries: traceback.StackSummary,
+                            paths: _GamePaths) -> traceback.FrameSummary | None:
+    for summary in reversed(summaries):
+        if not summary.filename.startswith("<") and paths.under(summary.filename):
+            return summary
+    return None
+
+
+def _position(summary: traceback.FrameSummary | None) -> tuple[str | None, int | None, int | None]:
+    """The raw source line and the 1-based character columns the traceback points at.
+
+    CPython's positions are UTF-8 byte offsets into the line: converted to characters so a
+    caret lines up under non-ASCII text too.
+    """
+    if summary is None or not summary.lineno:
+        return None, None, None
+    text = linecache.getline(summary.filename, summary.lineno).rstrip("\n") or None
+    colno = getattr(summary, "colno", None)
+    if text is None or colno is None:
+        return text, None, None
+    raw = text.encode("utf-8")
+
+    def chars(offset: int) -> int:
+        return len(raw[:offset].decode("utf-8", "replace")) + 1
+
+    end_colno = getattr(summary, "end_colno", None)
+    same_line = getattr(summary, "end_lineno", None) in (None, summary.lineno)
+    end = chars(end_colno) if end_colno is not None and same_line else None
+    return text, chars(colno), end
+
+
+def _suggestion(exc: BaseException) -> str | None:
+    """A close name for a misspelt attribute or name ("fil" → "fill"), like CPython's REPL.
+
+    Python 3.10+ prints this suggestion in its own tracebacks but leaves it out of str(exc),
+    which is all the panel and the terminal line would otherwise show.
+    """
+    name = getattr(exc, "name", None)
+    if not isinstance(name, str) or not isinstance(exc, (AttributeError, NameError)):
+        return None
+    candidates: list[str] = []
+    if isinstance(exc, AttributeError):
+        try:
+            candidates = dir(exc.obj)
+        except Exception:  # an object whose __dir__ raises gets no suggestion
+            return None
+    else:
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        if tb is None:
+            return None
+        frame = tb.tb_frame
+        candidates = [*frame.f_locals, *frame.f_globals, *vars(builtins)]
+    close = difflib.get_close_matches(name, [c for c in candidates if c != name], n=1,
+                                      cutoff=0.7)
+    return close[0] if close else None
+
+
+def _game_frames(summaries: traceback.StackSummary, paths: _GamePaths) -> list[FrameInfo]:
+    frames: list[FrameInfo] = []
+    for summary in summaries:
+        filename = summary.filename
+        if filename.startswith("<") or not paths.under(filename):
+            continue
+        frames.append(
+            FrameInfo(
+                path=paths.shown(filename),
+                line=summary.lineno or 0,
+                function=summary.name,
+                source=(summary.line or "").strip(),
+            )
+        )
+    return frames
+
+
+# -- the wording of each kind of failure -------------------------------------------------------
+def error_info(exc: BaseException, root: str | Path | None = None) -> ErrorInfo:
+    """ErrorInfo for any failure in game code, with clear wording for hangs, recursion and exits."""
+    if isinstance(exc, RecursionError):
+        return recursion_info(exc, root)
+    info = ErrorInfo.from_exception(exc, root)
+    if isinstance(exc, HookTimeout):
+        return replace(info, hint=HANG_HINT)
+    if isinstance(exc, GameExit):
+        # str(exc) is a whole sentence with its own "at file:line"; keep the first clause.
+        return replace(info, message=str(exc).split(" in ")[0],
+                       hint="the session stays up — press Esc to quit, or save to continue")
+    return info
+
+
+def startup_error(exc: BaseException, root: str | Path | None, timeout: float) -> ErrorInfo:
+    """The first import of ``main.py`` failed: a slow start says how to allow more time."""
+    info = error_info(exc, root)
+    if isinstance(exc, HookTimeout):
+        info = replace(info, message=f"importing main.py ran longer than {timeout:g} s and was "
+                                     "interrupted (a slow start? allow more with --hang-timeout)")
+    return info
+
+
+def exit_message(exc: BaseException, fn: object, root: str | Path | None) -> str:
+    """The message of the GameExit that replaces a ``sys.exit()`` or KeyboardInterrupt."""
+    what = "called sys.exit()" if isinstance(exc, SystemExit) else "raised KeyboardInterrupt"
+    where = ErrorInfo.from_exception(exc, root).where
+    at = f" at {where}" if where else ""
+    name = getattr(fn, "__name__", "hook")
+    return f"game code {what} in {name}(){at}; the session stays up — press Esc to quit"
+
+
+def recursion_info(exc: RecursionError, root: str | Path | None = None,
+                   base: ErrorInfo | None = None) -> ErrorInfo:
+    """An ErrorInfo for infinite recursion: the repeating function, once, not 1000 frames.
+
+    ``base``: the error as located already (the engine does it before rolling back, while
+    the source lines are still the new code's).
+    """
+    base = base or ErrorInfo.from_exception(exc, root)
+    counts = Counter((f.path, f.line, f.function) for f in base.frames)
+    if not counts:
+        return base
+    top = max(counts.values())
+    # The innermost frame among the most repeated ones is the recursive call site.
+    inner = next(f for f in reversed(base.frames) if counts[(f.path, f.line, f.function)] == top)
+    distinct: dict[tuple[str, int, str], FrameInfo] = {}
+    for frame in base.frames:  # keep each distinct frame once, outermost first
+        distinct.setdefault((frame.path, frame.line, frame.function), frame)
+    # Usually the innermost frame is the recursive call itself: keep its line and caret.
+    same = (base.path, base.line) == (inner.path, inner.line)
+    return ErrorInfo(
+        kind="RecursionError",
+        message=f"infinite recursion in {inner.function}() ({inner.path}:{inner.line})",
+        path=inner.path,
+        line=inner.line,
+        column=base.column if same else None,
+        source_line=(base.source_line if same else None) or inner.source or None,
+        frames=tuple(distinct.values()),
+        hint="the function calls itself without end: add a stopping case, then save (F9)",
+        exception=exc,
+        end_column=base.end_column if same else None,
+    )
+
+
+def reload_error_info(exc: BaseException | None, info: ErrorInfo | None, what: str,
+                      timeout: float, root: str | Path | None = None, *,
+                      interrupted: bool = False) -> ErrorInfo | None:
+    """Reword the error of a failed reload that ran under the watchdog.
+
+    The engine catches everything a reload raises (to roll back) and returns it in its report,
+    so the watchdog's interrupt (``interrupted``) arrives as a caught exception, not as a
+    HookTimeout. ``info`` was located by the engine before its rollback, so its source line is
+    the new code's: keep it and only change the wording. None when there is nothing to reword.
+    """
+    if interrupted and exc is not None:
+        base = info or ErrorInfo.from_exception(exc, root)
+        return replace(base, kind="HookTimeout",
+                       message=f"{what} ran longer than {timeout:g} s and was interrupted",
+                       hint=HANG_HINT)
+    if isinstance(exc, RecursionError):
+        return recursion_info(exc, root, info)
+    return None
+
+
+def failed_reload_info(exc: BaseException | None, info: ErrorInfo | None,
+                       root: str | Path | None) -> ErrorInfo:
+    """What a failed reload shows: the engine's ErrorInfo, or one made from its exception."""
+    return info or error_info(exc or RuntimeError("reload failed"), root)
+
+
+def asset_error(path: str, message: str) -> ErrorInfo:
+    """The panel's ErrorInfo for an asset that failed to (re)load; the old one stays in use."""
+    return ErrorInfo("AssetError", message, path=path,
+                     hint="the old version stays in use; fix the file and save it again")

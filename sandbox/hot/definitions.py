@@ -1,0 +1,166 @@
+"""Settling a def or class statement that ran again: patch the running object, or rebind.
+
+When a def or class statement runs again, the name points at a new object. If the old one
+was made by the same statement (not ``f = g``), its definition is moved onto it (patched in
+place) and the name goes back to it, so every reference handed out stays live. A def whose
+decorators did not change is not even decorated again: only its function is patched, so a
+registering decorator never registers it twice (:func:`patch_body_only`).
+"""
+
+from __future__ import annotations
+
+from types import FunctionType
+from typing import Any
+
+from sandbox.hot.classes import migrate_instances, patch_class, unpatchable
+from sandbox.hot.context import ReloadContext
+from sandbox.hot.patch import defined_in, patch_callable, patch_function
+from sandbox.hot.plan import Status, Step
+from sandbox.hot.reach import find_function, purge
+from sandbox.hot.source import Kind, Statement
+
+__all__ = ["Definition", "innermost_function", "patch_body_only"]
+
+_MISSING: Any = object()
+
+
+def _innermost(obj: object) -> object:
+    for _ in range(16):
+        inner = getattr(obj, "__wrapped__", None)
+        if inner is None:
+            break
+        obj = inner
+    return obj
+
+
+def innermost_function(obj: object) -> bool:
+    """True when ``obj`` is a function, or wraps one through ``__wrapped__``."""
+    return isinstance(_innermost(obj), FunctionType)
+
+
+def _clear_caches(obj: object) -> None:
+    """``functools.lru_cache`` results of the old code are stale."""
+    for _ in range(16):
+        clear = getattr(obj, "cache_clear", None)
+        if callable(clear):
+            clear()
+        obj = getattr(obj, "__wrapped__", None)
+        if obj is None:
+            return
+
+
+def patch_body_only(step: Step, module: str, ns: dict[str, Any], filename: str, flags: int,
+                    ctx: ReloadContext) -> bool:
+    """A decorated def whose decorators did not change: patch its function, decorate nothing.
+
+    The decorators are not called again, so ``@on`` registering into a list does not
+    register twice, and the three ``@registry.register def do`` keep their own entries.
+    False when it does not apply (the statement then runs as a whole).
+    """
+    st, old = step.new, step.old
+    if (st.kind is not Kind.DEF or old is None or step.status is not Status.CHANGED
+            or not st.def_offset or st.decorators != old.decorators or st.name is None):
+        return False
+    scratch: dict[str, Any] = {}
+    exec(st.undecorated(filename, flags), ns, scratch)  # binds into scratch, reads ns
+    new = scratch.get(st.name)
+    roots = [ns.get(st.name, _MISSING), *ns.values()]
+    running = find_function(roots, st.name, filename, old.start, old.end)
+    if not isinstance(new, FunctionType) or running is None:
+        return False
+    if not patch_function(running, new, ctx.journal):
+        return False
+    _clear_caches(ns.get(st.name))
+    ctx.changes.patched.append(f"{module}.{st.name}")
+    return True
+
+
+class Definition:
+    """Settles one name a def or class statement bound again: patched or rebound."""
+
+    def __init__(self, module: str, ns: dict[str, Any], filename: str,
+                 ctx: ReloadContext) -> None:
+        self.module = module
+        self.ns = ns
+        self.filename = filename
+        self.ctx = ctx
+
+    def ours(self, value: object, name: str, st: Statement | None) -> bool:
+        """True when ``value`` is a def or class named ``name`` of this module.
+
+        With ``st``, it must also have been made by that statement (so ``f = g`` is a plain
+        rebinding, never a patch of one function with another).
+        """
+        if isinstance(value, type):
+            return value.__module__ == self.module and value.__qualname__ == name
+        if st is not None and st.kind is Kind.DEF and st.name == name:
+            return callable(value)  # what a def statement binds, whatever its decorators made
+        inner = _innermost(value)
+        if not isinstance(inner, FunctionType) or inner.__qualname__ != name:
+            return False
+        code = inner.__code__
+        if st is None:
+            return code.co_filename == self.filename
+        return defined_in(code, self.filename, st.start, st.end)
+
+    def settle(self, n: str, old: Any, new: Any, step: Step, rebound: frozenset[str]) -> bool:
+        """Patch ``old`` from ``new`` and point ``n`` back at it; True when rebound instead."""
+        if not (self.ours(new, n, step.new) and self.ours(old, n, step.old)):
+            return True
+        qualname = f"{self.module}.{n}"
+        if isinstance(old, type) and isinstance(new, type):
+            if self._class(n, old, new, step, rebound):
+                self.ns[n] = old
+                return False
+            return True
+        if step.old is not None and step.new.decorators != step.old.decorators:
+            self._redecorated(n, old, new, step)
+            return True
+        if patch_callable(old, new, self.ctx.journal):
+            self.ns[n] = old
+            self.ctx.changes.patched.append(qualname)
+            return False
+        if innermost_function(old) and innermost_function(new):
+            self.ctx.changes.rebound.append(f"{qualname}: free variables changed")
+        return True
+
+    def _redecorated(self, n: str, old: Any, new: Any, step: Step) -> None:
+        """Decorators edited: the new object stays; the old one runs the new code and leaves
+        the registries it was put in (``@on("space")`` → ``@on("enter")``)."""
+        assert step.old is not None
+        st = step.new
+        old_raw = find_function([old], n, self.filename, step.old.start, step.old.end)
+        new_raw = find_function([new], n, self.filename, st.start, st.end)
+        if old_raw is not None and new_raw is not None:
+            patch_function(old_raw, new_raw, self.ctx.journal)
+        stale = [x for x in (old, old_raw) if x is not None and x is not new and x is not new_raw]
+        purge(self.ctx.namespaces(), stale, self.ctx.journal)
+        same_cells = (isinstance(old, FunctionType) and isinstance(new, FunctionType)
+                      and old.__code__.co_freevars == new.__code__.co_freevars)
+        why = "decorators changed" if same_cells else "free variables changed"
+        self.ctx.changes.rebound.append(f"{self.module}.{n}: {why}")
+
+    def _class(self, n: str, old: type, new: type, step: Step, rebound: frozenset[str]) -> bool:
+        """Patch class ``old`` from ``new``; False when rebound to ``new`` instead."""
+        changes = self.ctx.changes
+        journal = self.ctx.journal
+        qualname = f"{self.module}.{n}"
+        reason = unpatchable(old, new)
+        if reason is not None:
+            moved = migrate_instances(old, new, journal)
+            note = f", {moved} instance{'s' if moved != 1 else ''} moved" if moved else ""
+            changes.rebound.append(f"{qualname}: {reason}{note}")
+            return False
+        old_body = step.old.body if step.old is not None else None
+        result = patch_class(old, new, journal, old_body=old_body, new_body=step.new.body,
+                             rebound=rebound)
+        prefix = f"{self.module}."
+        changes.patched.extend(prefix + q for q in result.patched)
+        changes.added.extend(prefix + q for q in result.added)
+        changes.rerun.extend(prefix + q for q in result.attributes)
+        changes.removed.extend(prefix + q for q in result.removed)
+        changes.rebound.extend(prefix + q for q in result.rebound)
+        if not (result.patched or result.added or result.attributes or result.removed
+                or result.rebound):
+            changes.patched.append(qualname)  # e.g. only the docstring or decorators
+        return True

@@ -1,0 +1,123 @@
+"""The one table of the host's keys: what each does, in the window and in the terminal.
+
+Everything that lists or handles keys is made from :data:`KEYS`: the help panel (F1,
+``sandbox.overlay``), the terminal's banner (``sandbox.console``), ``potato-sandbox --help``
+(``sandbox.cli``), the README's key table (``tests/test_keys.py`` keeps it in step) and the
+actions themselves (``sandbox.controls`` maps each :class:`Action` to what it does). Adding a
+key is one row here, its action in ``sandbox.controls``, and the README row the test prints.
+
+Nothing here imports SDL: key names are SDL's (``SDL_GetKeyName``), as plain strings.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+__all__ = ["HOST_KEYS", "KEYS", "TERMINAL_KEYS", "Action", "Key", "banner_rows", "cli_epilog",
+           "help_rows", "readme_table", "terminal_line"]
+
+
+class Action(enum.Enum):
+    """What a host key does (``sandbox.controls`` holds how)."""
+
+    RELOAD = "reload"
+    RESTART = "restart"
+    PAUSE = "pause"
+    STEP = "step"
+    HUD = "hud"
+    SCREENSHOT = "screenshot"
+    RECORD = "record"
+    END_LOOP = "end loop"
+    HELP = "help"
+    FOLD = "fold"
+    QUIT = "quit"
+
+
+@dataclass(frozen=True)
+class Key:
+    """One host key: its SDL name, its action, and how each list describes it.
+
+    ``does`` is the short text (help, banner, ``--help``); ``readme`` the README's longer one
+    (``does`` when empty); ``terminal``: the key typed in the terminal that runs the same
+    action, and the word that names it there.
+    """
+
+    name: str
+    action: Action
+    does: str
+    readme: str = ""
+    terminal: tuple[str, str] | None = None
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.does}"
+
+
+KEYS: tuple[Key, ...] = (
+    Key("F9", Action.RELOAD, "reload now",
+        "reload now (also: save a file while watching)", ("r", "reload")),
+    Key("F5", Action.RESTART, "hot restart",
+        "hot restart: every game module imported fresh, `load()` again", ("R", "hot restart")),
+    Key("F10", Action.PAUSE, "pause / resume"),
+    Key("F11", Action.STEP, "step one frame while paused"),
+    Key("F3", Action.HUD, "HUD",
+        "HUD: fps, frame-time graph, fixed step, last reload and what changed"),
+    Key("F12", Action.SCREENSHOT, "screenshot", "screenshot to `screenshots/`"),
+    Key("F6", Action.RECORD, "record, then loop the recording",
+        "record play; F6 again loops the recording (see below)"),
+    Key("F7", Action.END_LOOP, "end the loop",
+        "end the loop: the game goes on from where it is"),
+    Key("F1", Action.HELP, "help"),
+    Key("F2", Action.FOLD, "fold the error panel to one line",
+        "fold the error panel to one line, so the game shows (again: unfold)"),
+    Key("Escape", Action.QUIT, "quit", "quit (also: the window's close button)", ("q", "quit")),
+)
+
+HOST_KEYS = frozenset(key.name for key in KEYS)
+# Terminal key -> the window key whose action it runs.
+TERMINAL_KEYS = {key.terminal[0]: key.name for key in KEYS if key.terminal}
+
+
+def _terminal() -> list[tuple[str, str]]:
+    return [key.terminal for key in KEYS if key.terminal]
+
+
+def terminal_line() -> str:
+    """``terminal: r reload, R hot restart, q quit``."""
+    return "terminal: " + ", ".join(f"{key} {does}" for key, does in _terminal())
+
+
+def help_rows() -> list[tuple[str, str]]:
+    """(key, what it does) for every window key, in the table's order."""
+    return [(key.name, key.does) for key in KEYS]
+
+
+def banner_rows(terminal: bool, window: bool = True) -> list[tuple[str, str]]:
+    """The banner's keys: the window's (none headless), then the terminal's if it has them."""
+    rows = help_rows() if window else []
+    if terminal:
+        keys = _terminal()
+        rows.append((" / ".join(k for k, _ in keys),
+                     "in this terminal: " + ", ".join(does for _, does in keys)))
+    return rows
+
+
+def cli_epilog(commands: list[tuple[str, str]]) -> str:
+    """The end of ``potato-sandbox --help``: the sub-commands, then every key."""
+    width = max(len(name) for name, _ in commands) if commands else 0
+    lines = ["commands:"]
+    lines += [f"  {name:<{width}}  {does}" for name, does in commands]
+    lines += ["", "keys in the window:"]
+    lines += [f"  {key.name:<6}  {key.does}" for key in KEYS]
+    lines += ["", f"keys in the terminal running it: {terminal_line().split(': ', 1)[1]}"]
+    return "\n".join(lines)
+
+
+def readme_table() -> str:
+    """The README's key table (Markdown), one row per key, then the terminal's keys."""
+    rows = ["| key | does |", "|---|---|"]
+    rows += [f"| {key.name} | {key.readme or key.does} |" for key in KEYS]
+    keys = _terminal()
+    rows.append(f"| {' / '.join(k for k, _ in keys)} (in the terminal) | "
+                + ", ".join(does for _, does in keys) + " |")
+    return "\n".join(rows)

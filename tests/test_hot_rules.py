@@ -1,0 +1,634 @@
+"""Issue 11: every edit a real game makes behaves like a fresh start of the new source.
+
+One test (or a few) per numbered rule. Each loads real files in tmp_path, lets "play" change
+state where the rule is about play, edits, reloads, and compares with what a fresh import of
+the new source gives (``fresh``), except for values play changed (kept).
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from typing import Any
+
+from test_hot_support import Game, game
+
+__all__ = ["game"]
+
+
+def fresh(source: str, name: str = "fresh_copy") -> dict[str, Any]:
+    """The namespace a fresh import of ``source`` gives."""
+    ns: dict[str, Any] = {"__name__": name}
+    exec(compile(textwrap.dedent(source), "<fresh>", "exec", dont_inherit=True), ns)
+    return ns
+
+
+# -- 1. class bodies follow the module rules ---------------------------------------------
+
+
+def test_1_class_level_derived_constant_follows_its_source(game: Game) -> None:
+    main = game.load("""
+        class K:
+            A = 1
+            B = A * 2
+            C = B + 1
+    """)
+    new = """
+        class K:
+            A = 5
+            B = A * 2
+            C = B + 1
+    """
+    report = game.edit(new)
+    assert report.ok, report
+    want = fresh(new)["K"]
+    assert (main.K.A, main.K.B, main.K.C) == (want.A, want.B, want.C) == (5, 10, 11)
+
+
+def test_1_class_attribute_reading_a_changed_module_name_follows(game: Game) -> None:
+    main = game.load("""
+        SPEED = 2
+        class K:
+            V = SPEED * 2
+            W = V + 1
+    """)
+    report = game.edit("""
+        SPEED = 3
+        class K:
+            V = SPEED * 2
+            W = V + 1
+    """)
+    assert report.ok, report
+    assert (main.K.V, main.K.W) == (6, 7)
+
+
+# -- 2. moving lines is not editing them ---------------------------------------------------
+
+
+def test_2_swapped_lines_keep_their_play_values(game: Game) -> None:
+    main = game.load("""
+        score = 0
+        lives = 3
+    """)
+    main.score, main.lives = 10, 1
+    report = game.edit("""
+        lives = 3
+        score = 0
+    """)
+    assert report.ok, report
+    assert (main.score, main.lives) == (10, 1)
+    assert report.rerun == []
+
+
+def test_2_moved_instances_lambdas_and_all_are_not_recreated(game: Game) -> None:
+    main = game.load("""
+        class K:
+            def __init__(self, n):
+                self.n = n
+        PLAYER = K(3)
+        KEY = lambda x: x + 1
+        __all__ = ["K", "PLAYER"]
+        X = 1
+    """)
+    player, key, names = main.PLAYER, main.KEY, main.__all__
+    report = game.edit("""
+        X = 1
+        __all__ = ["K", "PLAYER"]
+        class K:
+            def __init__(self, n):
+                self.n = n
+        KEY = lambda x: x + 1
+        PLAYER = K(3)
+    """)
+    assert report.ok, report
+    assert main.PLAYER is player and main.KEY is key and main.__all__ is names
+
+
+def test_2_a_move_that_changes_which_binding_wins_reruns(game: Game) -> None:
+    main = game.load("""
+        X = 1
+        X = 2
+    """)
+    new = """
+        X = 2
+        X = 1
+    """
+    report = game.edit(new)
+    assert report.ok, report
+    assert main.X == fresh(new)["X"] == 1
+
+
+# -- 3. play state is not reset by a dependency ----------------------------------------------
+
+
+def test_3_play_state_survives_an_edit_of_what_it_was_derived_from(game: Game) -> None:
+    main = game.load("""
+        SPEED = 4
+        vy = -SPEED
+        VEL = SPEED * 2
+    """)
+    main.vy = 4  # the ball is falling
+    report = game.edit("""
+        SPEED = 6
+        vy = -SPEED
+        VEL = SPEED * 2
+    """)
+    assert report.ok, report
+    assert main.vy == 4  # kept: play changed it
+    assert main.VEL == 12  # derived constants untouched by play still follow
+    assert report.kept == ["main.vy"]
+    assert "kept vy: changed while playing" in str(report)
+
+
+def test_3_an_edited_statement_takes_effect_even_over_play(game: Game) -> None:
+    main = game.load("""
+        SPEED = 4
+        vy = -SPEED
+    """)
+    main.vy = 4
+    report = game.edit("""
+        SPEED = 4
+        vy = -SPEED * 2
+    """)
+    assert report.ok, report
+    assert main.vy == -8
+    assert report.kept == []
+
+
+def test_3_a_kept_name_stays_kept_on_the_next_reload_too(game: Game) -> None:
+    main = game.load("""
+        SPEED = 4
+        vy = -SPEED
+    """)
+    main.vy = 4
+    assert game.edit("SPEED = 5\nvy = -SPEED\n").ok
+    assert game.edit("SPEED = 6\nvy = -SPEED\n").ok
+    assert main.vy == 4
+    main_vy_object = main.vy
+    assert main_vy_object == 4
+
+
+def test_3_breakout_ball_keeps_falling_faster(game: Game) -> None:
+    main = game.load("""
+        SPEED = 3
+        vy = -SPEED
+        def step(y):
+            return y + vy
+    """)
+    main.vy = 3  # bounced: now falling
+    report = game.edit("""
+        SPEED = 5
+        vy = -SPEED
+        def step(y):
+            return y + vy
+    """)
+    assert report.ok, report
+    assert main.step(0) == 3
+    assert main.SPEED == 5
+
+
+# -- 4. registrations never double, never go stale ------------------------------------------
+
+
+REGISTER = """
+    HANDLERS = []
+    def on(fn):
+        HANDLERS.append(fn)
+        return fn
+    @on
+    def jump(x):
+        return x + {n}
+"""
+
+
+def test_4_body_edit_of_a_registered_function_does_not_register_it_twice(game: Game) -> None:
+    main = game.load(REGISTER.format(n=1))
+    jump = main.jump
+    report = game.edit(REGISTER.format(n=2))
+    assert report.ok, report
+    assert len(main.HANDLERS) == 1
+    assert main.HANDLERS[0](1) == 3 and jump(1) == 3 and main.jump is jump
+
+
+KEYED = """
+    HANDLERS = {{}}
+    SEEN = []
+    def on(key):
+        def register(fn):
+            HANDLERS[key] = fn
+            SEEN.append(fn)
+            return fn
+        return register
+    @on("{key}")
+    def jump(x):
+        return x + {n}
+"""
+
+
+def test_4_decorator_edit_reruns_it_and_the_old_registration_leaves(game: Game) -> None:
+    main = game.load(KEYED.format(key="space", n=1))
+    old = main.jump
+    report = game.edit(KEYED.format(key="enter", n=1))
+    assert report.ok, report
+    assert list(main.HANDLERS) == ["enter"]
+    assert [main.jump] == main.SEEN
+    assert main.HANDLERS["enter"] is main.jump
+    assert old(1) == 2
+
+
+REGISTRY = """
+    class Registry:
+        def __init__(self):
+            self.funcs = []
+        def register(self, fn):
+            self.funcs.append(fn)
+            return fn
+    registry = Registry()
+    @registry.register
+    def do(x):
+        return x + 1
+    @registry.register
+    def do(x):
+        return x + {n}
+    @registry.register
+    def do(x):
+        return x + 3
+"""
+
+
+def test_4_editing_the_second_of_three_same_named_registrations(game: Game) -> None:
+    main = game.load(REGISTRY.format(n=2))
+    report = game.edit(REGISTRY.format(n=20))
+    assert report.ok, report
+    assert [f(0) for f in main.registry.funcs] == [1, 20, 3]
+
+
+# -- 5. closures made by a changed function follow ------------------------------------------
+
+
+CRUNCH = """
+    def crunch(fn):
+        def deco(*a):
+            return fn(*a) + {n}
+        return deco
+    @crunch
+    def munch(x):
+        return x
+"""
+
+
+def test_5_closures_made_by_an_edited_factory_run_the_new_inner_code(game: Game) -> None:
+    main = game.load(CRUNCH.format(n=1))
+    old = main.munch
+    report = game.edit(CRUNCH.format(n=2))
+    assert report.ok, report
+    assert main.munch(4) == 6
+    assert old(4) == 6
+
+
+def test_5_a_wrapped_function_edited_under_a_plain_closure_decorator(game: Game) -> None:
+    main = game.load("""
+        def crunch(fn):
+            def deco(*a):
+                return fn(*a) + 1
+            return deco
+        @crunch
+        def munch(x):
+            return x
+    """)
+    old = main.munch
+    report = game.edit("""
+        def crunch(fn):
+            def deco(*a):
+                return fn(*a) + 1
+            return deco
+        @crunch
+        def munch(x):
+            return x * 10
+    """)
+    assert report.ok, report
+    assert main.munch(4) == 41 and old(4) == 41
+
+
+# -- 6. enums are patched in place --------------------------------------------------------
+
+
+def test_6_an_enum_gaining_a_member_keeps_its_identity(game: Game) -> None:
+    main = game.load("""
+        from enum import Enum
+        class State(Enum):
+            IDLE = 1
+            RUN = 2
+        state = State.IDLE
+    """)
+    main.state = main.State.RUN
+    State = main.State
+    run = main.State.RUN
+    new = """
+        from enum import Enum
+        class State(Enum):
+            IDLE = 1
+            RUN = 2
+            JUMP = 3
+        state = State.IDLE
+    """
+    report = game.edit(new)
+    assert report.ok, report
+    assert main.State is State
+    assert main.state is State.RUN is run
+    assert isinstance(main.state, main.State)
+    assert State.JUMP.value == 3 and State(3) is State.JUMP
+    assert [m.name for m in State] == [m.name for m in fresh(new)["State"]]
+
+
+def test_6_enum_members_removed_and_revalued_in_place(game: Game) -> None:
+    main = game.load("""
+        from enum import Enum
+        class State(Enum):
+            IDLE = 1
+            RUN = 2
+            JUMP = 3
+    """)
+    State, idle = main.State, main.State.IDLE
+    report = game.edit("""
+        from enum import Enum
+        class State(Enum):
+            IDLE = 10
+            RUN = 2
+    """)
+    assert report.ok, report
+    assert main.State is State and State.IDLE is idle
+    assert idle.value == 10 and State(10) is idle
+    assert [m.name for m in State] == ["IDLE", "RUN"]
+    assert not hasattr(State, "JUMP")
+
+
+# -- 7. star imports are exact ------------------------------------------------------------
+
+
+def test_7_a_name_renamed_in_a_star_imported_module_is_gone(game: Game) -> None:
+    game.write("SPEED = 3\n", "consts")
+    main = game.load("from consts import *\n")
+    assert main.SPEED == 3
+    game.write("VELOCITY = 3\n", "consts")
+    report = game.r.reload()
+    assert report.ok, report
+    assert main.VELOCITY == 3
+    assert not hasattr(main, "SPEED")
+
+
+def test_7_removing_a_statement_keeps_a_name_a_star_import_provides(game: Game) -> None:
+    game.write("SPEED = 3\n", "consts")
+    main = game.load("""
+        from consts import *
+        SPEED = 9
+    """)
+    assert main.SPEED == 9
+    report = game.edit("from consts import *\n")
+    assert report.ok, report
+    assert main.SPEED == 3
+
+
+# -- 8. a reload is refused where a fresh start would fail -----------------------------------
+
+
+def test_8_read_before_bound_is_refused_with_where(game: Game) -> None:
+    main = game.load("""
+        import math
+        X = 1
+
+        SPEED = 3
+    """)
+    report = game.edit("""
+        import math
+        X = 1
+        VEL = SPEED * 2
+        SPEED = 3
+    """)
+    assert not report.ok
+    assert "a fresh start would fail here: SPEED is read before it is bound (main.py:4)" \
+        in str(report)
+    assert report.error_info is not None and report.error_info.line == 4
+    assert not hasattr(main, "VEL")
+
+
+def test_8_names_from_builtins_imports_and_function_bodies_are_fine(game: Game) -> None:
+    main = game.load("X = 1\n")
+    report = game.edit("""
+        from math import *
+        def f():
+            return LATER
+        N = len([pi])
+        class K:
+            def m(self):
+                return LATER
+        LATER = 2
+    """)
+    assert report.ok, report
+    assert main.f() == 2
+
+
+# -- 9. rollback restores mutated module-level containers -----------------------------------
+
+
+def test_9_rollback_restores_a_list_a_failed_statement_mutated(game: Game) -> None:
+    main = game.load("""
+        EVENTS = []
+        SEEN = {}
+        TAGS = set()
+    """)
+    events, seen, tags = main.EVENTS, main.SEEN, main.TAGS
+    report = game.edit("""
+        EVENTS = []
+        SEEN = {}
+        TAGS = set()
+        EVENTS.append("hit")
+        SEEN["a"] = 1
+        TAGS.add("t")
+        BAD = 1 // 0
+    """)
+    assert not report.ok
+    assert main.EVENTS is events and events == []
+    assert main.SEEN is seen and seen == {}
+    assert main.TAGS is tags and tags == set()
+
+
+# -- 10. line numbers stay true ----------------------------------------------------------
+
+
+def test_10_firstlineno_of_a_moved_class_and_nested_methods(game: Game) -> None:
+    main = game.load("""
+        import functools
+        def deco(fn):
+            @functools.wraps(fn)
+            def w(*a):
+                return fn(*a)
+            return w
+        class Outer:
+            class Inner:
+                def m(self):
+                    return 1
+        @deco
+        def f():
+            return 1
+    """)
+    new = """
+        import functools
+
+        # two lines pushed in
+
+        def deco(fn):
+            @functools.wraps(fn)
+            def w(*a):
+                return fn(*a)
+            return w
+        class Outer:
+            class Inner:
+                def m(self):
+                    return 1
+        @deco
+        def f():
+            return 1
+    """
+    report = game.edit(new)
+    assert report.ok, report
+    want = fresh(new)
+    assert main.Outer.Inner.m.__code__.co_firstlineno == 13  # the source starts with "\n"
+    assert (main.Outer.Inner.m.__code__.co_firstlineno
+            == want["Outer"].Inner.m.__code__.co_firstlineno)
+    assert (main.f.__wrapped__.__code__.co_firstlineno
+            == want["f"].__wrapped__.__code__.co_firstlineno == 15)
+    if sys.version_info >= (3, 13):
+        assert main.Outer.__firstlineno__ == want["Outer"].__firstlineno__ == 11
+        assert main.Outer.Inner.__firstlineno__ == want["Outer"].Inner.__firstlineno__ == 12
+
+
+def test_10_firstlineno_of_an_unchanged_class_moves_with_it(game: Game) -> None:
+    main = game.load("class Outer:\n    class Inner:\n        pass\n")
+    if sys.version_info < (3, 13):  # what 3.13's class statement sets
+        main.Outer.__firstlineno__, main.Outer.Inner.__firstlineno__ = 1, 2
+    report = game.edit("X = 1\n\nclass Outer:\n    class Inner:\n        pass\n")
+    assert report.ok, report
+    assert (main.Outer.__firstlineno__, main.Outer.Inner.__firstlineno__) == (3, 4)
+
+
+# -- 11. nothing escapes reload() -----------------------------------------------------------
+
+
+def test_11_a_parser_recursion_error_is_a_failed_report(game: Game) -> None:
+    game.load("X = 1\n")
+    report = game.edit("X = " + "+".join(["1"] * 200_000) + "\n")
+    assert not report.ok
+    assert report.error_info is not None and report.error_info.path == "main.py"
+
+
+def test_11_a_nul_byte_names_the_game_file(game: Game) -> None:
+    game.load("X = 1\n")
+    report = game.edit("X = 1\nY = '\x00'\n")
+    assert not report.ok
+    assert report.error_info is not None and report.error_info.path == "main.py"
+    assert "ast.py" not in str(report)
+
+
+def test_11_game_code_deleting_its_module_from_sys_modules(game: Game) -> None:
+    main = game.load("X = 1\n")
+    del sys.modules["main"]
+    report = game.edit("X = 2\n")
+    assert report.ok, report
+    assert main.X == 2
+
+
+def test_11_a_path_hint_the_os_refuses_is_a_failed_report(game: Game) -> None:
+    game.load("X = 1\n")
+    report = game.r.reload(["main\0.py"])  # resolve() raises ValueError: embedded null byte
+    assert not report.ok and isinstance(report.error, ValueError)
+    assert game.edit("X = 2\n").ok
+
+
+# -- 12. annotations are not evaluated ------------------------------------------------------
+
+
+def test_12_annotations_naming_type_checking_imports_reload_and_move(game: Game) -> None:
+    head = "from __future__ import annotations\n" if sys.version_info < (3, 14) else ""
+    game.write("class World:\n    pass\n", "world")
+    main = game.load(head + textwrap.dedent("""
+        from typing import TYPE_CHECKING
+        if TYPE_CHECKING:
+            from world import World
+        def update(w: World) -> int:
+            return 1
+    """))
+    update = main.update
+    report = game.edit(head + textwrap.dedent("""
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            from world import World
+
+        def update(w: World) -> int:
+            return 2
+    """))
+    assert report.ok, report
+    assert update(None) == 2
+
+
+# -- 13. from __future__ changes recompile -------------------------------------------------
+
+
+def test_13_adding_future_annotations_recompiles_unchanged_functions(game: Game) -> None:
+    main = game.load("""
+        def f(x: int) -> None:
+            pass
+    """)
+    new = """
+        from __future__ import annotations
+        def f(x: int) -> None:
+            pass
+    """
+    report = game.edit(new)
+    assert report.ok, report
+    assert main.f.__annotations__ == fresh(new)["f"].__annotations__ == {"x": "int",
+                                                                          "return": "None"}
+    report = game.edit("""
+        def f(x: int) -> None:
+            pass
+    """)
+    assert report.ok, report
+    assert main.f.__annotations__ == {"x": int, "return": None}
+
+
+# -- 14. name-mangled members follow the rules -----------------------------------------------
+
+
+def test_14_a_replaced_private_method_is_removed(game: Game) -> None:
+    main = game.load("""
+        class A:
+            def __priv(self):
+                return 1
+    """)
+    report = game.edit("""
+        class A:
+            def __other(self):
+                return 2
+    """)
+    assert report.ok, report
+    assert not hasattr(main.A, "_A__priv")
+    assert main.A()._A__other() == 2
+
+
+# -- 15. smaller ones ---------------------------------------------------------------------
+
+
+def test_15_a_statement_reading_a_deleted_name_fails_as_a_fresh_start(game: Game) -> None:
+    main = game.load("""
+        A = 1
+        del A
+        B = 2
+    """)
+    report = game.edit("""
+        A = 1
+        del A
+        B = A
+    """)
+    assert not report.ok
+    assert main.B == 2
