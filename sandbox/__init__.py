@@ -2,9 +2,8 @@
 
 Games need at most one import: ``from sandbox import hot`` (reload handlers), and for drawing
 ``from sandbox import Flip, Renderer, SpriteBatch`` (the type of ``draw``'s argument and its
-helpers' types; see ``sandbox.sdl.draw``). The host, for
-tests and embedding, is ``from sandbox import Host``; it is imported lazily so that importing
-the engine never pulls in SDL.
+helpers' types; see ``sandbox.sdl.draw``). The host, for tests and embedding, is ``from
+sandbox import Host``. Both are imported lazily, so importing the engine never pulls in SDL.
 """
 
 from __future__ import annotations

@@ -196,3 +196,31 @@ def test_a_bad_argument_in_draw_is_shown_and_the_session_goes_on(tmp_path: Path)
         assert host.last_error is not None and host.running
         assert "colour must be (r, g, b)" in host.last_error.message
         assert host.last_error.line == 3
+
+
+def test_a_game_using_the_helpers_type_checks_and_a_wrong_call_does_not(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    good = tmp_path / "good.py"
+    good.write_text(
+        "from sandbox import Flip, Renderer, SpriteBatch\n"
+        "def draw(renderer: Renderer, batch: SpriteBatch) -> None:\n"
+        "    renderer.fill_rect((1, 2, 3, 4), (255, 0, 0))\n"
+        "    renderer.rects([(1, 2, 3, 4)], (0, 0, 0, 128))\n"
+        "    renderer.circle((5, 5), 3.5, (1, 2, 3), width=1)\n"
+        "    w, h = renderer.text('score', (0, 0), size=12)\n"
+        "    renderer.image('ship.png', (w, h), angle=90, flip=Flip.VERTICAL)\n"
+        "    renderer.batch(batch)\n")
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "from sandbox import Renderer\n"
+        "def draw(renderer: Renderer) -> None:\n"
+        "    renderer.circle((5, 5), 'big', (1, 2, 3))\n")
+    cmd = [sys.executable, "-m", "mypy", "--strict", "--no-error-summary",
+           "--cache-dir", str(tmp_path / "cache")]
+    ok = subprocess.run([*cmd, str(good)], capture_output=True, text=True, check=False)
+    assert ok.returncode == 0, ok.stdout
+    wrong = subprocess.run([*cmd, str(bad)], capture_output=True, text=True, check=False)
+    assert wrong.returncode == 1
+    assert 'bad.py:3: error: Argument 2 to "circle" of "Renderer"' in wrong.stdout
