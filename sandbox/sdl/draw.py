@@ -259,7 +259,7 @@ class Renderer(sdl2.ext.Renderer):  # type: ignore[misc]  # pysdl2 is untyped
         key = (str(path), size)
         face = self._fonts.get(key)
         if face is None:
-            face = self._fonts[key] = Font(self.sdlrenderer, path, size, cache_size=64)
+            face = self._fonts[key] = Font(self.sdlrenderer, path, size)
         return face
 
     def image(self, image: str | Any, pos: Sequence[float], angle: float = 0.0,
