@@ -182,6 +182,12 @@ def test_bad_arguments_needing_a_texture(display: Display, sprite: Any) -> None:
         r.sprites(sprite, [(0, 0), 5])
     with pytest.raises(TypeError, match=r"SpriteBatch\(\): expected a texture"):
         SpriteBatch("sprite.png")
+    with pytest.raises(TypeError, match=r"renderer.image\(\): scale must be \(x, y\), got '2'"):
+        r.image(sprite, (0, 0), scale="2")
+    with pytest.raises(TypeError, match=r"renderer.sprites\(\): size must be \(x, y\)"):
+        r.sprites(sprite, [(0, 0)], size=16)
+    with pytest.raises(ValueError, match=r"renderer.sprites\(\): rect width and height"):
+        r.sprites(sprite, [(0, 0)], src=(0, 0, -4, 4))
 
 
 def test_a_bad_argument_in_draw_is_shown_and_the_session_goes_on(tmp_path: Path) -> None:
