@@ -230,3 +230,35 @@ def test_a_game_using_the_helpers_type_checks_and_a_wrong_call_does_not(tmp_path
     wrong = subprocess.run([*cmd, str(bad)], capture_output=True, text=True, check=False)
     assert wrong.returncode == 1
     assert 'bad.py:3: error: Argument 2 to "circle" of "Renderer"' in wrong.stdout
+
+
+def test_text_in_a_game_font_follows_the_font_file_when_it_is_saved(tmp_path: Path) -> None:
+    import os
+    import shutil
+
+    from sandbox.sdl import FONT_PATH
+
+    game = tmp_path / "fontgame"
+    game.mkdir()
+    shutil.copy(FONT_PATH, game / "face.ttf")
+    (game / "main.py").write_text(
+        "SIZE = (96, 32)\n"
+        "label = 'Hi 7'\n"
+        "def draw(renderer):\n"
+        "    renderer.clear((0, 0, 0))\n"
+        "    renderer.text(label, (2, 2), font='face.ttf', size=14)\n")
+    with Display("expected", (96, 32), headless=True) as expected:
+        expected.clear((0, 0, 0))
+        expected.renderer.text("Yo 8", (2, 2), font=FONT_PATH, size=14)
+        expected.present()
+        want = expected.pixels()
+    with Host(game, headless=True, watch=False) as host:
+        host.step(1)
+        assert host.display is not None and host.assets is not None
+        stat = (game / "face.ttf").stat()  # saved again: a later mtime, the same face
+        os.utime(game / "face.ttf", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000))
+        assert [e.error for e in host.assets.refresh(None)] == [None]
+        host.game.label = "Yo 8"  # a new line: rendered with the swapped-in face
+        host.step(1)
+        assert host.last_error is None
+        assert host.display.pixels() == want
