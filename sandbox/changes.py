@@ -17,7 +17,13 @@ restart. It holds the rules for how each kind of change moves the run state:
 - an asset that fails to reload shows the panel without pausing; when a hook was paused on an
   asset error, any asset change retries it (and ``load()`` again when ``load()`` failed);
 - the host's ``code_changed`` runs after every reload that changed code, and its
-  ``restarted`` after a restart (before ``load()``).
+  ``restarted`` after a restart (before ``load()``);
+- files saved together are applied together: a watcher save that failed is reloaded again
+  with the next save, and the errors that follow a save wait ``GRACE`` before they are shown
+  (dropped unseen if a later save fixes them);
+- an error that goes away says so ("resumed: main.py fixed", once a frame ran without the
+  hook failing again); a failed F5 is retried after the next clean reload; a module deleted
+  while watching is told at once, and its return like a fix.
 """
 
 from __future__ import annotations

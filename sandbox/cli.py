@@ -57,7 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--frames", type=_count, metavar="N",
                         help="exit after N frames")
     parser.add_argument("--screenshot", type=Path, metavar="PATH",
-                        help="write a PNG of the last frame when the session ends")
+                        help="write a PNG of the game's last frame when the session ends")
+    parser.add_argument("--screenshot-overlays", action="store_true",
+                        help="screenshots (F12 and --screenshot) include the sandbox's panels, "
+                             "HUD, help and loop badge, as the window shows them")
     parser.add_argument("--no-watch", dest="watch", action="store_false",
                         help="do not watch the folder; reload with F9 only")
     parser.add_argument("--fps", type=_positive_int, default=60, metavar="N",
@@ -133,6 +136,7 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         errors.info(f"potato-sandbox: {exc}")
         return 1
     with host:
+        host.screenshot_overlays = args.screenshot_overlays
         host.looping.record_to = args.record
         if args.replay is not None and not _replay(host, args.replay, errors):
             return 2

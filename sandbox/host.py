@@ -30,6 +30,7 @@ from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSa
 from sandbox.events.errors import error_info, startup_error
 from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
 from sandbox.hot import Reloader, ReloadReport
+from sandbox.input_router import InputRouter
 from sandbox.keys import Action, banner_rows
 from sandbox.live_assets import LiveAssets
 from sandbox.looping import Looper
@@ -72,13 +73,18 @@ class Host:
         self.clock = FixedClock(step, StepPerFrame(step) if headless else time.perf_counter)
         self.reloader = Reloader(self.root)
         self.looping = Looper(lambda: self.reloader.modules, emit=self.events.emit,
-                              call_hook=self.call_hook, game=self.spec.name, step=step,
-                              window_id=self._window_id)  # F6/F7 (sandbox.looping)
+                              replay=lambda data: self.input.replay(data), game=self.spec.name,
+                              step=step, window_id=self._window_id)  # F6/F7 (sandbox.looping)
+        # input: keyboard/mouse/gamepads state and the plain hooks (sandbox.input_router)
+        self.input = InputRouter(self.call_hook, lambda name: getattr(self.game, name, None),
+                                 self.looping.pass_event, self._window_id,
+                                 lambda text: self.events.emit(Notice(text)))
         # Extra HUD lines (e.g. the loop's "LOOP 2.4 s"): each source returns a line or None.
         self.hud_sources: list[Callable[[], str | None]] = [self.looping.hud_line]
         self.keys: TerminalKeys | None = None
         self.assets: LiveAssets | None = None
         self.running, self.frames = True, 0
+        self.screenshot_overlays = False  # F12 and --screenshot: the game's frame only
         # Game code runs only under the watchdog: hooks, and a reload's own statements.
         self.watchdog = Watchdog(hang_timeout, root=self.root)
         self.display: Display | None = None
@@ -104,7 +110,8 @@ class Host:
         """Open the window, the watcher and the terminal, and compose the parts that use them."""
         self.display = Display(self.settings.title, self.settings.size, headless=self.headless)
         self.overlay = Overlay()
-        self.screen = Screen(self.display, self.overlay, self.status)
+        # The loop's badge is drawn with the overlay, so it is no part of the game's frame.
+        self.screen = Screen(self.display, self.overlay, self.status, [self.looping])
         self.assets = LiveAssets(self.root, self.display, self.headless)
         if watch:
             from sandbox.watcher import Watcher  # watchfiles only when watching
@@ -145,6 +152,7 @@ class Host:
     def close(self) -> None:
         """Stop watching, close the window and forget the game's modules (idempotent)."""
         self.looping.close()  # a recording still running is saved first (--record)
+        self.input.close()  # input: SDL's gamepads
         if self.keys is not None:
             self.keys.stop()  # gives the terminal its settings back
             self.keys = None
@@ -233,9 +241,10 @@ class Host:
         self.clock.reset()
 
     def _to_game(self, event: object) -> None:
-        """An event no host key took: to the looper (which may keep it), then ``on_event``."""
+        """An event no host key took: to the looper (which may keep it), then the game."""
+        data = self.input.observe(event)  # input: the real held state sees every game event
         if not self.status.paused and self.looping.pass_event(event):
-            self.call_hook("on_event", event)
+            self.input.deliver(event, data)  # input: held state, on_event, the plain hooks
 
     # -- changes (sandbox.changes) ---------------------------------------------------------------
     def reload(self, paths: set[Path] | None = None, explicit: bool = True) -> ReloadReport:
@@ -286,6 +295,8 @@ class Host:
         self.controls.handle_events(display)
         if not self.running:
             return False
+        if not self.status.paused:
+            self.input.sync()  # input: no key stuck after F7, F5 or an error pause
         self.controls.handle_terminal(self.keys)
         self.changes.apply_pending()
         ticks = self.controls.ticks(self.clock.tick())  # F10 pauses, F11 steps
@@ -300,7 +311,6 @@ class Host:
                 # the window even if draw() left a texture target or a clip behind.
                 display.reset_target()
         self.changes.frame_done()  # "resumed: main.py fixed" once the hooks ran again
-        self.looping.draw(display)
         self.screen.finish(self.settings.background, self._hud())
         self.frames += 1
         self.devtools.times.add(start, time.perf_counter() - start)
@@ -336,10 +346,15 @@ class Host:
         assert self.display is not None
         return self.display.pixel(x, y)
 
-    def screenshot(self, path: str | Path) -> Path:
-        """Save the last presented frame as a PNG."""
+    def screenshot(self, path: str | Path, overlays: bool | None = None) -> Path:
+        """Save the last frame as a PNG: the game's, or with ``overlays`` what the window showed.
+
+        ``overlays`` None: ``self.screenshot_overlays`` (``--screenshot-overlays``).
+        """
         assert self.display is not None
-        out = self.display.save_png(path)
+        with_overlays = self.screenshot_overlays if overlays is None else overlays
+        frame = None if with_overlays else self.screen.game_frame()
+        out = self.display.save_png(path, frame)
         self.events.emit(ScreenshotSaved(str(out)))
         return out
 

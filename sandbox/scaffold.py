@@ -14,7 +14,7 @@ Edit anything below and save: the running game changes within a frame and keeps 
 Top-level values you did not edit keep their current values; edited ones take effect at once.
 """
 
-from sandbox import hot
+from sandbox import hot, keyboard, mouse
 
 TITLE = "{title}"
 SIZE = (640, 480)
@@ -33,21 +33,41 @@ def load():
 
 
 def update(dt):
-    """Runs at a fixed 60 steps a second; dt is in seconds."""
-    global x
+    """Runs at a fixed 60 steps a second; dt is in seconds. Up/Down (held) steer."""
+    global x, y
     x += speed * dt
     if x > SIZE[0] + 20:
         x = -20.0
+    if keyboard.up:
+        y -= speed * dt
+    if keyboard.down:
+        y += speed * dt
 
 
 def draw(renderer):
     """Runs once a frame; renderer is an sdl2.ext.Renderer."""
     renderer.clear(BACKGROUND)
     renderer.fill((int(x) - 20, int(y) - 20, 40, 40), (255, 200, 80))
+    mx, my = mouse.pos  # where the pointer is now
+    renderer.fill((mx - 2, my - 2, 4, 4), (255, 255, 255))
+
+
+def on_key_down(key):
+    """A key was pressed: "space", "left", "a" … (F-keys and Esc are the sandbox's)."""
+    global x
+    if key == "space":
+        x = -20.0
+
+
+def on_mouse_down(pos, button):
+    """A click: pos is (x, y) in the window, button "left", "middle" or "right"."""
+    global x, y
+    if button == "left":
+        x, y = pos
 
 
 def on_event(event):
-    """Every SDL event the sandbox does not keep for itself (F-keys and Esc are its own)."""
+    """Every raw SDL event the sandbox does not keep for itself, for what the hooks lack."""
 
 
 @hot.after_reload

@@ -16,21 +16,33 @@ subtle rule: a frame the game did not finish drawing is never presented.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
-from sandbox.overlay import Overlay
+from sandbox.overlay import Overlay, Surface
 from sandbox.sdl import Display
 from sandbox.status import Status
 
-__all__ = ["Screen"]
+__all__ = ["Badge", "Screen"]
+
+
+class Badge(Protocol):
+    """Something the sandbox draws over the game besides the overlay (the loop's badge)."""
+
+    @property
+    def visible(self) -> bool: ...
+    def draw(self, surface: Surface) -> None: ...
 
 
 class Screen:
     """Keeps the last clean game frame and composes frozen frame, overlay and present."""
 
-    def __init__(self, display: Display, overlay: Overlay, status: Status) -> None:
+    def __init__(self, display: Display, overlay: Overlay, status: Status,
+                 badges: Sequence[Badge] = ()) -> None:
         self.display = display
         self.overlay = overlay
         self.status = status  # the error shown, and whether the game is paused on it
+        self.badges = list(badges)
+        self.overlay_drawn = False  # on the last presented frame
         self.held: bytearray | None = None    # the last good game frame, without the overlay
         self.frozen: bytearray | None = None  # shown while the game is paused by an error
 
@@ -55,11 +67,15 @@ class Screen:
                 display.draw_frame(self.frozen)
             else:
                 display.clear(background)
-        overlay_on = self.overlay.visible(error)
+        badges = [badge for badge in self.badges if badge.visible]
+        overlay_on = bool(badges) or self.overlay.visible(error)
         if overlay_on and not frozen and display.readback:
             self._hold(display.read_frame())
+        for badge in badges:
+            badge.draw(display)
         self.overlay.draw(display, error, hud)
         display.present()
+        self.overlay_drawn = overlay_on
         if not overlay_on and not frozen:
             self._hold(display.last_frame)
 
@@ -68,3 +84,13 @@ class Screen:
         old, self.held = self.held, frame
         if old is not None and old is not frame and old is not self.frozen:
             self.display.recycle(old)
+
+    def game_frame(self) -> bytearray | None:
+        """The last frame as the game drew it, without the sandbox's overlays and badges.
+
+        While paused on an error that is the frozen last good frame. None when there is no
+        such frame apart from the presented one (read-back off): use the presented frame.
+        """
+        if self.status.paused:
+            return self.frozen
+        return self.held if self.overlay_drawn else self.display.last_frame

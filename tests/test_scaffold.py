@@ -12,8 +12,10 @@ from sandbox.scaffold import ScaffoldError, create_game
 def test_new_game_has_every_hook_and_a_handler(tmp_path: Path) -> None:
     made = create_game(tmp_path / "mygame")
     source = (tmp_path / "mygame" / "main.py").read_text()
-    for hook in ("def load(", "def update(dt)", "def draw(renderer)", "def on_event(event)"):
+    for hook in ("def load(", "def update(dt)", "def draw(renderer)", "def on_event(event)",
+                 "def on_key_down(key)", "def on_mouse_down(pos, button)"):
         assert hook in source
+    assert "sdl2" not in source.replace("sdl2.ext.Renderer", "")  # input without SDL
     assert "@hot.after_reload" in source
     assert 'TITLE = "mygame"' in source
     assert (tmp_path / "mygame" / "README.md").read_text().startswith("# mygame")
@@ -57,3 +59,26 @@ def test_a_new_game_runs_and_keeps_its_state_across_an_edit(tmp_path: Path) -> N
         assert host.game.x == pytest.approx(440.0)
         host.step(1)
         assert host.pixel(int(host.game.x), 240) == (80, 200, 255, 255)
+
+
+def test_a_new_game_answers_keys_held_keys_and_clicks(tmp_path: Path) -> None:
+    from sandbox import Host
+    from sandbox.sdl import push_event
+
+    game = tmp_path / "inputs"
+    create_game(game)
+    with Host(game, headless=True, watch=False) as host:
+        assert host.display is not None
+        window = host.display.window_id
+        host.step(1)
+        push_event({"type": "mousedown", "button": 1, "clicks": 1, "x": 100, "y": 50}, window)
+        host.step(1)
+        assert (host.game.x, host.game.y) == (pytest.approx(102.0), 50)  # then one step on
+        push_event({"type": "keydown", "key": "Down"}, window)
+        host.step(30)
+        assert host.game.y == pytest.approx(110.0)  # held: 120 px/s for half a second
+        push_event({"type": "keyup", "key": "Down"}, window)
+        push_event({"type": "keydown", "key": "Space"}, window)
+        host.step(1)
+        assert host.game.x == pytest.approx(-18.0) and host.game.y == pytest.approx(110.0)
+        assert host.pixel(100, 50) == (255, 255, 255, 255)  # the pointer's dot

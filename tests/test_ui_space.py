@@ -88,3 +88,64 @@ def test_the_help_and_hud_are_opaque(tmp_path: Path) -> None:
             host.step(1)
             seen.append(host.pixel(310, 5))
     assert seen == [HUD_PANEL] * 4
+
+
+def test_screenshots_save_the_games_frame_not_the_overlays(bounce_copy: Path,
+                                                          tmp_path: Path) -> None:
+    from sandbox.sdl import read_png
+
+    def at(png: Path, x: int, y: int) -> tuple[int, ...]:
+        w, _, rgba = read_png(png)
+        i = (y * w + x) * 4
+        return tuple(rgba[i:i + 4])
+
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        assert host.display is not None
+        width = host.display.size[0]
+        host.step(5)
+        host.press("F6")  # the loop badge, top right
+        host.press("F3")  # the HUD, top
+        host.step(2)
+        assert host.pixel(width - 3, 3) != BLUE and host.pixel(400, 100) != BLUE
+        game, shown = tmp_path / "game.png", tmp_path / "shown.png"
+        host.screenshot(game)
+        host.screenshot(shown, overlays=True)
+        assert at(game, width - 3, 3) == BLUE and at(game, 400, 100) == BLUE
+        assert at(shown, width - 3, 3) == host.pixel(width - 3, 3)
+        assert read_png(shown)[2] == host.display.pixels()
+
+
+def test_a_screenshot_while_paused_on_an_error_is_the_frozen_game(bounce_copy: Path,
+                                                                  tmp_path: Path) -> None:
+    from gamefiles import edit
+
+    from sandbox.sdl import read_png
+
+    main = bounce_copy / "main.py"
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(10)
+        assert host.display is not None
+        before = host.display.pixels()
+        edit(main, "    pos_y += dy\n", "    pos_y += dy\n    raise ValueError('stop')\n")
+        assert host.reload().ok
+        host.step(2)
+        assert host.paused and host.display.pixels() != before  # the panel is shown
+        shot = host.screenshot(tmp_path / "paused.png")
+        assert read_png(shot)[2] == before  # the last good frame, without the panel
+
+
+def test_the_command_line_can_ask_for_the_overlays(bounce_copy: Path, tmp_path: Path) -> None:
+    from sandbox.cli import main
+    from sandbox.sdl import read_png
+
+    plain, with_hud = tmp_path / "plain.png", tmp_path / "overlays.png"
+    with (bounce_copy / "main.py").open("a") as f:
+        f.write("\n\ndef drow(renderer):\n    pass\n")
+    assert main([str(bounce_copy), "--headless", "--no-watch", "--frames", "3",
+                 "--screenshot", str(plain)]) == 0
+    assert main([str(bounce_copy), "--headless", "--no-watch", "--frames", "3",
+                 "--screenshot", str(with_hud), "--screenshot-overlays"]) == 0
+    w, h, rgba = read_png(plain)
+    bottom_left = ((h - 3) * w + 2) * 4
+    assert tuple(rgba[bottom_left:bottom_left + 4]) == BLUE  # no notice strip in the game
+    assert read_png(with_hud)[2][bottom_left:bottom_left + 4] != bytes(BLUE)

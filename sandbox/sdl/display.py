@@ -324,9 +324,13 @@ class Display:
         r, g, b, a = self._last()[i:i + 4]
         return (r, g, b, a)
 
-    def save_png(self, path: str | Path) -> Path:
-        """Write the last presented frame to ``path`` as a PNG (SDL_image)."""
-        return write_png(path, self._size, self._last())
+    def save_png(self, path: str | Path, frame: bytes | bytearray | None = None) -> Path:
+        """Write the last presented frame (or ``frame``, from ``read_frame()``) as a PNG."""
+        if frame is None:
+            return write_png(path, self._size, self._last())
+        if self._frame_format != RGBA32:
+            frame = to_rgba(bytearray(frame), self._size, self._frame_format)
+        return write_png(path, self._size, frame)
 
     def close(self) -> None:
         """Destroy the renderer and window and release SDL (idempotent)."""
