@@ -30,6 +30,7 @@ from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSa
 from sandbox.events.errors import error_info, startup_error
 from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
 from sandbox.hot import Reloader, ReloadReport
+from sandbox.input_router import InputRouter
 from sandbox.keys import Action, banner_rows
 from sandbox.live_assets import LiveAssets
 from sandbox.looping import Looper
@@ -38,7 +39,7 @@ from sandbox.screen import Screen
 from sandbox.sdl import Display
 from sandbox.stale import StaleObjects
 from sandbox.status import Status
-from sandbox.watchdog import Watchdog
+from sandbox.watchdog import DEFAULT_MEMORY_LIMIT, Watchdog
 
 if TYPE_CHECKING:
     from sandbox.watcher import Watcher  # imported at run time only when watching
@@ -60,6 +61,7 @@ class Host:
 
     def __init__(self, game_dir: str | Path, *, headless: bool = False, watch: bool = True,
                  fps: int = 60, hang_timeout: float = 2.0,
+                 memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
                  console: ConsoleLike | None = None, terminal_keys: bool = False) -> None:
         self.spec = find_game(game_dir)
         self.root = self.spec.root
@@ -73,11 +75,15 @@ class Host:
         self.clock = FixedClock(step, StepPerFrame(step) if headless else time.perf_counter)
         self.reloader = Reloader(self.root)
         self.looping = Looper(lambda: self.reloader.modules, emit=self.events.emit,
-                              call_hook=self.call_hook, game=self.spec.name, step=step,
-                              window_id=self._window_id,
+                              replay=lambda data: self.input.replay(data), game=self.spec.name,
+                              step=step, window_id=self._window_id,
                               records=self.reloader.tracked)  # F6/F7 (sandbox.looping)
         # Objects a reload cannot reach (a changed dataclass default): told after reloads.
         self.stale = StaleObjects(lambda: self.reloader.modules, emit=self.events.emit)
+        # input: keyboard/mouse/gamepads state and the plain hooks (sandbox.input_router)
+        self.input = InputRouter(self.call_hook, lambda name: getattr(self.game, name, None),
+                                 self.looping.pass_event, self._window_id,
+                                 lambda text: self.events.emit(Notice(text)))
         # Extra HUD lines (e.g. the loop's "LOOP 2.4 s"): each source returns a line or None.
         self.hud_sources: list[Callable[[], str | None]] = [self.looping.hud_line]
         self.keys: TerminalKeys | None = None
@@ -85,7 +91,7 @@ class Host:
         self.running, self.frames = True, 0
         self.screenshot_overlays = False  # F12 and --screenshot: the game's frame only
         # Game code runs only under the watchdog: hooks, and a reload's own statements.
-        self.watchdog = Watchdog(hang_timeout, root=self.root)
+        self.watchdog = Watchdog(hang_timeout, root=self.root, memory_limit=memory_limit)
         self.display: Display | None = None
         self.watcher: Watcher | None = None
         try:
@@ -152,6 +158,7 @@ class Host:
     def close(self) -> None:
         """Stop watching, close the window and forget the game's modules (idempotent)."""
         self.looping.close()  # a recording still running is saved first (--record)
+        self.input.close()  # input: SDL's gamepads
         if self.keys is not None:
             self.keys.stop()  # gives the terminal its settings back
             self.keys = None
@@ -240,9 +247,10 @@ class Host:
         self.clock.reset()
 
     def _to_game(self, event: object) -> None:
-        """An event no host key took: to the looper (which may keep it), then ``on_event``."""
+        """An event no host key took: to the looper (which may keep it), then the game."""
+        data = self.input.observe(event)  # input: the real held state sees every game event
         if not self.status.paused and self.looping.pass_event(event):
-            self.call_hook("on_event", event)
+            self.input.deliver(event, data)  # input: held state, on_event, the plain hooks
 
     # -- changes (sandbox.changes) ---------------------------------------------------------------
     def reload(self, paths: set[Path] | None = None, explicit: bool = True) -> ReloadReport:
@@ -299,6 +307,8 @@ class Host:
         self.controls.handle_events(display)
         if not self.running:
             return False
+        if not self.status.paused:
+            self.input.sync()  # input: no key stuck after F7, F5 or an error pause
         self.controls.handle_terminal(self.keys)
         self.changes.apply_pending()
         ticks = self.controls.ticks(self.clock.tick())  # F10 pauses, F11 steps

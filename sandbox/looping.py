@@ -19,10 +19,11 @@ The host also calls ``close()`` at exit (``--record`` saves a recording still ru
 ``restarted()`` after a hot restart (F5), which replaced the modules the snapshot was taken
 from, so it ends recording and loop.
 
-The looper does not know the host: it gets the game's modules (a callable), an event sink, a
-hook caller, the game's name, the fixed step, the window's id (a callable: the window
-opens after the looper is made) and the engine's records of modules (``Reloader.tracked``:
-which values play had changed when recording began, see ``sandbox.edits``).
+The looper does not know the host: it gets the game's modules (a callable), an event sink,
+what replays one recorded event (``InputRouter.replay``), the game's name, the fixed step and
+the window's id (a callable: the window opens after the looper is made), and the engine's
+records of modules (``Reloader.tracked``: which values play had changed when recording
+began, see ``sandbox.edits``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from sandbox.edits import changed_by_play, edited_names
 from sandbox.events import Notice
@@ -60,12 +61,6 @@ class Mode(enum.Enum):
     LOOPING = "looping"
 
 
-class HookCaller(Protocol):
-    """Runs a game hook; False when it failed (and paused the game)."""
-
-    def __call__(self, hook: str, *args: object) -> bool: ...
-
-
 def _no_window() -> int:
     return 0
 
@@ -78,13 +73,15 @@ class Looper:
     """Records the game's input by tick and loops it over a restored snapshot."""
 
     def __init__(self, modules: Callable[[], dict[str, ModuleType]], *,
-                 emit: Callable[[object], None], call_hook: HookCaller, game: str,
-                 step: float, window_id: Callable[[], int] = _no_window,
+                 emit: Callable[[object], None], replay: Callable[[dict[str, Any]], bool],
+                 game: str, step: float, window_id: Callable[[], int] = _no_window,
                  records: Callable[[str], Tracked | None] = _no_records) -> None:
         self.modules = modules
         self.records = records  # the engine's record of a module: what play changed
         self.emit = emit
-        self.call_hook = call_hook
+        # input: gives one recorded event to the game (sandbox.input_router: the held input,
+        # on_event, the plain hooks); False when a hook failed and paused it.
+        self.replay = replay
         self.game = game
         self.step = step
         self.window_id = window_id
@@ -141,7 +138,7 @@ class Looper:
         rec.ticks = self.tick
         rec.events = [(tick, ev) for tick, ev in rec.events if tick < rec.ticks]
         if self._unrecorded:
-            self._say(f"{self._unrecorded} events of other kinds (window, joystick, …) reached "
+            self._say(f"{self._unrecorded} events of other kinds (window, touch, …) reached "
                       "the game while recording but are not recorded")
         if rec.ticks == 0:
             self.mode = Mode.IDLE
@@ -258,11 +255,8 @@ class Looper:
             self._start_pass(rec)
         events = self._by_tick.get(self.tick, ())
         self.tick += 1
-        if not events:
-            return True  # most ticks: no event, so no SDL call for the window id
-        window = self.window_id()
         # all() stops at the first event that paused the game: the rest wait for the fix.
-        return all(self.call_hook("on_event", event_from_dict(data, window)) for data in events)
+        return all(self.replay(data) for data in events)
 
     def around_reload(self, reload: Callable[[], ReloadReport]) -> ReloadReport:
         """Run ``reload``; while recording or looping carry its edits into the snapshot.

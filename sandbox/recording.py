@@ -7,7 +7,15 @@ The file is plain data, never pickle, so opening a recording cannot run code. Fo
      "step": 0.016666666666666666, "ticks": 120, "seed": 1234,
      "snapshot": {"main": {"pos_x": 1, "trail": {"__tuple__": [1, 2]}}},
      "sources": {"main": "TITLE = 'Bounce'\\n..."}, "changed_by_play": {"main": ["dx"]},
+     "held": {"keys": ["left"], "mouse": [10, 20], "buttons": [], "pads": []},
      "events": [{"tick": 3, "event": {"type": "keydown", "key": "Left"}}]}
+
+Snapshot values are JSON scalars and lists; tuples, sets, dicts (any hashable keys), non-finite
+floats, enum members and instances of the game's own classes are tagged objects
+(``{"__tuple__": [...]}``, ``{"__object__": "main.Ball", "state": {...}}``). Values that are not
+plain data (an SDL texture) are left out and named in ``Recording.skipped``; on replay they
+keep their current values. An object several names share is saved once per name, so a
+replay from a file gets separate copies (a live loop keeps the sharing: see ``snapshot``).
 
 ``sources`` (new in version 2) holds the source each game module ran when the recording was
 saved, which is the code the snapshot's values belong to (edits made while recording are
@@ -19,13 +27,8 @@ object than their statement bound): as in a live reload, ``dx = -SPEED`` is then
 again for an edited ``SPEED``. Version 1 files have neither and are refused with a message
 to record again.
 
-Snapshot values are JSON scalars and lists; tuples, sets, dicts (any hashable keys), non-finite
-floats, enum members and instances of the game's own classes are tagged objects
-(``{"__tuple__": [...]}``, ``{"__object__": "main.Ball", "state": {...}}``). Values that are not
-plain data (an SDL texture) are left out and named in ``Recording.skipped``; on replay they
-keep their current values. An object several names share is saved once per name, so a
-replay from a file gets separate copies (a live loop keeps the sharing: see ``snapshot``).
-
+``held`` is the input held when the recording started (``sandbox.input_state``: keys, the
+mouse, gamepads with their buttons and axes); a file without it starts with nothing held.
 ``ticks`` is the length in fixed updates; an event with ``"tick": k`` is delivered just before
 update ``k`` (from 0) of each pass; ``seed`` is passed to ``random.seed`` at every pass. Events
 are the plain dicts of ``sandbox.sdl.event_to_dict``::
@@ -35,6 +38,10 @@ are the plain dicts of ``sandbox.sdl.event_to_dict``::
     {"type": "mousedown" | "mouseup", "button": 1, "clicks": 1, "x": 10, "y": 20}
     {"type": "motion", "x": 10, "y": 20, "xrel": 1, "yrel": 0, "state": 0}
     {"type": "wheel", "x": 0, "y": -1, "direction": 0, "precise_x": 0.0, "precise_y": -1.0}
+    {"type": "padadded", "pad": 3, "name": "Xbox 360 Controller"}, {"type": "padremoved", ...}
+    {"type": "paddown" | "padup", "pad": 3, "button": "a"}
+    {"type": "padaxis", "pad": 3, "axis": "leftx", "value": -32768}
+    {"type": "joyaxis" | "joyhat" | "joydown" | ..., "which": 3, ...}  (``sandbox.sdl.gamepad``)
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ from types import ModuleType
 from typing import Any
 
 from sandbox.edits import running_sources
+from sandbox.input_state import InputState
 from sandbox.snapshot import Snapshot
 
 __all__ = ["FORMAT", "VERSION", "Recording", "RecordingError"]
@@ -101,6 +109,7 @@ class Recording:
             "ticks": self.ticks,
             "seed": self.seed,
             "snapshot": snapshot,
+            "held": self.snapshot.held,
             "sources": self.sources,
             "changed_by_play": self.changed_by_play,
             "events": [{"tick": tick, "event": event} for tick, event in self.events],
@@ -146,6 +155,9 @@ class Recording:
             )
         try:
             snapshot = Snapshot()
+            if "held" in doc:  # recordings made before held input was saved have none
+                InputState().load(doc["held"])  # ValueError when damaged
+                snapshot.held = dict(doc["held"])
             for mod_name, values in doc["snapshot"].items():
                 snapshot.values[mod_name] = {
                     name: _decode(value, modules) for name, value in values.items()
