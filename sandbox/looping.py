@@ -173,7 +173,7 @@ class Looper:
         A replay tests today's code: see ``sandbox.edits`` for which names that is.
         """
         edited = sorted(edited_names(recording.sources, self._modules,
-                                     recording.changed_by_play))
+                                     recording.changed_by_play, self.records))
         recorded = recording.snapshot.values
         shown = [f"{mod}.{name}" for mod, name in edited if name in recorded.get(mod, {})]
         recording.snapshot.adopt(self._modules, edited)
