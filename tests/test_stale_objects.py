@@ -215,3 +215,46 @@ def test_nothing_is_told_when_every_object_follows_the_edit(
             edit(game / "enemies.py", old, new)
         assert host.reload().ok
         assert not [n for n in notices(host, mark) if "F5" in n]
+
+
+class Touchy:
+    """A value whose comparison raises (like an array's): counted as changed, never raised."""
+
+    def __eq__(self, other: object) -> bool:
+        raise ValueError("ambiguous")
+
+    __hash__ = object.__hash__
+
+
+class Opaque:
+    """An object whose ``__dict__`` raises when looked at."""
+
+    @property  # type: ignore[misc]
+    def __dict__(self) -> dict[str, object]:  # type: ignore[override]
+        raise RuntimeError("no peeking")
+
+
+def test_odd_values_and_objects_never_break_the_check() -> None:
+    import dataclasses
+    import types
+
+    from sandbox.stale import changed_defaults, class_facts, stale_notice
+
+    module = types.ModuleType("odd")
+
+    @dataclasses.dataclass
+    class Enemy:
+        speed: object = 2
+
+    Enemy.__module__ = "odd"
+    module.Enemy = Enemy  # type: ignore[attr-defined]
+    module.things = [Opaque(), Enemy(), Enemy(Touchy())]  # type: ignore[attr-defined]
+    modules = {"odd": module}
+    before, _ = class_facts(modules)
+    assert before == {("odd", "Enemy"): {"speed": 2}}
+    after = {("odd", "Enemy"): {"speed": Touchy()}}
+    changed = changed_defaults(before, after)  # 2 == Touchy() raises: a change
+    assert changed == {("odd", "Enemy"): {"speed": 2}}
+    notice = stale_notice(changed, {}, modules)
+    assert notice is not None
+    assert str(notice) == (f"{HINT} (Enemy.speed keeps its old default 2)")
