@@ -15,13 +15,11 @@ engine's own rule, worked out here without running anything:
   until nothing more follows;
 - a changed ``def`` or ``class`` is patched in place (its name keeps its object), so only a
   new one counts as bound again;
-- a name only a removed statement bound is gone, and its readers run again.
-
-- except that an unchanged statement is not run again for a name it binds that play had
-  changed (``vy = -SPEED`` when the ball had bounced): the engine keeps such a name, and so
-  does a replay. The recording lists those names (``Recording.changed_by_play``: names that
-  held another object than their statement bound when recording began,
-  :func:`changed_by_play`).
+- a name only a removed statement bound is gone, and its readers run again;
+- except that an unchanged statement is not run again when play had changed a name it
+  binds (``vy = -SPEED`` after the ball bounced): the engine keeps such a name, and so does
+  a replay. The recording lists those names (``Recording.changed_by_play``: names holding
+  another object than their statement bound when recording began, :func:`changed_by_play`).
 
 Those names take the values of the game as it starts today (a fresh import, then
 ``load()``); every other name takes the recording's.
