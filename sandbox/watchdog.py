@@ -27,6 +27,9 @@ was running would otherwise be blamed for minutes. The thread ticks at least eve
 seconds; a tick that comes late reveals such a pause, and the running call's clock skips
 the part of it in which the process used no CPU (``_forgive_pause``).
 
+A call stopped at a breakpoint is not a hang: when a call is due while a debugger is active in
+its thread (``debugger_in``), the watchdog stands down for that call.
+
 The exception raised in the hook is a private ``BaseException`` subclass, so a game's
 ``except Exception`` cannot swallow it; ``call`` turns it into ``HookTimeout`` (an ``Exception``
 carrying the stuck traceback). Game code that calls ``sys.exit()`` or raises
@@ -39,13 +42,14 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sandbox.events import ErrorInfo
 from sandbox.events.errors import (
@@ -65,6 +69,7 @@ __all__ = [
     "HookTimeout",
     "MemoryRunaway",
     "Watchdog",
+    "debugger_in",
     "error_info",
     "install_sigint_handler",
     "recursion_info",
@@ -147,6 +152,8 @@ class Watchdog:
         self._fired_at = 0.0
         self._watched, self._base = 0, 0  # the call whose memory is watched, the size before
         self.pauses = 0  # times the process was found not running (paused), for the tests
+        self._stood_down = 0  # seq of the last call left alone for a debugger
+        self.stood_down = 0  # how many calls were
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="sandbox-watchdog", daemon=True)
         self._thread.start()
@@ -254,10 +261,18 @@ class Watchdog:
 
     def _check_time(self, now: float) -> float:
         """Interrupt the running call if it is overdue; return the seconds until it would be."""
+        if self._stood_down == self._seq:
+            return self.timeout
         # A hook that swallowed the interrupt is hit again a full period later.
         again = self._fired == self._seq
         due = (self._fired_at if again else self._start) + self.timeout
         if now >= due:
+            if not again and debugger_in(self._tid):
+                # Stopped at a breakpoint (pdb's prompt) or stepping: the developer is in
+                # charge of this call, not an endless loop. The next call is watched again.
+                self._stood_down = self._seq
+                self.stood_down += 1
+                return self.timeout
             self._fire(_Interrupt, now)
             due = now + self.timeout
         return due - now
@@ -289,6 +304,30 @@ class Watchdog:
             if info is not None:
                 report.error_info = info
         return report
+
+
+def debugger_in(tid: int) -> str | None:
+    """The debugger active in thread ``tid``, or None.
+
+    A tool registered as sys.monitoring's debugger (3.12+: pdb's monitoring backend,
+    debugpy), or a debugger's own code on the thread's stack: a ``sys.settrace`` debugger
+    stopped at its prompt, or stepping, is running inside its trace function (bdb's for pdb
+    and the debuggers built on it, pydevd's for debugpy). Another thread cannot call the
+    thread's ``sys.gettrace()``, and ``f_trace`` is no sign: pdb leaves it set on the
+    outermost frame after ``c``.
+    """
+    monitoring: Any = getattr(sys, "monitoring", None)
+    if monitoring is not None:
+        tool = monitoring.get_tool(monitoring.DEBUGGER_ID)
+        if tool is not None:
+            return str(tool)
+    frame = sys._current_frames().get(tid)
+    while frame is not None:
+        path = frame.f_code.co_filename
+        if os.path.basename(path) == "bdb.py" or "pydevd" in path:
+            return path
+        frame = frame.f_back
+    return None
 
 
 def reload_error_info(exc: BaseException | None, info: ErrorInfo | None, what: str,

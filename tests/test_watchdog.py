@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+import io
+import os
+import pdb
 import re
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,6 +25,7 @@ from sandbox.watchdog import (
     HookTimeout,
     MemoryRunaway,
     Watchdog,
+    debugger_in,
     error_info,
     recursion_info,
 )
@@ -441,3 +446,37 @@ def test_a_c_call_that_holds_the_gil_is_not_mistaken_for_a_pause() -> None:
 
     with Watchdog(took / 4) as w, pytest.raises(HookTimeout):
         w.call(backtrack)
+
+
+# -- a debugger is in charge ---------------------------------------------------------------------
+
+def test_the_watchdog_stands_down_while_pdb_holds_a_hook(game: ModuleType) -> None:
+    """breakpoint() in a hook: pdb's prompt waits (here 0.8 s for 'c' on its input) past the
+    0.2 s limit; the hook resumes and returns, and the next hang is interrupted as usual."""
+    read, write = os.pipe()
+    shown = io.StringIO()
+    with os.fdopen(read) as commands:
+        debugger = pdb.Pdb(stdin=commands, stdout=shown)  # the prompt reads the pipe
+
+        def update(dt: float) -> str:
+            debugger.set_trace()  # what breakpoint() does
+            return "resumed"
+
+        answer = threading.Timer(0.8, os.write, (write, b"c\n"))
+        answer.start()
+        try:
+            with Watchdog(0.2) as w:
+                started = time.perf_counter()
+                assert w.call(update, 0.0) == "resumed"
+                assert time.perf_counter() - started >= 0.75 and w.stood_down == 1
+                with pytest.raises(HookTimeout):
+                    w.call(game.update, 0.0)
+        finally:
+            answer.join()
+            os.close(write)
+    assert "(Pdb)" in shown.getvalue()
+    assert sys.gettrace() is None  # pdb let go on 'c'
+
+
+def test_no_debugger_is_seen_where_there_is_none() -> None:
+    assert debugger_in(threading.get_ident()) is None
