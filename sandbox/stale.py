@@ -12,11 +12,11 @@ trips over a missing attribute anyway, the panel's hint says the same
 The rule, chosen to be sound rather than to guess:
 
 - only classes bound at the top level of a game module and defined there count;
-- a class counts when this reload made its ``__init__`` assign an attribute it did not
-  assign before (``stored_attributes``: ``self.age = ...``), or changed the plain
-  ``default`` of one of its dataclass fields (a ``default_factory`` would have to be called,
-  which runs game code); "before" is what was remembered after start-up, the last reload
-  that changed code, or the last hot restart;
+- a class counts when this reload made its ``__init__`` (or a method it calls on the
+  object) assign an attribute it did not assign before (``init_attributes``), or changed
+  the plain ``default`` of one of its dataclass fields (a ``default_factory`` would have to
+  be called, which runs game code); "before" is what was remembered after start-up, the
+  last reload that changed code, or the last hot restart;
 - an object counts when it is an instance of that class reachable from a game module's
   globals (a name, or inside lists, tuples, sets, dicts and objects' attributes, a few
   levels deep, at most ``_MAX_OBJECTS`` objects) that lacks the new attribute (neither it nor
@@ -32,7 +32,7 @@ from types import CodeType, ModuleType
 from typing import TYPE_CHECKING, Any
 
 from sandbox.events import Notice
-from sandbox.events.errors import stored_attributes
+from sandbox.events.errors import init_attributes
 
 if TYPE_CHECKING:
     from sandbox.hot import ReloadReport
@@ -61,9 +61,8 @@ def class_facts(modules: dict[str, ModuleType]) -> tuple[Defaults, Attributes]:
         if dataclasses.is_dataclass(cls):
             defaults[key] = {f.name: f.default for f in dataclasses.fields(cls)
                              if f.default is not dataclasses.MISSING}
-        init = getattr(getattr(cls, "__init__", None), "__code__", None)
-        if isinstance(init, CodeType):
-            attributes[key] = stored_attributes(init)
+        if isinstance(getattr(getattr(cls, "__init__", None), "__code__", None), CodeType):
+            attributes[key] = init_attributes(cls)
     return defaults, attributes
 
 

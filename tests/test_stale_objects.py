@@ -258,3 +258,20 @@ def test_odd_values_and_objects_never_break_the_check() -> None:
     notice = stale_notice(changed, {}, modules)
     assert notice is not None
     assert str(notice) == (f"{HINT} (Enemy.speed keeps its old default 2)")
+
+
+def test_an_attribute_set_by_a_method_init_calls_counts_too(tmp_path: Path) -> None:
+    game = make_game(tmp_path, PLAIN.replace(
+        "        self.x = 0\n", "        self.x = 0\n        self.reset()\n\n"
+        "    def reset(self):\n        self.y = 0\n"))
+    enemies = game / "enemies.py"
+    with Host(game, headless=True, watch=False) as host:
+        host.step(2)
+        mark = host.events.total
+        edit(enemies, "        self.y = 0\n", "        self.y = 0\n        self.age = 0\n")
+        edit(enemies, "        self.x += 1\n", "        self.x += 1\n        self.age += 1\n")
+        assert host.reload().ok
+        assert [n for n in notices(host, mark) if "F5" in n] == [
+            f"{HINT} (Enemy.__init__ now sets age)"]
+        host.step(1)
+        assert host.last_error is not None and host.last_error.hint == HINT
