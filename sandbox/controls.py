@@ -30,13 +30,17 @@ class Controls:
 
     ``actions``: what each action does, for every action but F10/F11/F12's (held here);
     ``emit``: the event sink; ``to_game(event)``: an event that is not the host's;
-    ``screenshot(path)``: save the last frame to ``path`` (F12), named after ``game``.
+    ``screenshot(path)``: save the last frame to ``path`` (F12), named after ``game``;
+    ``intercept(event)``: True when an open panel used the event (it skips the game).
     """
 
     def __init__(self, actions: Mapping[Action, Callable[[], object]], *,
                  emit: Callable[[object], None], to_game: Callable[[object], None],
-                 screenshot: Callable[[Path], Path], game: str) -> None:
+                 screenshot: Callable[[Path], Path], game: str,
+                 intercept: Callable[[object], bool] | None = None) -> None:
         self.emit = emit
+        # A panel that takes the events it uses (the tweak panel, F4) before the game sees them.
+        self.intercept = intercept
         self.to_game = to_game
         self.save_screenshot = screenshot
         self.game = game
@@ -62,6 +66,8 @@ class Controls:
                 action()
             elif display.key_of(event, released=True) in HOST_KEYS:
                 continue  # the release of a key the host kept is not the game's either
+            elif self.intercept is not None and self.intercept(event):
+                continue
             else:
                 self.to_game(event)
 

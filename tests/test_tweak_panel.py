@@ -1,0 +1,270 @@
+"""The tweak panel end to end (F4): real SDL mouse and key events, real files, real reloads."""
+
+from __future__ import annotations
+
+import ctypes
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sdl2
+from gamefiles import BLUE, edit
+from golden import assert_matches_golden
+
+from sandbox import Host
+from sandbox.console import Console
+from sandbox.events import Notice
+from sandbox.events.tweaks import Tweaked
+from sandbox.hot import ReloadReport
+from sandbox.sdl import event_from_dict
+from sandbox.tweak_edit import TweakError
+
+CTRL, SHIFT = 0x0040, 0x0001  # SDL's KMOD_LCTRL, KMOD_LSHIFT
+
+
+def push(data: dict[str, Any]) -> None:
+    """A real SDL event into SDL's queue (handled at the next frame)."""
+    assert sdl2.SDL_PushEvent(ctypes.byref(event_from_dict(data))) == 1
+
+
+def key(host: Host, name: str, mod: int = 0) -> None:
+    for kind in ("keydown", "keyup"):
+        push({"type": kind, "key": name, "mod": mod})
+    host.step(1)
+
+
+def drag(host: Host, name: str, values: list[float], low: float, high: float) -> None:
+    """Press on ``name``'s slider, move through ``values`` (one frame each), release."""
+    where = host.tweak_panel.where(name)
+    assert where is not None, f"{name} is not shown in the panel"
+    left, y, width = where
+
+    def x_of(v: float) -> int:
+        return left + round((v - low) / (high - low) * width)
+
+    push({"type": "mousedown", "button": 1, "clicks": 1, "x": x_of(values[0]), "y": y})
+    host.step(1)
+    for v in values[1:]:
+        push({"type": "motion", "x": x_of(v), "y": y, "xrel": 0, "yrel": 0, "state": 1})
+        host.step(1)
+    push({"type": "mouseup", "button": 1, "clicks": 1, "x": x_of(values[-1]), "y": y})
+    host.step(1)
+
+
+def tweaks_told(host: Host) -> list[str]:
+    return [str(e) for e in host.events if isinstance(e, Tweaked)]
+
+
+def open_panel(host: Host) -> None:
+    host.press("F4")
+    host.step(1)  # opened, and drawn once: the sliders have their places
+
+
+def test_dragging_speed_edits_that_literal_and_the_ball_speeds_up_where_it_was(
+        bounce_copy: Path) -> None:
+    physics = bounce_copy / "physics.py"
+    before = physics.read_bytes()
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(30)
+        open_panel(host)
+        x0 = host.game.pos_x
+        drag(host, "physics.SPEED", [3, 5, 7, 4], 0, 10)  # four frames of play meanwhile
+        assert physics.read_bytes() == before.replace(b"SPEED = 2  #", b"SPEED = 4  #", 1)
+        assert host.game.pos_x > x0  # the position was kept: no restart, still moving on
+        assert abs(host.game.dx) == 4  # bounce's after_reload handler applied the new speed
+        x1 = host.game.pos_x
+        host.step(5)
+        assert host.game.pos_x - x1 == 5 * host.game.dx  # the next frames move faster
+        assert tweaks_told(host) == ["tweak physics.py:5 SPEED 2 → 4"]
+        assert 1 <= host.tweaking.writes <= 3  # coalesced (the release always lands)
+
+
+def test_a_colour_channel_drag_changes_the_pixels_and_undo_puts_file_and_pixels_back(
+        bounce_copy: Path) -> None:
+    main = bounce_copy / "main.py"
+    before = main.read_bytes()
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(5)
+        assert host.pixel(5, 400) == BLUE
+        open_panel(host)
+        drag(host, "main.BACKGROUND[0]", [100, 200], 0, 255)
+        assert main.read_bytes() == before.replace(b"(0, 0, 255)", b"(200, 0, 255)", 1)
+        assert host.pixel(5, 400) == (200, 0, 255, 255)
+        assert tweaks_told(host) == ["tweak main.py:13 BACKGROUND (0, 0, 255) → (200, 0, 255)"]
+        key(host, "Z", CTRL)
+        host.step(1)
+        assert main.read_bytes() == before
+        assert host.pixel(5, 400) == BLUE
+        key(host, "Y", CTRL)
+        host.step(1)
+        assert host.pixel(5, 400) == (200, 0, 255, 255)
+        assert tweaks_told(host)[1:] == [
+            "undo tweak main.py:13 BACKGROUND (200, 0, 255) → (0, 0, 255)",
+            "redo tweak main.py:13 BACKGROUND (0, 0, 255) → (200, 0, 255)"]
+
+
+def test_a_file_edited_between_two_drags_is_not_clobbered(bounce_copy: Path) -> None:
+    physics = bounce_copy / "physics.py"
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(3)
+        open_panel(host)
+        drag(host, "physics.SPEED", [4], 0, 10)
+        # The user edits the file in an editor (not yet reloaded): a new line, another value.
+        edit(physics, "WIDTH = 640\n", "# walls\nWIDTH = 600\n")
+        edited = physics.read_bytes()
+        host.step(1)
+        drag(host, "physics.SPEED", [6], 0, 10)
+        assert physics.read_bytes() == edited.replace(b"SPEED = 4  #", b"SPEED = 6  #", 1)
+        assert host.game.physics.WIDTH == 600 and host.game.physics.SPEED == 6
+        assert tweaks_told(host)[-1] == "tweak physics.py:6 SPEED 4 → 6"
+        # An undo now puts back 4, the file's other edit stays.
+        key(host, "Z", CTRL)
+        assert physics.read_bytes() == edited
+
+
+def test_undo_refuses_a_value_changed_in_the_file_since(bounce_copy: Path) -> None:
+    physics = bounce_copy / "physics.py"
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.tweak("physics.SPEED", 4)
+        edit(physics, "SPEED = 4", "SPEED = 9")
+        open_panel(host)
+        key(host, "Z", CTRL)
+        assert b"SPEED = 9" in physics.read_bytes()
+        notice = [str(e) for e in host.events if isinstance(e, Notice)][-1]
+        assert "undo skipped: SPEED in physics.py was changed in the file since" in notice
+        key(host, "Z", CTRL)
+        assert "nothing to undo" in str(host.events[-1])
+
+
+def test_the_watcher_does_not_apply_a_tweak_twice_and_the_terminal_has_one_line(
+        bounce_copy: Path) -> None:
+    out = io.StringIO()
+    with Host(bounce_copy, headless=True, console=Console(file=out, color=False)) as host:
+        host.step(2)
+        host.tweak("physics.SPEED", 4.5)
+        assert host.wait_for_change(5.0)
+        for _ in range(20):
+            host.step(1)
+        reports = [e for e in host.events if isinstance(e, ReloadReport)]
+        assert len(reports) == 1 and reports[0].changed  # one real reload, by the tweak
+        lines = [ln for ln in out.getvalue().splitlines() if "physics.py" in ln]
+        assert len(lines) == 1 and lines[0].endswith("tweak physics.py:5 SPEED 2 → 4.5")
+        assert host.game.physics.SPEED == 4.5
+
+
+def test_host_tweak_errors_say_what_and_what_next(bounce_copy: Path) -> None:
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        with pytest.raises(TweakError, match=r"'physics.SPED': did you mean physics.SPEED\?"):
+            host.tweak("physics.SPED", 3)
+        with pytest.raises(TweakError, match="is a number: give a finite int or float"):
+            host.tweak("physics.SPEED", "fast")
+        with pytest.raises(TweakError, match="is a number"):
+            host.tweak("physics.SPEED", float("nan"))
+        with pytest.raises(TweakError, match=r"colour channel: give a whole number 0\.\.255"):
+            host.tweak("main.BACKGROUND[1]", 300)
+        with pytest.raises(TweakError, match="has 3 channels, got 2"):
+            host.tweak("main.BACKGROUND", (1, 2))
+        with pytest.raises(TweakError, match="is a one-line string"):
+            host.tweak("main.TITLE", 5)
+        assert host.tweaking.writes == 0
+        ev = host.tweak("main.BACKGROUND", (10, 20, 30))
+        assert str(ev) == "tweak main.py:13 BACKGROUND (0, 0, 255) → (10, 20, 30)"
+        host.step(1)
+        assert host.pixel(5, 400) == (10, 20, 30, 255)
+
+
+def test_tweaks_lists_module_name_line_live_value_and_range(bounce_copy: Path) -> None:
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(10)
+        found = {t.key: t for t in host.tweaks()}
+        speed = found["physics.SPEED"]
+        assert (speed.module, speed.name, speed.line, speed.value, speed.range) == \
+            ("physics", "SPEED", 5, 2, (0, 10))
+        assert found["main.pos_x"].source == 1 and found["main.pos_x"].value == 11  # live
+        assert "main.SIZE[0]" not in found  # two ints are not a colour
+
+
+GAME = '''\
+GRAVITY = 0.5  # tweak 0..1
+SHOW = True
+events = []
+
+
+def on_event(event):
+    events.append(event.type)
+
+
+def draw(renderer):
+    renderer.clear((255, 255, 255) if SHOW else (0, 0, 0))
+'''
+
+
+def test_keys_change_the_selected_value_and_never_reach_the_game(tmp_path: Path) -> None:
+    game = tmp_path / "keys"
+    game.mkdir()
+    (game / "main.py").write_text(GAME)
+    with Host(game, headless=True, watch=False) as host:
+        open_panel(host)
+        key(host, "Right")  # GRAVITY is selected first: +range/100
+        assert host.game.GRAVITY == 0.51
+        key(host, "Right", SHIFT)  # fine: +range/1000
+        key(host, "Left", CTRL)    # coarse: -range/10
+        host.step(10)  # a run of key presses is one gesture, written when due
+        assert pytest.approx(0.411) == host.game.GRAVITY
+        assert "GRAVITY = 0.411  # tweak 0..1" in (game / "main.py").read_text()
+        key(host, "Down")
+        key(host, "Space")  # SHOW toggles
+        host.step(10)
+        assert host.game.SHOW is False and "SHOW = False" in (game / "main.py").read_text()
+        assert host.pixel(5, 5) == (0, 0, 0, 255)
+        assert host.game.events == []  # every key above was the panel's
+        key(host, "A")  # a key the panel does not use reaches the game
+        push({"type": "mousedown", "button": 1, "clicks": 1, "x": 5, "y": 5})  # beside it
+        host.step(1)
+        assert host.game.events == [sdl2.SDL_KEYDOWN, sdl2.SDL_KEYUP, sdl2.SDL_MOUSEBUTTONDOWN]
+        host.press("F4")  # closed: arrows are the game's again
+        key(host, "Right")
+        assert host.game.events[-2:] == [sdl2.SDL_KEYDOWN, sdl2.SDL_KEYUP]
+
+
+def test_tweaks_apply_while_paused_and_while_looping(bounce_copy: Path) -> None:
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(5)
+        host.press("F10")
+        host.step(1)
+        frozen = (host.game.pos_x, host.game.pos_y)
+        host.tweak("main.BACKGROUND", (0, 90, 0))
+        host.step(2)
+        assert host.pixel(5, 400) == (0, 90, 0, 255)  # draw keeps running while paused
+        assert (host.game.pos_x, host.game.pos_y) == frozen
+        host.press("F10")
+        host.press("F6")  # record …
+        host.step(10)
+        host.press("F6")  # … and loop
+        host.step(3)
+        host.tweak("main.BACKGROUND", (90, 0, 0))
+        host.step(15)  # past the loop's end: the next pass keeps the tweak
+        assert host.looping.passes >= 1
+        assert host.pixel(5, 400) == (90, 0, 0, 255)
+
+
+def test_a_tweak_to_a_file_that_does_not_parse_is_not_written(bounce_copy: Path) -> None:
+    physics = bounce_copy / "physics.py"
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        open_panel(host)
+        drag(host, "physics.SPEED", [3], 0, 10)
+        broken = physics.read_text().replace("WIDTH = 640", "WIDTH = (")
+        physics.write_text(broken)
+        with pytest.raises(TweakError):  # the list comes from the file: SPEED is not in it
+            host.tweak("physics.SPEED", 5)
+        assert physics.read_text() == broken
+
+
+def test_the_panel_looks_like_this(bounce_copy: Path) -> None:
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(40)
+        host.tweak("physics.SPEED", 3)
+        host.press("F4")
+        host.step(1)
+        assert_matches_golden(host, "tweak_panel")
