@@ -134,6 +134,10 @@ class TweakEditor:
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
         self._cache: dict[Path, tuple[tuple[int, int], list[Literal] | str]] = {}
+        self._names: dict[Path, str] = {}  # physics.py for each file (resolve() is slow)
+        # A range from a value's magnitude is kept for the session: a slider whose range
+        # followed the value it sets would run away while dragging.
+        self._ranges: dict[str, tuple[float, float]] = {}
 
     # -- listing -------------------------------------------------------------------------------
     def literals(self, path: Path) -> list[Literal] | str:
@@ -164,9 +168,14 @@ class TweakEditor:
                 continue
             shown = self._shown(path)
             out.extend(Tweakable(name, lit.name, lit.target, lit.kind, path, shown, lit.line,
-                                 lit.value, _live(module, lit.name), (lit.low, lit.high),
+                                 lit.value, _live(module, lit.name), self._range(name, lit),
                                  lit.colour) for lit in found)
         return out
+
+    def _range(self, module: str, lit: Literal) -> tuple[float, float]:
+        if lit.commented:
+            return (lit.low, lit.high)
+        return self._ranges.setdefault(f"{module}.{lit.name}", (lit.low, lit.high))
 
     def problems(self) -> list[str]:
         """Game modules whose values cannot be listed now, and why (``physics.py does not …``)."""
@@ -374,7 +383,11 @@ class TweakEditor:
         return Path(file) if file else None
 
     def _shown(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except (ValueError, OSError):
-            return path.name
+        shown = self._names.get(path)
+        if shown is None:
+            try:
+                shown = path.resolve().relative_to(self.root).as_posix()
+            except (ValueError, OSError):
+                shown = path.name
+            self._names[path] = shown
+        return shown

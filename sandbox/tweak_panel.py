@@ -94,6 +94,7 @@ class TweakPanel:
         self._size = (640, 480)
         self._line = 17
         self._char = 8  # the overlay font's width of a character, measured when drawn
+        self._mouse = (-1, -1)  # where the mouse last moved
 
     # -- state -----------------------------------------------------------------------------------
     @property
@@ -206,6 +207,7 @@ class TweakPanel:
         return True
 
     def _motion(self, x: int, y: int) -> bool:
+        self._mouse = (x, y)
         t = self.dragging
         if t is None:
             return self._inside(x, y)
@@ -225,13 +227,14 @@ class TweakPanel:
         self._set(t, value)
 
     def _wheel(self, dy: int) -> bool:
-        if not self._inside(*self._mouse_guess()):
+        if not self._inside(*self._mouse):  # a wheel event has no position: the last motion's
             return False
         self.scroll = max(0, min(len(self._rows) - 1, self.scroll - dy))
+        values = self.values()
+        shown = [row.item for row in self._rows[self.scroll:] if row.item is not None]
+        if shown:  # the selection follows, so the view does not jump back to it
+            self.selected = values.index(shown[0])
         return True
-
-    def _mouse_guess(self) -> tuple[int, int]:
-        return (self._size[0] - 1, TOP + 1)  # wheel events carry no position
 
     def _set(self, t: Tweakable, value: object) -> None:
         self._run(lambda: self.editor.set(t.key, value))

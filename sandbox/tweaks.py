@@ -66,6 +66,7 @@ class Literal:
     low: float
     high: float
     colour: tuple[int, ...] | None = None
+    commented: bool = False  # the range is the line's ``# tweak LOW..HIGH``
 
     @property
     def channel(self) -> int | None:
@@ -203,6 +204,7 @@ def _number(node: ast.expr) -> object:
 def _scalar(name: str, target: str, node: ast.expr, data: bytes, starts: list[int],
             comment: tuple[float, float] | None) -> Literal | None:
     value = _number(node)
+    commented = False
     if isinstance(value, bool):
         kind, low, high = Kind.BOOL, 0.0, 1.0
     elif isinstance(value, (int, float)):
@@ -210,6 +212,7 @@ def _scalar(name: str, target: str, node: ast.expr, data: bytes, starts: list[in
             return None
         kind = Kind.INT if isinstance(value, int) else Kind.FLOAT
         low, high = comment or default_range(value, kind is Kind.INT)
+        commented = comment is not None
     elif isinstance(value, str) and len(value) <= MAX_STRING and "\n" not in value:
         kind, low, high = Kind.STR, 0.0, 0.0
     else:
@@ -217,7 +220,8 @@ def _scalar(name: str, target: str, node: ast.expr, data: bytes, starts: list[in
     span = _span(node, data, starts)
     if span is None or (kind is Kind.STR and not _one_string(data[span[0]:span[1]])):
         return None  # prefixed (f, b, r) or concatenated strings are not plain values
-    return Literal(name, target, kind, value, node.lineno, span[0], span[1], low, high)
+    return Literal(name, target, kind, value, node.lineno, span[0], span[1], low, high,
+                   commented=commented)
 
 
 def _one_string(source: bytes) -> bool:

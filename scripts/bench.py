@@ -35,7 +35,7 @@ import bench_misc  # noqa: E402
 import bench_table  # noqa: E402
 from bench_table import fmt_ms, stat_cells, summary, table, verdict  # noqa: E402
 
-SECTIONS = ("engine", "latency", "frames", "overhead", "memory", "startup", "drawing")
+SECTIONS = ("engine", "latency", "frames", "overhead", "memory", "startup", "drawing", "tweak")
 FRAME_BUDGET = 1 / 60
 
 
@@ -478,6 +478,15 @@ def section_drawing(quick: bool) -> dict[str, Any]:
     return {"runs": runs, "per_frame": best, "ratios": checks, "text_seconds": text_ms}
 
 
+def section_tweak(quick: bool) -> dict[str, Any]:
+    """The tweak panel (F4): a dragging frame against an idle one, and the panel's draw."""
+    import bench_tweak
+
+    res = bench_tweak.measure(quick)
+    bench_tweak.report(res)
+    return res
+
+
 RUNNERS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "engine": section_engine,
     "latency": lambda q: _host_section(section_latency, q),
@@ -486,6 +495,7 @@ RUNNERS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "memory": section_memory,
     "startup": section_startup,
     "drawing": section_drawing,
+    "tweak": section_tweak,
 }
 
 

@@ -268,3 +268,78 @@ def test_the_panel_looks_like_this(bounce_copy: Path) -> None:
         host.press("F4")
         host.step(1)
         assert_matches_golden(host, "tweak_panel")
+
+
+def test_a_long_drag_writes_at_most_ten_times_a_second_and_the_last_value_lands(
+        bounce_copy: Path) -> None:
+    physics = bounce_copy / "physics.py"
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        open_panel(host)
+        # 120 frames (2 s of headless time) of dragging: a new value every frame.
+        drag(host, "physics.SPEED", [1 + (i % 9) for i in range(119)] + [7], 0, 10)
+        assert 2 <= host.tweaking.writes <= 21  # ≤ 10 a second, plus the release
+        assert b"SPEED = 7  #" in physics.read_bytes() and host.game.physics.SPEED == 7
+        assert tweaks_told(host) == ["tweak physics.py:5 SPEED 2 → 7"]  # one gesture, one line
+        assert len([e for e in host.events if isinstance(e, ReloadReport)]) == \
+            host.tweaking.writes
+
+
+def test_a_crlf_file_keeps_its_line_endings(tmp_path: Path) -> None:
+    game = tmp_path / "crlf"
+    game.mkdir()
+    source = GAME.replace("\n", "\r\n").encode()
+    (game / "main.py").write_bytes(source)
+    with Host(game, headless=True, watch=False) as host:
+        host.tweak("main.GRAVITY", 0.25)
+        assert (game / "main.py").read_bytes() == source.replace(b"0.5  #", b"0.25  #", 1)
+
+
+def test_a_value_gone_from_the_file_mid_gesture_is_not_written_and_says_why(
+        bounce_copy: Path) -> None:
+    physics = bounce_copy / "physics.py"
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        open_panel(host)
+        for _ in range(10):
+            key(host, "Down")  # TITLE, 3 channels, pos_x, pos_y, dx, dy, WIDTH, HEIGHT: SPEED
+        key(host, "Right")  # written at once: 3
+        key(host, "Right")  # pending: 4, due in 0.1 s
+        edit(physics, "SPEED = 3", "SPEED = WIDTH // 100")  # meanwhile, in an editor
+        edited = physics.read_bytes()
+        host.step(10)
+        assert physics.read_bytes() == edited
+        told = [str(e) for e in host.events if isinstance(e, Notice)]
+        assert any("tweak not written: physics.py no longer assigns a literal to SPEED" in t
+                   for t in told)
+        # a drag on a row whose file no longer parses is refused with a line, not an exception
+        physics.write_text("SPEED = (\n")
+        assert host.tweaking.problems() and "physics.py does not parse" in \
+            host.tweaking.problems()[0]
+        host.step(1)
+        assert host.tweak_panel.where("physics.SPEED") is None  # the row is gone
+
+
+def test_class_level_values_are_listed_with_their_live_value(tmp_path: Path) -> None:
+    game = tmp_path / "cls"
+    game.mkdir()
+    (game / "main.py").write_text("class Ball:\n    RADIUS = 10\n\n\nBall.RADIUS = 12\n")
+    with Host(game, headless=True, watch=False) as host:
+        (ball,) = host.tweaks()
+        assert (ball.key, ball.source, ball.value) == ("main.Ball.RADIUS", 10, 12)
+        host.tweak("main.Ball.RADIUS", 15)
+        assert "    RADIUS = 15\n" in (game / "main.py").read_text()
+
+
+def test_the_wheel_over_the_panel_scrolls_a_long_list(tmp_path: Path) -> None:
+    game = tmp_path / "many"
+    game.mkdir()
+    (game / "main.py").write_text("".join(f"V{i} = {i}\n" for i in range(40)))
+    with Host(game, headless=True, watch=False) as host:
+        open_panel(host)
+        assert host.tweak_panel.where("main.V0") is not None
+        assert host.tweak_panel.where("main.V39") is None
+        left, y, _ = host.tweak_panel.where("main.V0") or (0, 0, 0)
+        push({"type": "motion", "x": left, "y": y, "xrel": 0, "yrel": 0, "state": 0})
+        push({"type": "wheel", "x": 0, "y": -30, "direction": 0})
+        host.step(1)
+        assert host.tweak_panel.where("main.V0") is None
+        assert host.tweak_panel.where("main.V35") is not None
