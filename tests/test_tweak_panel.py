@@ -343,3 +343,56 @@ def test_the_wheel_over_the_panel_scrolls_a_long_list(tmp_path: Path) -> None:
         host.step(1)
         assert host.tweak_panel.where("main.V0") is None
         assert host.tweak_panel.where("main.V35") is not None
+
+
+def test_a_tweak_that_breaks_a_statement_fails_like_a_save_and_once(bounce_copy: Path) -> None:
+    physics = bounce_copy / "physics.py"
+    edit(physics, "hits = 0", "STEP = 1 / SPEED\nhits = 0")
+    out = io.StringIO()
+    with Host(bounce_copy, headless=True, console=Console(file=out, color=False)) as host:
+        host.step(2)
+        host.tweak("physics.SPEED", 0)
+        assert host.last_error is not None and host.last_error.kind == "ZeroDivisionError"
+        assert host.game.physics.SPEED == 2  # rolled back: the old code runs
+        assert host.wait_for_change(5.0)
+        host.step(20)  # the watcher sees the same write: no second error line
+        assert out.getvalue().count("reload failed: ZeroDivisionError") == 1
+        host.tweak("physics.SPEED", 3)
+        host.step(2)
+        assert host.last_error is None and pytest.approx(1 / 3) == host.game.physics.STEP
+
+
+def test_shift_while_dragging_is_ten_times_finer(tmp_path: Path) -> None:
+    game = tmp_path / "fine"
+    game.mkdir()
+    (game / "main.py").write_text(GAME)
+    with Host(game, headless=True, watch=False) as host:
+        open_panel(host)
+        where = host.tweak_panel.where("main.GRAVITY")
+        assert where is not None
+        left, y, width = where
+        push({"type": "mousedown", "button": 1, "clicks": 1, "x": left + width // 2, "y": y})
+        host.step(1)
+        assert host.tweaking.current(host.tweaking.find("main.GRAVITY")) == pytest.approx(
+            round((width // 2) / width, 3))
+        start = host.tweaking.current(host.tweaking.find("main.GRAVITY"))
+        push({"type": "keydown", "key": "Left Shift", "mod": SHIFT})
+        push({"type": "motion", "x": left + width // 2 + 50, "y": y, "xrel": 50, "yrel": 0,
+              "state": 1})
+        push({"type": "mouseup", "button": 1, "clicks": 1, "x": left + width // 2 + 50, "y": y})
+        host.step(1)
+        assert pytest.approx(start + 50 / width / 10, abs=0.001) == host.game.GRAVITY
+        assert host.game.events == []  # Shift was the panel's too
+
+
+def test_a_file_that_cannot_be_read_mid_gesture_is_told(bounce_copy: Path) -> None:
+    physics = bounce_copy / "physics.py"
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.tweak("physics.SPEED", 3)
+        host.tweaking.set("physics.SPEED", 4)  # written at once? no: 0.1 s have not passed
+        assert host.tweaking.writes == 1
+        physics.unlink()
+        physics.mkdir()  # a directory where the file was
+        host.tweaking.commit(force=True)
+        told = str(host.events[-1])
+        assert told.startswith("tweak not written: physics.py") and "fix the file" in told
