@@ -60,14 +60,14 @@ class Controls:
             if display.is_quit(event):
                 self.quit()
                 continue
+            if self.intercept is not None and self.intercept(event):
+                continue  # an open panel's: it lets the host's keys through
             key = display.key_of(event)
             action = self.actions.get(key) if key else None
             if action is not None:
                 action()
             elif display.key_of(event, released=True) in HOST_KEYS:
                 continue  # the release of a key the host kept is not the game's either
-            elif self.intercept is not None and self.intercept(event):
-                continue
             else:
                 self.to_game(event)
 

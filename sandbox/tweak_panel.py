@@ -2,10 +2,12 @@
 
 A column at the right of the window lists every tweakable value grouped by module (the
 entry first): a number gets its live value and a slider over its range, a colour a swatch
-and one slider per channel, a boolean a box, a short string its text (edit it in the file,
-or with ``host.tweak``). The live value is yellow where play changed it from the file's.
+and one slider per channel, a boolean a box, a short string its text (Return or a click
+types a new one; Return writes it, Escape cancels). The live value is yellow where play
+changed it from the file's.
 
-Input, while the panel is open (``handle`` takes each SDL event the host keys did not):
+Input, while the panel is open (``handle`` sees each SDL event first; it lets F-keys and
+Escape through, except Escape while typing):
 a click or drag on a slider sets the value (Shift while dragging: ten times finer, relative
 to where the drag is); ↑/↓ select a row, ←/→ change it (Shift fine, Ctrl coarse),
 Space/Enter toggle a boolean, the wheel scrolls, Ctrl+Z / Ctrl+Y undo and redo. The keys
@@ -23,7 +25,7 @@ from sandbox.events import Notice
 from sandbox.panel import DIM_RGB, HUD_RGB, MARGIN, TEXT_RGB, Surface
 from sandbox.sdl import event_to_dict
 from sandbox.tweak_edit import Tweakable, TweakEditor, TweakError
-from sandbox.tweaks import Kind
+from sandbox.tweaks import MAX_STRING, Kind
 
 __all__ = ["TweakPanel"]
 
@@ -87,6 +89,8 @@ class TweakPanel:
         self.selected = 0   # index into the value rows
         self.scroll = 0     # first row shown
         self.dragging: Tweakable | None = None
+        self.editing: Tweakable | None = None  # a string being typed
+        self.text = ""
         self._drag_x = 0
         self._drag_value = 0.0
         self.shift = self.ctrl = False
@@ -106,7 +110,7 @@ class TweakPanel:
         """F4: open or close; closing ends a drag (its last value lands)."""
         self.open = not self.open
         if not self.open:
-            self.dragging = None
+            self.dragging = self.editing = None
             self.editor.commit(force=True)
 
     def rows(self) -> list[_Row]:
@@ -147,9 +151,14 @@ class TweakPanel:
                                 kind == "mousedown")
         if kind == "wheel":
             return self._wheel(int(data["y"]))
+        if kind == "text" and self.editing is not None:
+            self.text = (self.text + data["text"].replace("\n", ""))[:MAX_STRING]
+            return True
         return False
 
     def _key(self, key: str, mod: int, down: bool) -> bool:
+        if self.editing is not None:
+            return self._edit_key(key, down)
         if key in _SHIFTS or key in _CTRLS:
             if key in _SHIFTS:
                 self.shift = down
@@ -168,6 +177,22 @@ class TweakPanel:
             self._press(key, 0 if shift else 2 if ctrl else 1)
         return True
 
+    def _edit_key(self, key: str, down: bool) -> bool:
+        """A key while a string is being typed: Return writes it, Escape cancels."""
+        if len(key) <= 3 and key.startswith("F") and key[1:].isdigit():
+            return False  # the host's keys still work
+        if down and key == "Backspace":
+            self.text = self.text[:-1]
+        elif down and key in ("Return", "Escape"):
+            t, self.editing = self.editing, None
+            if key == "Return" and t is not None:
+                self._run(lambda: self.editor.tweak(t.key, self.text))
+        return True  # typing never reaches the game
+
+    def start_editing(self, t: Tweakable) -> None:
+        """Type a new value for the string ``t`` (Return writes it, Escape cancels)."""
+        self.editing, self.text = t, str(self.editor.current(t))
+
     def _press(self, key: str, size: int) -> None:
         values = self.values()
         if not values:
@@ -177,7 +202,9 @@ class TweakPanel:
                                        self.selected + (1 if key == "Down" else -1)))
             return
         t = values[min(self.selected, len(values) - 1)]
-        if t.kind is Kind.BOOL:
+        if t.kind is Kind.STR and key in ("Return", "Space"):
+            self.start_editing(t)
+        elif t.kind is Kind.BOOL:
             self._set(t, not self.editor.current(t))
             self.editor.commit()
         elif t.kind is not Kind.STR and key in ("Left", "Right"):
@@ -199,9 +226,11 @@ class TweakPanel:
             return True
         t = row.item
         self.selected = self.values().index(t)
-        if t.kind is Kind.BOOL:
+        if t.kind is Kind.STR:
+            self.start_editing(t)
+        elif t.kind is Kind.BOOL:
             self._run(lambda: self.editor.tweak(t.key, not t.source))
-        elif t.kind is not Kind.STR and x >= self._track()[0] - 4:
+        elif x >= self._track()[0] - 4:
             self.dragging = t
             self._drag_to(t, x)
         return True
@@ -318,11 +347,16 @@ class TweakPanel:
         t = row.item
         surface.text(x, y, _fit(row.text, NAME_CHARS), TEXT_RGB)
         changed = t.value != t.source  # play changed it: the live value differs from the file
-        shown = repr(t.value) if t.kind is not Kind.STR else repr(t.source)
+        if t.kind is Kind.STR:
+            editing = self.editing is not None and self.editing.key == t.key
+            shown = self.text + "▏" if editing else repr(t.source)
+            surface.text(x + NAME_CHARS * self._char, y,
+                         _fit(shown, WIDTH // self._char - NAME_CHARS - 2),
+                         HUD_RGB if editing else DIM_RGB)
+            return
+        shown = repr(t.value)
         surface.text(x + NAME_CHARS * self._char, y, _fit(shown, VALUE_CHARS - 1),
                      HUD_RGB if changed else DIM_RGB)
-        if t.kind is Kind.STR:
-            return
         left, width = self._track()
         if t.kind is Kind.BOOL:
             surface.fill_rect(left, y + 3, line - 6, line - 6, TRACK)

@@ -243,10 +243,13 @@ def test_tweaks_apply_while_paused_and_while_looping(bounce_copy: Path) -> None:
         host.step(10)
         host.press("F6")  # … and loop
         host.step(3)
-        host.tweak("main.BACKGROUND", (90, 0, 0))
-        host.step(15)  # past the loop's end: the next pass keeps the tweak
-        assert host.looping.passes >= 1
-        assert host.pixel(5, 400) == (90, 0, 0, 255)
+        open_panel(host)
+        drag(host, "main.BACKGROUND[2]", [60, 120], 0, 255)  # a real drag, while looping
+        assert host.pixel(5, 400) == (0, 90, 120, 255)  # shows on the looping seconds
+        passes = host.looping.passes
+        host.step(12)  # past the loop's end: the next pass keeps the tweak
+        assert host.looping.passes > passes
+        assert host.pixel(5, 400) == (0, 90, 120, 255)
 
 
 def test_a_tweak_to_a_file_that_does_not_parse_is_not_written(bounce_copy: Path) -> None:
@@ -357,6 +360,7 @@ def test_a_tweak_that_breaks_a_statement_fails_like_a_save_and_once(bounce_copy:
         assert host.wait_for_change(5.0)
         host.step(20)  # the watcher sees the same write: no second error line
         assert out.getvalue().count("reload failed: ZeroDivisionError") == 1
+        assert host.last_error is not None  # and the error is still shown: it is still true
         host.tweak("physics.SPEED", 3)
         host.step(2)
         assert host.last_error is None and pytest.approx(1 / 3) == host.game.physics.STEP
@@ -396,3 +400,22 @@ def test_a_file_that_cannot_be_read_mid_gesture_is_told(bounce_copy: Path) -> No
         host.tweaking.commit(force=True)
         told = str(host.events[-1])
         assert told.startswith("tweak not written: physics.py") and "fix the file" in told
+
+
+def test_a_string_is_typed_in_the_panel_and_escape_while_typing_does_not_quit(
+        bounce_copy: Path) -> None:
+    main = bounce_copy / "main.py"
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        open_panel(host)
+        key(host, "Return")  # TITLE is the first row: type a new one
+        for _ in range(6):
+            key(host, "Backspace")
+        push({"type": "text", "text": "hop!"})
+        key(host, "Return")
+        assert 'TITLE = "hop!"' in main.read_text()
+        assert host.display is not None and host.display.title == "hop!"  # applied like a save
+        key(host, "Return")
+        key(host, "Escape")  # cancels the typing, and is not the host's quit
+        assert host.running and 'TITLE = "hop!"' in main.read_text()
+        key(host, "Escape")  # not typing: Escape quits as always
+        assert not host.running
