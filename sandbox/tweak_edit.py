@@ -240,8 +240,7 @@ class TweakEditor:
             channels = [t for t in self.tweakables() if f"{t.module}.{t.target}" == key
                         and t.kind is Kind.CHANNEL]
             if not channels:
-                self.find(key)  # raises with "did you mean …?"
-                raise TweakError(f"{key} is not a colour: give one value, not a tuple")
+                self.find(key)  # not a tweakable nor a colour: raises with "did you mean …?"
             if len(value) != len(channels):
                 raise TweakError(f"{key} has {len(channels)} channels, got {len(value)} values")
             for t, v in zip(channels, value, strict=True):
@@ -316,8 +315,13 @@ class TweakEditor:
         have, want = (step.after, step.before) if kind is TweakKind.UNDO else \
             (step.before, step.after)
         found = self.literals(step.path)
-        now = {lit.name: lit.value for lit in found if lit.target == step.target} \
-            if not isinstance(found, str) else {}
+        verb = kind.value.split()[0]
+        if isinstance(found, str):  # kept for later: the file may be fixed
+            source.append(step)
+            self.emit(Notice(f"tweak not written: {self._shown(step.path)} {found} — fix the "
+                             f"file and {verb} again"))
+            return None
+        now = {lit.name: lit.value for lit in found if lit.target == step.target}
         if any(now.get(k) != v or type(now.get(k)) is not type(v) for k, v in have.items()):
             self.emit(Notice(f"{kind.value.split()[0]} skipped: {step.target} in "
                              f"{self._shown(step.path)} was changed in the file since the "
@@ -356,7 +360,8 @@ class TweakEditor:
                              f"{target} (edited meanwhile?) — reopen the panel (F4)"))
             return False
         new = data
-        # From the end of the file backwards, so earlier offsets stay valid.
+        # From the end of the file backwards, so earlier offsets stay valid. The bytes edited
+        # are the ones just read: an editor's save meanwhile is kept, never overwritten.
         for name in sorted(values, key=lambda n: -by_name[n].start):
             new = edit_bytes(new, by_name[name], values[name])
         if new != data:

@@ -400,6 +400,7 @@ def test_a_file_that_cannot_be_read_mid_gesture_is_told(bounce_copy: Path) -> No
         host.tweaking.commit(force=True)
         told = str(host.events[-1])
         assert told.startswith("tweak not written: physics.py") and "fix the file" in told
+        assert host.tweaking.problems() == ["physics.py cannot be read: Is a directory"]
 
 
 def test_a_string_is_typed_in_the_panel_and_escape_while_typing_does_not_quit(
@@ -419,3 +420,37 @@ def test_a_string_is_typed_in_the_panel_and_escape_while_typing_does_not_quit(
         assert host.running and 'TITLE = "hop!"' in main.read_text()
         key(host, "Escape")  # not typing: Escape quits as always
         assert not host.running
+
+
+def test_a_drag_on_a_value_removed_meanwhile_stops_with_a_line(bounce_copy: Path) -> None:
+    physics = bounce_copy / "physics.py"
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        open_panel(host)
+        left, y, width = host.tweak_panel.where("physics.SPEED") or (0, 0, 0)
+        push({"type": "mousedown", "button": 1, "clicks": 1, "x": left + width // 2, "y": y})
+        host.step(1)
+        edit(physics, "SPEED = 5", "SPEED = WIDTH // 100")  # saved in an editor mid-drag
+        edited = physics.read_bytes()
+        push({"type": "motion", "x": left + width, "y": y, "xrel": 9, "yrel": 0, "state": 1})
+        host.step(1)
+        assert host.tweak_panel.dragging is None
+        assert "no tweakable value 'physics.SPEED'" in str(host.events[-1])
+        push({"type": "mouseup", "button": 1, "clicks": 1, "x": left + width, "y": y})
+        host.step(1)
+        assert physics.read_bytes() == edited
+
+
+def test_undo_into_a_file_that_does_not_parse_is_told_and_kept_for_later(
+        bounce_copy: Path) -> None:
+    physics = bounce_copy / "physics.py"
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.tweak("physics.SPEED", 4)
+        good = physics.read_text()
+        physics.write_text(good.replace("WIDTH = 640", "WIDTH = ("))
+        assert "physics.py does not parse" in host.tweaking.problems()[0]
+        assert host.tweaking.undo() is None
+        assert str(host.events[-1]).startswith("tweak not written: physics.py does not parse")
+        physics.write_text(good)  # fixed: the undo step was kept
+        ev = host.tweaking.undo()
+        assert str(ev) == "undo tweak physics.py:5 SPEED 4 → 2"
+        assert "SPEED = 2  #" in physics.read_text()
