@@ -38,7 +38,8 @@ from sandbox.overlay import Overlay
 from sandbox.screen import Screen
 from sandbox.sdl import Display
 from sandbox.status import Status
-from sandbox.tweak_edit import Tweakable, TweakEditor
+from sandbox.tweak_edit import TweakEditor
+from sandbox.tweak_list import Tweakable
 from sandbox.tweak_panel import TweakPanel
 from sandbox.watchdog import Watchdog
 

@@ -1,7 +1,7 @@
 """Tweaking a value: the file's literal and the running game change together, undoably.
 
-:class:`TweakEditor` lists the game's tweakables (``sandbox.tweaks`` finds the literals; the
-live values come from the game's modules) and changes them the way a save would: it writes
+:class:`TweakEditor` changes the game's tweakables (``sandbox.tweak_list`` lists them, with
+their live values) the way a save would: it writes
 the minimal literal edit to the file and has the host reload that file at once through its
 normal reload path (``reload(path)``), so dependents follow, play state is kept by the
 engine's rules, handlers run, and reports, errors and the loop behave as for a save. The
@@ -22,7 +22,6 @@ Rules it holds:
 
 from __future__ import annotations
 
-import difflib
 import math
 import time
 from collections.abc import Callable, Mapping
@@ -33,37 +32,12 @@ from types import ModuleType
 from sandbox.events import Notice
 from sandbox.events.tweaks import Tweaked, TweakKind
 from sandbox.hot import ReloadReport
-from sandbox.tweaks import Kind, Literal, TweakSourceError, edit_bytes, find_literals
+from sandbox.tweak_list import Tweakable, TweakCatalog, TweakError
+from sandbox.tweaks import Kind, TweakSourceError, edit_bytes, find_literals
 
-__all__ = ["INTERVAL", "TweakEditor", "TweakError", "Tweakable"]
+__all__ = ["INTERVAL", "TweakEditor", "TweakError", "Tweakable"]  # the last two re-exported
 
 INTERVAL = 0.1  # seconds between two writes of one gesture (~10 writes a second at most)
-
-
-class TweakError(ValueError):
-    """A tweak that cannot be made: an unknown name, a bad value. The message says why."""
-
-
-@dataclass(frozen=True)
-class Tweakable:
-    """One tweakable value: where it is, what the file says, what the game holds now."""
-
-    module: str
-    name: str          # SPEED, Ball.RADIUS, BACKGROUND[2]
-    target: str        # the assigned name: BACKGROUND for its channels
-    kind: Kind
-    path: Path
-    shown: str         # physics.py
-    line: int
-    source: object     # the literal in the file
-    value: object      # the live value (play may have changed it)
-    range: tuple[float, float]
-    colour: tuple[int, ...] | None = None  # a channel's whole colour, as in the file
-
-    @property
-    def key(self) -> str:
-        """``physics.SPEED``: what ``host.tweak`` takes."""
-        return f"{self.module}.{self.name}"
 
 
 @dataclass
@@ -101,28 +75,13 @@ def _channel(name: str) -> int:
     return int(name.rsplit("[", 1)[1][:-1]) if name.endswith("]") else 0
 
 
-def _live(module: ModuleType, name: str) -> object:
-    """The game's value of ``name`` (``Ball.RADIUS``, ``BACKGROUND[2]``), or None if absent."""
-    index = _channel(name) if name.endswith("]") else None
-    obj: object = module
-    for part in name.split("[", 1)[0].split("."):
-        obj = getattr(obj, part, None)
-    if index is not None:
-        try:
-            return obj[index]  # type: ignore[index]
-        except (TypeError, IndexError, KeyError):
-            return None
-    return obj
-
-
 class TweakEditor:
     """Lists tweakables and applies tweaks to the file and the game (module docstring)."""
 
     def __init__(self, modules: Callable[[], Mapping[str, ModuleType]], root: Path,
                  reload: Callable[[Path], ReloadReport], emit: Callable[[object], None], *,
                  now: Callable[[], float] = time.perf_counter, interval: float = INTERVAL) -> None:
-        self.modules = modules
-        self.root = root
+        self.catalog = TweakCatalog(modules, root)
         self.reload = reload
         self.emit = emit
         self.now = now
@@ -133,83 +92,31 @@ class TweakEditor:
         self._last_write = -math.inf
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
-        self._cache: dict[Path, tuple[tuple[int, int], list[Literal] | str]] = {}
-        self._names: dict[Path, str] = {}  # physics.py for each file (resolve() is slow)
-        # A range from a value's magnitude is kept for the session: a slider whose range
-        # followed the value it sets would run away while dragging.
-        self._ranges: dict[str, tuple[float, float]] = {}
 
     # -- listing -------------------------------------------------------------------------------
-    def literals(self, path: Path) -> list[Literal] | str:
-        """The literals in ``path`` now, or why there are none (cached by size and mtime)."""
-        try:
-            st = path.stat()
-            stamp = (st.st_mtime_ns, st.st_size)
-            cached = self._cache.get(path)
-            if cached is not None and cached[0] == stamp:
-                return cached[1]
-            found: list[Literal] | str = find_literals(path.read_bytes())
-        except OSError as exc:
-            return f"cannot be read: {exc.strerror or exc}"
-        except TweakSourceError as exc:
-            found = str(exc)
-        self._cache[path] = (stamp, found)
-        return found
-
     def tweakables(self) -> list[Tweakable]:
-        """Every tweakable of every game module, grouped by module (entry first), file order."""
-        out: list[Tweakable] = []
-        for name, module in sorted(self.modules().items(), key=lambda kv: kv[0] != "main"):
-            path = self._path(module)
-            if path is None:
-                continue
-            found = self.literals(path)
-            if isinstance(found, str):
-                continue
-            shown = self._shown(path)
-            out.extend(Tweakable(name, lit.name, lit.target, lit.kind, path, shown, lit.line,
-                                 lit.value, _live(module, lit.name), self._range(name, lit),
-                                 lit.colour) for lit in found)
-        return out
-
-    def _range(self, module: str, lit: Literal) -> tuple[float, float]:
-        if lit.commented:
-            return (lit.low, lit.high)
-        return self._ranges.setdefault(f"{module}.{lit.name}", (lit.low, lit.high))
+        """Every tweakable, with live values (``TweakCatalog.tweakables``)."""
+        return self.catalog.tweakables()
 
     def problems(self) -> list[str]:
-        """Game modules whose values cannot be listed now, and why (``physics.py does not …``)."""
-        out = []
-        for module in self.modules().values():
-            path = self._path(module)
-            found = self.literals(path) if path is not None else []
-            if isinstance(found, str) and path is not None:
-                out.append(f"{self._shown(path)} {found}")
-        return out
+        """Game modules whose values cannot be listed now, and why."""
+        return self.catalog.problems()
 
     def find(self, key: str) -> Tweakable:
         """The tweakable ``physics.SPEED``; TweakError with "did you mean …?" when unknown."""
-        every = self.tweakables()
-        for t in every:
-            if t.key == key:
-                return t
-        keys = [t.key for t in every] + sorted({f"{t.module}.{t.target}" for t in every})
-        close = difflib.get_close_matches(key, keys, n=1)
-        hint = f"did you mean {close[0]}? " if close else ""
-        raise TweakError(f"no tweakable value {key!r}: {hint}host.tweaks() lists them "
-                         "(top-level and class-level literals of the game's modules)")
+        return self.catalog.find(key)
 
     # -- changing ------------------------------------------------------------------------------
     def set(self, key: str, value: object) -> None:
         """Change one literal (part of the current gesture); written when due (``frame``)."""
         t = self.find(key)
-        checked = self.check(t, value)
+        checked = self.catalog.check(t, value)
         g = self._gesture
         if g is not None and (g.module, g.target) != (t.module, t.target):
             self.commit(force=True)
             g = None
         if g is None:
-            found = self.literals(t.path)
+            found = self.catalog.literals(t.path)
             before = {lit.name: lit.value for lit in found if lit.target == t.target} \
                 if not isinstance(found, str) else {t.name: t.source}
             g = self._gesture = _Gesture(t.module, t.target, t.path, before)
@@ -248,27 +155,6 @@ class TweakEditor:
         else:
             self.set(key, value)
         return self.commit(force=True)
-
-    def check(self, t: Tweakable, value: object) -> object:
-        """``value`` as ``t`` can hold it, or TweakError saying what it needs."""
-        where = f"{t.key} ({t.shown}:{t.line})"
-        if t.kind is Kind.BOOL:
-            if not isinstance(value, bool):
-                raise TweakError(f"{where} is a boolean: give True or False, not {value!r}")
-            return value
-        if t.kind is Kind.STR:
-            if not isinstance(value, str) or "\n" in value:
-                raise TweakError(f"{where} is a one-line string, not {value!r}")
-            return value
-        if isinstance(value, bool) or not isinstance(value, (int, float)) \
-                or not math.isfinite(value):
-            raise TweakError(f"{where} is a number: give a finite int or float, not {value!r}")
-        if t.kind is Kind.CHANNEL:
-            if value != int(value) or not 0 <= value <= 255:
-                raise TweakError(f"{where} is a colour channel: give a whole number 0..255, "
-                                 f"not {value!r}")
-            return int(value)
-        return value
 
     def frame(self, force: bool = False) -> Tweaked | None:
         """Write what is pending when due; finish an ending gesture (once a frame, and after
@@ -314,17 +200,18 @@ class TweakEditor:
         step = source.pop()
         have, want = (step.after, step.before) if kind is TweakKind.UNDO else \
             (step.before, step.after)
-        found = self.literals(step.path)
+        found = self.catalog.literals(step.path)
         verb = kind.value.split()[0]
         if isinstance(found, str):  # kept for later: the file may be fixed
             source.append(step)
-            self.emit(Notice(f"tweak not written: {self._shown(step.path)} {found} — fix the "
-                             f"file and {verb} again"))
+            shown = self.catalog.shown(step.path)
+            self.emit(Notice(f"tweak not written: {shown} {found} — fix the file and {verb} "
+                             "again"))
             return None
         now = {lit.name: lit.value for lit in found if lit.target == step.target}
         if any(now.get(k) != v or type(now.get(k)) is not type(v) for k, v in have.items()):
             self.emit(Notice(f"{kind.value.split()[0]} skipped: {step.target} in "
-                             f"{self._shown(step.path)} was changed in the file since the "
+                             f"{self.catalog.shown(step.path)} was changed in the file since the "
                              "tweak; its value is left as the file has it"))
             return None
         if not self._apply(step.path, step.target, want):
@@ -335,17 +222,17 @@ class TweakEditor:
 
     def _tell(self, kind: TweakKind, step: _Step, old: dict[str, object],
               new: dict[str, object]) -> Tweaked:
-        found = self.literals(step.path)
+        found = self.catalog.literals(step.path)
         line = next((lit.line for lit in found if lit.target == step.target), 0) \
             if not isinstance(found, str) else 0
-        ev = Tweaked(kind, f"{self._shown(step.path)}:{line}", step.target,
+        ev = Tweaked(kind, f"{self.catalog.shown(step.path)}:{line}", step.target,
                      _shown_value(old), _shown_value(new))
         self.emit(ev)
         return ev
 
     def _apply(self, path: Path, target: str, values: dict[str, object]) -> bool:
         """Edit the literals in the file as it is on disk now, then reload it; False if not."""
-        shown = self._shown(path)
+        shown = self.catalog.shown(path)
         try:
             data = path.read_bytes()
             found = find_literals(data)
@@ -383,16 +270,3 @@ class TweakEditor:
         """True for a tweak's own successful reload: the ``Tweaked`` line says it instead."""
         return self.reloading and isinstance(ev, ReloadReport) and ev.ok and not ev.notes
 
-    def _path(self, module: ModuleType) -> Path | None:
-        file = getattr(module, "__file__", None)
-        return Path(file) if file else None
-
-    def _shown(self, path: Path) -> str:
-        shown = self._names.get(path)
-        if shown is None:
-            try:
-                shown = path.resolve().relative_to(self.root).as_posix()
-            except (ValueError, OSError):
-                shown = path.name
-            self._names[path] = shown
-        return shown

@@ -24,7 +24,8 @@ from typing import Any
 from sandbox.events import Notice
 from sandbox.panel import DIM_RGB, HUD_RGB, MARGIN, TEXT_RGB, Surface
 from sandbox.sdl import event_to_dict
-from sandbox.tweak_edit import Tweakable, TweakEditor, TweakError
+from sandbox.tweak_edit import TweakEditor
+from sandbox.tweak_list import Tweakable, TweakError
 from sandbox.tweaks import MAX_STRING, Kind
 
 __all__ = ["TweakPanel"]
