@@ -454,3 +454,16 @@ def test_undo_into_a_file_that_does_not_parse_is_told_and_kept_for_later(
         ev = host.tweaking.undo()
         assert str(ev) == "undo tweak physics.py:5 SPEED 4 → 2"
         assert "SPEED = 2  #" in physics.read_text()
+
+
+def test_the_panel_is_not_part_of_the_games_frame_in_a_screenshot(bounce_copy: Path,
+                                                                   tmp_path: Path) -> None:
+    from sandbox.sdl import read_png
+
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(3)
+        open_panel(host)
+        assert host.pixel(600, 100) != BLUE  # the window shows the panel …
+        w, _, rgba = read_png(host.screenshot(tmp_path / "game.png"))
+        i = (100 * w + 600) * 4
+        assert tuple(rgba[i:i + 4]) == BLUE  # … the game's frame does not
