@@ -31,6 +31,7 @@ from sandbox.events.errors import error_info, startup_error
 from sandbox.events.tweaks import Tweaked
 from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
 from sandbox.hot import Reloader, ReloadReport
+from sandbox.input_router import InputRouter
 from sandbox.keys import Action, banner_rows
 from sandbox.live_assets import LiveAssets
 from sandbox.looping import Looper
@@ -41,7 +42,7 @@ from sandbox.status import Status
 from sandbox.tweak_edit import TweakEditor
 from sandbox.tweak_list import Tweakable
 from sandbox.tweak_panel import TweakPanel
-from sandbox.watchdog import Watchdog
+from sandbox.watchdog import DEFAULT_MEMORY_LIMIT, Watchdog
 
 if TYPE_CHECKING:
     from sandbox.watcher import Watcher  # imported at run time only when watching
@@ -63,6 +64,7 @@ class Host:
 
     def __init__(self, game_dir: str | Path, *, headless: bool = False, watch: bool = True,
                  fps: int = 60, hang_timeout: float = 2.0,
+                 memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
                  console: ConsoleLike | None = None, terminal_keys: bool = False) -> None:
         self.spec = find_game(game_dir)
         self.root = self.spec.root
@@ -76,8 +78,12 @@ class Host:
         self.clock = FixedClock(step, StepPerFrame(step) if headless else time.perf_counter)
         self.reloader = Reloader(self.root)
         self.looping = Looper(lambda: self.reloader.modules, emit=self.events.emit,
-                              call_hook=self.call_hook, game=self.spec.name, step=step,
-                              window_id=self._window_id)  # F6/F7 (sandbox.looping)
+                              replay=lambda data: self.input.replay(data), game=self.spec.name,
+                              step=step, window_id=self._window_id)  # F6/F7 (sandbox.looping)
+        # input: keyboard/mouse/gamepads state and the plain hooks (sandbox.input_router)
+        self.input = InputRouter(self.call_hook, lambda name: getattr(self.game, name, None),
+                                 self.looping.pass_event, self._window_id,
+                                 lambda text: self.events.emit(Notice(text)))
         # Extra HUD lines (e.g. the loop's "LOOP 2.4 s"): each source returns a line or None.
         self.hud_sources: list[Callable[[], str | None]] = [self.looping.hud_line]
         # F4: a tweak is written to the file and reloaded at once, as a save is (sandbox.changes).
@@ -92,7 +98,7 @@ class Host:
         self.running, self.frames = True, 0
         self.screenshot_overlays = False  # F12 and --screenshot: the game's frame only
         # Game code runs only under the watchdog: hooks, and a reload's own statements.
-        self.watchdog = Watchdog(hang_timeout, root=self.root)
+        self.watchdog = Watchdog(hang_timeout, root=self.root, memory_limit=memory_limit)
         self.display: Display | None = None
         self.watcher: Watcher | None = None
         try:
@@ -160,6 +166,7 @@ class Host:
     def close(self) -> None:
         """Stop watching, close the window and forget the game's modules (idempotent)."""
         self.looping.close()  # a recording still running is saved first (--record)
+        self.input.close()  # input: SDL's gamepads
         if self.keys is not None:
             self.keys.stop()  # gives the terminal its settings back
             self.keys = None
@@ -248,9 +255,10 @@ class Host:
         self.clock.reset()
 
     def _to_game(self, event: object) -> None:
-        """An event no host key took: to the looper (which may keep it), then ``on_event``."""
+        """An event no host key took: to the looper (which may keep it), then the game."""
+        data = self.input.observe(event)  # input: the real held state sees every game event
         if not self.status.paused and self.looping.pass_event(event):
-            self.call_hook("on_event", event)
+            self.input.deliver(event, data)  # input: held state, on_event, the plain hooks
 
     # -- changes (sandbox.changes) ---------------------------------------------------------------
     def reload(self, paths: set[Path] | None = None, explicit: bool = True) -> ReloadReport:
@@ -313,6 +321,8 @@ class Host:
         self.controls.handle_events(display)
         if not self.running:
             return False
+        if not self.status.paused:
+            self.input.sync()  # input: no key stuck after F7, F5 or an error pause
         self.controls.handle_terminal(self.keys)
         self.tweaking.frame()  # a drag's coalesced write, when due
         self.changes.apply_pending()

@@ -19,9 +19,9 @@ The host also calls ``close()`` at exit (``--record`` saves a recording still ru
 ``restarted()`` after a hot restart (F5), which replaced the modules the snapshot was taken
 from, so it ends recording and loop.
 
-The looper does not know the host: it gets the game's modules (a callable), an event sink, a
-hook caller, the game's name, the fixed step and the window's id (a callable: the window
-opens after the looper is made).
+The looper does not know the host: it gets the game's modules (a callable), an event sink,
+what replays one recorded event (``InputRouter.replay``), the game's name, the fixed step and
+the window's id (a callable: the window opens after the looper is made).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from sandbox.events import Notice
 from sandbox.overlay import Surface, loop_indicator
@@ -57,12 +57,6 @@ class Mode(enum.Enum):
     LOOPING = "looping"
 
 
-class HookCaller(Protocol):
-    """Runs a game hook; False when it failed (and paused the game)."""
-
-    def __call__(self, hook: str, *args: object) -> bool: ...
-
-
 def _no_window() -> int:
     return 0
 
@@ -71,11 +65,13 @@ class Looper:
     """Records the game's input by tick and loops it over a restored snapshot."""
 
     def __init__(self, modules: Callable[[], dict[str, ModuleType]], *,
-                 emit: Callable[[object], None], call_hook: HookCaller, game: str,
-                 step: float, window_id: Callable[[], int] = _no_window) -> None:
+                 emit: Callable[[object], None], replay: Callable[[dict[str, Any]], bool],
+                 game: str, step: float, window_id: Callable[[], int] = _no_window) -> None:
         self.modules = modules
         self.emit = emit
-        self.call_hook = call_hook
+        # input: gives one recorded event to the game (sandbox.input_router: the held input,
+        # on_event, the plain hooks); False when a hook failed and paused it.
+        self.replay = replay
         self.game = game
         self.step = step
         self.window_id = window_id
@@ -131,7 +127,7 @@ class Looper:
         rec.ticks = self.tick
         rec.events = [(tick, ev) for tick, ev in rec.events if tick < rec.ticks]
         if self._unrecorded:
-            self._say(f"{self._unrecorded} events of other kinds (window, joystick, …) reached "
+            self._say(f"{self._unrecorded} events of other kinds (window, touch, …) reached "
                       "the game while recording but are not recorded")
         if rec.ticks == 0:
             self.mode = Mode.IDLE
@@ -232,11 +228,8 @@ class Looper:
             self._start_pass(rec)
         events = self._by_tick.get(self.tick, ())
         self.tick += 1
-        if not events:
-            return True  # most ticks: no event, so no SDL call for the window id
-        window = self.window_id()
         # all() stops at the first event that paused the game: the rest wait for the fix.
-        return all(self.call_hook("on_event", event_from_dict(data, window)) for data in events)
+        return all(self.replay(data) for data in events)
 
     def around_reload(self, reload: Callable[[], ReloadReport]) -> ReloadReport:
         """Run ``reload``; while recording or looping carry its edits into the snapshot.

@@ -6,6 +6,7 @@ The file is plain data, never pickle, so opening a recording cannot run code. Fo
     {"format": "potato-sandbox-recording", "version": 1, "game": "bounce",
      "step": 0.016666666666666666, "ticks": 120, "seed": 1234,
      "snapshot": {"main": {"pos_x": 1, "trail": {"__tuple__": [1, 2]}}},
+     "held": {"keys": ["left"], "mouse": [10, 20], "buttons": [], "pads": []},
      "events": [{"tick": 3, "event": {"type": "keydown", "key": "Left"}}]}
 
 Snapshot values are JSON scalars and lists; tuples, sets, dicts (any hashable keys), non-finite
@@ -15,6 +16,8 @@ plain data (an SDL texture) are left out and named in ``Recording.skipped``; on 
 keep their current values. An object several names share is saved once per name, so a
 replay from a file gets separate copies (a live loop keeps the sharing: see ``snapshot``).
 
+``held`` is the input held when the recording started (``sandbox.input_state``: keys, the
+mouse, gamepads with their buttons and axes); a file without it starts with nothing held.
 ``ticks`` is the length in fixed updates; an event with ``"tick": k`` is delivered just before
 update ``k`` (from 0) of each pass; ``seed`` is passed to ``random.seed`` at every pass. Events
 are the plain dicts of ``sandbox.sdl.event_to_dict``::
@@ -24,6 +27,10 @@ are the plain dicts of ``sandbox.sdl.event_to_dict``::
     {"type": "mousedown" | "mouseup", "button": 1, "clicks": 1, "x": 10, "y": 20}
     {"type": "motion", "x": 10, "y": 20, "xrel": 1, "yrel": 0, "state": 0}
     {"type": "wheel", "x": 0, "y": -1, "direction": 0, "precise_x": 0.0, "precise_y": -1.0}
+    {"type": "padadded", "pad": 3, "name": "Xbox 360 Controller"}, {"type": "padremoved", ...}
+    {"type": "paddown" | "padup", "pad": 3, "button": "a"}
+    {"type": "padaxis", "pad": 3, "axis": "leftx", "value": -32768}
+    {"type": "joyaxis" | "joyhat" | "joydown" | ..., "which": 3, ...}  (``sandbox.sdl.gamepad``)
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from sandbox.input_state import InputState
 from sandbox.snapshot import Snapshot
 
 __all__ = ["FORMAT", "VERSION", "Recording", "RecordingError"]
@@ -86,6 +94,7 @@ class Recording:
             "ticks": self.ticks,
             "seed": self.seed,
             "snapshot": snapshot,
+            "held": self.snapshot.held,
             "events": [{"tick": tick, "event": event} for tick, event in self.events],
         }
         target = Path(path)
@@ -129,6 +138,9 @@ class Recording:
             )
         try:
             snapshot = Snapshot()
+            if "held" in doc:  # recordings made before held input was saved have none
+                InputState().load(doc["held"])  # ValueError when damaged
+                snapshot.held = dict(doc["held"])
             for mod_name, values in doc["snapshot"].items():
                 snapshot.values[mod_name] = {
                     name: _decode(value, modules) for name, value in values.items()

@@ -100,6 +100,8 @@ class TweakPanel:
         self._line = 17
         self._char = 8  # the overlay font's width of a character, measured when drawn
         self._mouse = (-1, -1)  # where the mouse last moved
+        self._taken: set[str] = set()  # keys pressed that the panel took (their release too)
+        self._pressed = False  # the panel took the mouse button's press
 
     # -- state -----------------------------------------------------------------------------------
     @property
@@ -158,33 +160,45 @@ class TweakPanel:
         return False
 
     def _key(self, key: str, mod: int, down: bool) -> bool:
-        if self.editing is not None:
-            return self._edit_key(key, down)
+        """A key-down the panel uses is taken, and so is its key-up, but only then: a key
+        the game saw go down (held when F4 opened the panel) must reach it going up."""
+        if not down:
+            if key in _SHIFTS:
+                self.shift = False
+            elif key in _CTRLS:
+                self.ctrl = False
+            taken = key in self._taken
+            self._taken.discard(key)
+            return taken
+        taken = self._edit_key(key) if self.editing is not None else self._key_down(key, mod)
+        if taken:
+            self._taken.add(key)
+        return taken
+
+    def _key_down(self, key: str, mod: int) -> bool:
         if key in _SHIFTS or key in _CTRLS:
             if key in _SHIFTS:
-                self.shift = down
+                self.shift = True
             else:
-                self.ctrl = down
+                self.ctrl = True
             return True
         ctrl = bool(mod & CTRL) or self.ctrl
         shift = bool(mod & SHIFT) or self.shift
         if ctrl and key in ("Z", "Y"):
-            if down:
-                self._run(self.editor.redo if key == "Y" or shift else self.editor.undo)
+            self._run(self.editor.redo if key == "Y" or shift else self.editor.undo)
             return True
         if key not in ("Left", "Right", "Up", "Down", "Space", "Return"):
             return False
-        if down:
-            self._press(key, 0 if shift else 2 if ctrl else 1)
+        self._press(key, 0 if shift else 2 if ctrl else 1)
         return True
 
-    def _edit_key(self, key: str, down: bool) -> bool:
+    def _edit_key(self, key: str) -> bool:
         """A key while a string is being typed: Return writes it, Escape cancels."""
         if len(key) <= 3 and key.startswith("F") and key[1:].isdigit():
             return False  # the host's keys still work
-        if down and key == "Backspace":
+        if key == "Backspace":
             self.text = self.text[:-1]
-        elif down and key in ("Return", "Escape"):
+        elif key in ("Return", "Escape"):
             t, self.editing = self.editing, None
             if key == "Return" and t is not None:
                 self._run(lambda: self.editor.tweak(t.key, self.text))
@@ -214,14 +228,15 @@ class TweakPanel:
             self.editor.commit()  # lands when due: held keys coalesce like a drag
 
     def _button(self, button: int, x: int, y: int, down: bool) -> bool:
-        if not down:
-            if self.dragging is None:
-                return self._inside(x, y)
-            self.dragging = None
-            self._run(lambda: self.editor.commit(force=True))
-            return True
-        if button != 1 or not self._inside(x, y):
-            return self._inside(x, y)
+        if not down:  # taken only when its press was (a press the game saw must end there)
+            taken, self._pressed = self._pressed, False
+            if self.dragging is not None:
+                self.dragging = None
+                self._run(lambda: self.editor.commit(force=True))
+            return taken
+        self._pressed = self._inside(x, y)
+        if button != 1 or not self._pressed:
+            return self._pressed
         row = self._row_at(y)
         if row is None or row.item is None:
             return True

@@ -467,3 +467,17 @@ def test_the_panel_is_not_part_of_the_games_frame_in_a_screenshot(bounce_copy: P
         w, _, rgba = read_png(host.screenshot(tmp_path / "game.png"))
         i = (100 * w + 600) * 4
         assert tuple(rgba[i:i + 4]) == BLUE  # … the game's frame does not
+
+
+def test_a_key_held_when_the_panel_opens_is_released_in_the_game(tmp_path: Path) -> None:
+    game = tmp_path / "held"
+    game.mkdir()
+    (game / "main.py").write_text(GAME)
+    with Host(game, headless=True, watch=False) as host:
+        push({"type": "keydown", "key": "Right", "mod": 0})
+        host.step(1)
+        open_panel(host)
+        push({"type": "keyup", "key": "Right", "mod": 0})  # released while the panel is open
+        host.step(1)
+        assert host.game.events == [sdl2.SDL_KEYDOWN, sdl2.SDL_KEYUP]  # not stuck down
+        assert host.game.GRAVITY == 0.5  # and the panel did not take it as its own
