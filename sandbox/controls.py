@@ -30,13 +30,17 @@ class Controls:
 
     ``actions``: what each action does, for every action but F10/F11/F12's (held here);
     ``emit``: the event sink; ``to_game(event)``: an event that is not the host's;
-    ``screenshot(path)``: save the last frame to ``path`` (F12), named after ``game``.
+    ``screenshot(path)``: save the last frame to ``path`` (F12), named after ``game``;
+    ``intercept(event)``: True when an open panel used the event (it skips the game).
     """
 
     def __init__(self, actions: Mapping[Action, Callable[[], object]], *,
                  emit: Callable[[object], None], to_game: Callable[[object], None],
-                 screenshot: Callable[[Path], Path], game: str) -> None:
+                 screenshot: Callable[[Path], Path], game: str,
+                 intercept: Callable[[object], bool] | None = None) -> None:
         self.emit = emit
+        # A panel that takes the events it uses (the tweak panel, F4) before the game sees them.
+        self.intercept = intercept
         self.to_game = to_game
         self.save_screenshot = screenshot
         self.game = game
@@ -56,6 +60,8 @@ class Controls:
             if display.is_quit(event):
                 self.quit()
                 continue
+            if self.intercept is not None and self.intercept(event):
+                continue  # an open panel's: it lets the host's keys through
             key = display.key_of(event)
             action = self.actions.get(key) if key else None
             if action is not None:

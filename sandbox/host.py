@@ -28,6 +28,7 @@ from sandbox.devtools import DevTools, TerminalKeys
 from sandbox.eventlog import EventLog, error_of
 from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSaved
 from sandbox.events.errors import error_info, startup_error
+from sandbox.events.tweaks import Tweaked
 from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
 from sandbox.hot import Reloader, ReloadReport
 from sandbox.input_router import InputRouter
@@ -39,6 +40,9 @@ from sandbox.screen import Screen
 from sandbox.sdl import Display
 from sandbox.stale import StaleObjects
 from sandbox.status import Status
+from sandbox.tweak_edit import TweakEditor
+from sandbox.tweak_list import Tweakable
+from sandbox.tweak_panel import TweakPanel
 from sandbox.watchdog import DEFAULT_MEMORY_LIMIT, Watchdog
 
 if TYPE_CHECKING:
@@ -86,6 +90,13 @@ class Host:
                                  lambda text: self.events.emit(Notice(text)))
         # Extra HUD lines (e.g. the loop's "LOOP 2.4 s"): each source returns a line or None.
         self.hud_sources: list[Callable[[], str | None]] = [self.looping.hud_line]
+        # F4: a tweak is written to the file and reloaded at once, as a save is (sandbox.changes).
+        # Its writes are coalesced in time: headless, the time of frames run (deterministic).
+        self.tweaking = TweakEditor(lambda: self.reloader.modules, self.root,
+                                    lambda path: self.changes.reload({path}, explicit=False),
+                                    self.events.emit, now=(lambda: self.frames * step)
+                                    if headless else time.perf_counter)
+        self.tweak_panel = TweakPanel(self.tweaking)
         self.keys: TerminalKeys | None = None
         self.assets: LiveAssets | None = None
         self.running, self.frames = True, 0
@@ -117,7 +128,8 @@ class Host:
         self.display = Display(self.settings.title, self.settings.size, headless=self.headless)
         self.overlay = Overlay()
         # The loop's badge is drawn with the overlay, so it is no part of the game's frame.
-        self.screen = Screen(self.display, self.overlay, self.status, [self.looping])
+        self.screen = Screen(self.display, self.overlay, self.status,
+                             [self.looping, self.tweak_panel])
         self.assets = LiveAssets(self.root, self.display, self.headless)
         if watch:
             from sandbox.watcher import Watcher  # watchfiles only when watching
@@ -137,12 +149,13 @@ class Host:
         actions: dict[Action, Callable[[], object]] = {
             Action.RELOAD: self.changes.reload_now, Action.RESTART: self.restart,
             Action.RECORD: self.looping.toggle, Action.END_LOOP: self.looping.stop,
-            Action.QUIT: self.stop,
+            Action.QUIT: self.stop, Action.TWEAK: self.tweak_panel.toggle,
             Action.HUD: lambda: setattr(overlay, "show_hud", not overlay.show_hud),
             Action.HELP: lambda: setattr(overlay, "show_help", not overlay.show_help),
             Action.FOLD: lambda: setattr(overlay, "fold_errors", not overlay.fold_errors)}
         self.controls = Controls(actions, emit=self.events.emit, to_game=self._to_game,
-                                 screenshot=self.screenshot, game=self.spec.name)
+                                 screenshot=self.screenshot, game=self.spec.name,
+                                 intercept=self.tweak_panel.handle)
         if self.console is not None:
             # Headless there is no window to press keys in: only the terminal's keys, if any.
             keys = banner_rows(self.keys is not None, window=not self.headless)
@@ -190,8 +203,8 @@ class Host:
             self.devtools.reloaded(ev)
 
     def _tell_console(self, ev: object) -> None:
-        if self.console is None:
-            return
+        if self.console is None or self.tweaking.quiet(ev):
+            return  # a tweak's own reload: its ``Tweaked`` line says it
         self.console.event(ev)
         info = error_of(ev)
         if info is not None:
@@ -293,6 +306,18 @@ class Host:
             self.events.emit(Notice(problem))
         self.settings = new
 
+    # -- tweaks (F4: sandbox.tweak_edit, sandbox.tweak_panel) -------------------------------------
+    def tweaks(self) -> list[Tweakable]:
+        """Every tweakable value: module, name, line, live value, range (the F4 panel's list)."""
+        return self.tweaking.tweakables()
+
+    def tweak(self, name: str, value: object) -> Tweaked | None:
+        """Do what a drag does: ``host.tweak("physics.SPEED", 4.5)`` edits the file and reloads.
+
+        Raises ``TweakError`` for an unknown name ("did you mean …?") or a bad value.
+        """
+        return self.tweaking.tweak(name, value)
+
     # -- the frame -------------------------------------------------------------------------------
     def stop(self) -> None:
         """End ``run()`` after this frame (Escape, window close)."""
@@ -310,6 +335,7 @@ class Host:
         if not self.status.paused:
             self.input.sync()  # input: no key stuck after F7, F5 or an error pause
         self.controls.handle_terminal(self.keys)
+        self.tweaking.frame()  # a drag's coalesced write, when due
         self.changes.apply_pending()
         ticks = self.controls.ticks(self.clock.tick())  # F10 pauses, F11 steps
         for _ in range(0 if self.status.paused else ticks):

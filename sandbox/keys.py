@@ -31,6 +31,7 @@ class Action(enum.Enum):
     END_LOOP = "end loop"
     HELP = "help"
     FOLD = "fold"
+    TWEAK = "tweak"
     QUIT = "quit"
 
 
@@ -68,6 +69,8 @@ KEYS: tuple[Key, ...] = (
         "record play; F6 again loops the recording (see below)"),
     Key("F7", Action.END_LOOP, "end the loop",
         "end the loop: the game goes on from where it is"),
+    Key("F4", Action.TWEAK, "tweak panel",
+        "tweak panel: drag a value, the game and the source file change together (see below)"),
     Key("F1", Action.HELP, "help"),
     Key("F2", Action.FOLD, "fold the error panel to one line",
         "fold the error panel to one line, so the game shows (again: unfold)"),

@@ -36,7 +36,8 @@ import bench_misc  # noqa: E402
 import bench_table  # noqa: E402
 from bench_table import fmt_ms, stat_cells, summary, table, verdict  # noqa: E402
 
-SECTIONS = ("engine", "latency", "frames", "overhead", "memory", "startup", "drawing", "input")
+SECTIONS = ("engine", "latency", "frames", "overhead", "memory", "startup", "drawing", "input",
+            "tweak")
 FRAME_BUDGET = 1 / 60
 
 
@@ -500,6 +501,15 @@ def section_input(quick: bool) -> dict[str, Any]:
     return {"events": events, "frames": frames, "event_ratio": ratio, "sync_share": share}
 
 
+def section_tweak(quick: bool) -> dict[str, Any]:
+    """The tweak panel (F4): a dragging frame against an idle one, and the panel's draw."""
+    import bench_tweak
+
+    res = bench_tweak.measure(quick)
+    bench_tweak.report(res)
+    return res
+
+
 RUNNERS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "engine": section_engine,
     "latency": lambda q: _host_section(section_latency, q),
@@ -509,6 +519,9 @@ RUNNERS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "startup": section_startup,
     "drawing": section_drawing,
     "input": lambda q: _host_section(section_input, q),
+
+
+    "tweak": section_tweak,
 }
 
 
