@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sandbox.console import Console
-from sandbox.example_games import close_example, example_names, resolve_game
+from sandbox.example_games import close_example, example_names, installed_copy, resolve_game
 from sandbox.keys import cli_epilog
 from sandbox.watchdog import DEFAULT_MEMORY_LIMIT, install_sigint_handler
 
@@ -149,6 +149,10 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         errors.info(f"potato-sandbox: {exc}")
         return 1
     with host:
+        if (example := installed_copy(args.game)) is not None:
+            console.info(f"{example} is the example installed with potato-sandbox; for a copy "
+                         f"of your own to edit: potato-sandbox new {example} --from {example}, "
+                         f"then potato-sandbox {example} runs it")
         host.screenshot_overlays = args.screenshot_overlays
         host.looping.record_to = args.record
         if args.replay is not None and not _replay(host, args.replay, errors):
