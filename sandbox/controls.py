@@ -9,7 +9,9 @@ an event sink and that route. Terminal keys (``sandbox.devtools.TerminalKeys``) 
 keys and run the same actions.
 
 Pausing with F10 lives here too, since only keys start and end it: F11 lets one fixed update
-through while paused. A pause caused by an error in a hook is the host's, not this module's.
+through while paused, and the window says so with a badge at the top (``Controls`` is one of the
+screen's badges): a frozen game with no sign why looks like a hang. A pause caused by an
+error in a hook is the host's, not this module's (its error panel says so).
 """
 
 from __future__ import annotations
@@ -20,9 +22,17 @@ from pathlib import Path
 from sandbox.devtools import TerminalKeys, screenshot_path
 from sandbox.events import Notice
 from sandbox.keys import HOST_KEYS, KEYS, TERMINAL_KEYS, Action
+from sandbox.overlay import Surface, pause_badge
 from sandbox.sdl import Display, SDLError
 
-__all__ = ["Controls"]
+__all__ = ["PAUSED", "Controls"]
+
+
+def _key(action: Action) -> str:
+    return next(key.name for key in KEYS if key.action is action)
+
+
+PAUSED = f"paused ({_key(Action.PAUSE)} resumes, {_key(Action.STEP)} steps)"
 
 
 class Controls:
@@ -49,6 +59,16 @@ class Controls:
         self.quit = every[Action.QUIT]
         self.actions: dict[str, Callable[[], object]] = {
             key.name: every[key.action] for key in KEYS}
+
+    @property
+    def visible(self) -> bool:
+        """True while F10 holds the game: :meth:`draw` shows the pause badge."""
+        return self.user_paused
+
+    def draw(self, surface: Surface) -> None:
+        """The pause badge at the top of the window (a screen badge, not the game's frame)."""
+        if self.user_paused:
+            pause_badge(surface, PAUSED)
 
     def handle_events(self, display: Display) -> None:
         """Handle this frame's SDL events: host keys and quit here, the rest to ``to_game``."""
@@ -82,7 +102,7 @@ class Controls:
     def toggle_pause(self) -> None:
         """F10: pause or resume the game's updates."""
         self.user_paused = not self.user_paused
-        self.emit(Notice("paused (F10 resumes, F11 steps)" if self.user_paused else "resumed"))
+        self.emit(Notice(PAUSED if self.user_paused else "resumed"))
 
     def step_once(self) -> None:
         """F11: while paused, let one fixed update through at the next frame."""

@@ -138,6 +138,7 @@ class Host:
             Action.FOLD: lambda: setattr(overlay, "fold_errors", not overlay.fold_errors)}
         self.controls = Controls(actions, emit=self.events.emit, to_game=self._to_game,
                                  screenshot=self.screenshot, game=self.spec.name)
+        self.screen.badges.append(self.controls)  # "paused (F10 resumes …)" while F10 holds
         if self.console is not None:
             # Headless there is no window to press keys in: only the terminal's keys, if any.
             keys = banner_rows(self.keys is not None, window=not self.headless)

@@ -27,7 +27,7 @@ from sandbox.panel import (
 )
 
 __all__ = ["Overlay", "Surface", "error_lines", "help_lines", "loop_indicator", "notice_strip",
-           "wrap"]
+           "pause_badge", "wrap"]
 
 PANEL_DARK = (0, 0, 0, 190)  # behind the loop indicator and the notice strip
 # Behind the HUD and the help: opaque, so the game's own text never shows through theirs.
@@ -179,3 +179,18 @@ def loop_indicator(surface: Surface, label: str, fraction: float,
     done = int(bar_w * min(1.0, max(0.0, fraction)))
     if done:
         surface.fill_rect(x0 + pad, bar_y, done, bar_h, (*rgb, 255))
+
+
+def pause_badge(surface: Surface, label: str) -> None:
+    """A compact badge at the top centre: ``label`` ("paused (F10 resumes, F11 steps)").
+
+    Centred: the loop's badge is at the top right and a game's score line usually starts
+    top left. The HUD and the help, when shown, cover it (the HUD says "paused" itself).
+    """
+    width, _ = surface.size
+    pad = MARGIN // 2
+    text_w, text_h = surface.text_size(label)
+    panel_w, panel_h = text_w + 2 * pad, text_h + 2 * pad
+    x0 = max(0, (width - panel_w) // 2)
+    surface.fill_rect(x0, 0, panel_w, panel_h, PANEL_DARK)
+    surface.text(x0 + pad, pad, label, HUD_RGB)
