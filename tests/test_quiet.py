@@ -58,3 +58,16 @@ def test_opening_audio_without_a_sound_card_prints_no_alsa_lines() -> None:
     assert done.returncode == 0, done.stderr
     assert "ALSA lib" not in done.stderr
     assert done.stdout.startswith("error: ")  # the one line that matters is still there
+
+
+def test_without_the_descriptor_the_body_still_runs() -> None:
+    """pythonw has no stderr: nothing to capture, and the body's own errors stay its own."""
+    closed = os.open(os.devnull, os.O_WRONLY)
+    os.close(closed)  # a descriptor number that is not open now
+    ran = []
+    with without_lines(fd=closed):
+        ran.append(True)
+    assert ran == [True]
+    with pytest.raises(ValueError) as raised, without_lines(fd=closed):
+        raise ValueError("the body's")
+    assert raised.value.__context__ is None  # not chained onto the failed dup

@@ -29,7 +29,9 @@ def without_lines(prefixes: tuple[bytes, ...] = PROBE_NOISE, fd: int = 2) -> Ite
         sys.stderr.flush()  # Python's own buffered text goes out first, in order
     try:
         saved = os.dup(fd)
-    except OSError:  # no such descriptor: nothing to filter
+    except OSError:  # no such descriptor (pythonw): nothing to filter
+        saved = -1
+    if saved < 0:
         yield
         return
     with tempfile.TemporaryFile() as capture:
