@@ -9,8 +9,9 @@ an event sink and that route. Terminal keys (``sandbox.devtools.TerminalKeys``) 
 keys and run the same actions.
 
 Pausing with F10 lives here too, since only keys start and end it: F11 lets one fixed update
-through while paused, and the window says so with a badge at the top (``Controls`` is one of the
-screen's badges): a frozen game with no sign why looks like a hang. A pause caused by an
+through while paused, and the window says so with a "PAUSED" badge at the top right, under the
+loop's badge if it shows (``Controls`` is one of the screen's badges): a frozen game with no
+sign why looks like a hang. A pause caused by an
 error in a hook is the host's, not this module's (its error panel says so).
 """
 
@@ -22,10 +23,10 @@ from pathlib import Path
 from sandbox.devtools import TerminalKeys, screenshot_path
 from sandbox.events import Notice
 from sandbox.keys import HOST_KEYS, KEYS, TERMINAL_KEYS, Action
-from sandbox.overlay import Surface, pause_badge
+from sandbox.overlay import Surface, loop_indicator_height, pause_badge
 from sandbox.sdl import Display, SDLError
 
-__all__ = ["PAUSED", "Controls"]
+__all__ = ["PAUSED", "PAUSE_BADGE", "Controls"]
 
 
 def _key(action: Action) -> str:
@@ -33,6 +34,7 @@ def _key(action: Action) -> str:
 
 
 PAUSED = f"paused ({_key(Action.PAUSE)} resumes, {_key(Action.STEP)} steps)"
+PAUSE_BADGE = "PAUSED"
 
 
 class Controls:
@@ -40,16 +42,20 @@ class Controls:
 
     ``actions``: what each action does, for every action but F10/F11/F12's (held here);
     ``emit``: the event sink; ``to_game(event)``: an event that is not the host's;
-    ``screenshot(path)``: save the last frame to ``path`` (F12), named after ``game``.
+    ``screenshot(path)``: save the last frame to ``path`` (F12), named after ``game``;
+    ``loop_badge_shown()``: whether the loop's badge takes the top right (the pause badge
+    goes under it).
     """
 
     def __init__(self, actions: Mapping[Action, Callable[[], object]], *,
                  emit: Callable[[object], None], to_game: Callable[[object], None],
-                 screenshot: Callable[[Path], Path], game: str) -> None:
+                 screenshot: Callable[[Path], Path], game: str,
+                 loop_badge_shown: Callable[[], bool] = lambda: False) -> None:
         self.emit = emit
         self.to_game = to_game
         self.save_screenshot = screenshot
         self.game = game
+        self.loop_badge_shown = loop_badge_shown
         self.user_paused = False  # F10
         self._step_once = False  # F11 while paused: one update at the next frame
         own: dict[Action, Callable[[], object]] = {
@@ -66,9 +72,10 @@ class Controls:
         return self.user_paused
 
     def draw(self, surface: Surface) -> None:
-        """The pause badge at the top of the window (a screen badge, not the game's frame)."""
+        """The pause badge at the top right (a screen badge, not part of the game's frame)."""
         if self.user_paused:
-            pause_badge(surface, PAUSED)
+            below = loop_indicator_height(surface) if self.loop_badge_shown() else 0
+            pause_badge(surface, PAUSE_BADGE, below)
 
     def handle_events(self, display: Display) -> None:
         """Handle this frame's SDL events: host keys and quit here, the rest to ``to_game``."""

@@ -136,9 +136,11 @@ class Host:
             Action.HUD: lambda: setattr(overlay, "show_hud", not overlay.show_hud),
             Action.HELP: lambda: setattr(overlay, "show_help", not overlay.show_help),
             Action.FOLD: lambda: setattr(overlay, "fold_errors", not overlay.fold_errors)}
+        looping = self.looping
         self.controls = Controls(actions, emit=self.events.emit, to_game=self._to_game,
-                                 screenshot=self.screenshot, game=self.spec.name)
-        self.screen.badges.append(self.controls)  # "paused (F10 resumes …)" while F10 holds
+                                 screenshot=self.screenshot, game=self.spec.name,
+                                 loop_badge_shown=lambda: looping.visible)
+        self.screen.badges.append(self.controls)  # "PAUSED" while F10 holds the game
         if self.console is not None:
             # Headless there is no window to press keys in: only the terminal's keys, if any.
             keys = banner_rows(self.keys is not None, window=not self.headless)
