@@ -85,6 +85,14 @@ def test_the_installed_wheel_runs_an_example_by_name_and_copies_one(
     ran = cli("bounce", "--headless", "--frames", "3", "--screenshot", "bounce.png")
     assert ran.returncode == 0, ran.stderr
     assert (work / "bounce.png").stat().st_size > 0
+    # It ran the installed files: the user is told how to get a copy to edit, and that works.
+    assert ("bounce is the example installed with potato-sandbox; for a copy of your own to "
+            "edit: potato-sandbox new bounce --from bounce, then potato-sandbox bounce runs it"
+            ) in " ".join(ran.stdout.split())
+    assert cli("new", "bounce", "--from", "bounce").returncode == 0
+    ran = cli("bounce", "--headless", "--frames", "3")
+    assert ran.returncode == 0, ran.stderr
+    assert "example installed" not in ran.stdout  # the folder here wins over the example
     made = cli("new", "mygame", "--from", "breakout")
     assert made.returncode == 0, made.stderr
     assert (work / "mygame" / "ball.png").read_bytes() == (
