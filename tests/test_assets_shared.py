@@ -1,0 +1,156 @@
+"""The shared assets/ beside games/: the rule that finds it, lookup order, messages, live reload.
+
+Real folders in tmp_path laid out as a repository (``repo/games/<game>``, ``repo/assets``), real
+PNGs through SDL in a headless host, and the real watcher thread.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from sandbox import Host
+from sandbox.assets import (
+    SANDBOX_ASSETS,
+    AssetError,
+    AssetLibrary,
+    Loader,
+    search_path,
+    shared_assets_folder,
+)
+from sandbox.sdl import write_png
+from sandbox.watcher import Watcher
+
+RED = (255, 0, 0, 255)
+GREEN = (0, 255, 0, 255)
+BLUE = (0, 0, 255, 255)
+
+GAME = '''\
+from sandbox import assets
+
+SIZE = (120, 90)
+ticks = 0
+
+
+def update(dt):
+    global ticks
+    ticks += 1
+
+
+def draw(renderer):
+    renderer.clear((0, 0, 0))
+    renderer.image("sprites/spark.png", (10, 10), scale=5)
+'''
+
+
+def png(path: Path, rgba: tuple[int, int, int, int]) -> None:
+    """A 4x4 one-colour PNG, written atomically as editors do."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    write_png(tmp, (4, 4), bytes(rgba) * 16)
+    os.replace(tmp, tmp.with_name(path.name))
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """``repo/games/game/main.py`` and ``repo/assets/sprites/spark.png`` (red)."""
+    game = tmp_path / "repo" / "games" / "game"
+    game.mkdir(parents=True)
+    (game / "main.py").write_text(GAME)
+    png(tmp_path / "repo" / "assets" / "sprites" / "spark.png", RED)
+    return tmp_path / "repo"
+
+
+def names(path: Path) -> str:
+    return path.read_text()
+
+
+def test_a_game_in_games_shares_the_assets_beside_it(repo: Path) -> None:
+    game = repo / "games" / "game"
+    assert shared_assets_folder(game) == (repo / "assets").resolve()
+    assert search_path(game) == (game.resolve(), game.resolve() / "assets",
+                                 (repo / "assets").resolve(), SANDBOX_ASSETS)
+
+
+def test_no_shared_folder_outside_games_or_without_assets(tmp_path: Path) -> None:
+    # An assets/ one level up from a game not kept in games/ is not the game's business.
+    (tmp_path / "mygame").mkdir()
+    (tmp_path / "assets").mkdir()
+    assert shared_assets_folder(tmp_path / "mygame") is None
+    # games/ with nothing beside it: no shared folder either.
+    (tmp_path / "other" / "games" / "g").mkdir(parents=True)
+    assert shared_assets_folder(tmp_path / "other" / "games" / "g") is None
+    assert AssetLibrary(tmp_path / "other" / "games" / "g").shared is None
+
+
+def test_lookup_order_game_then_its_assets_then_shared_then_sandbox(repo: Path) -> None:
+    game = repo / "games" / "game"
+    shared = repo / "assets"
+    lib = AssetLibrary(game, {"text": Loader(names)})
+    for folder in (shared, game / "assets", game):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "a.txt").write_text(folder.name)
+    (shared / "b.txt").write_text("shared")
+    (game / "assets" / "b.txt").write_text("game assets")
+    (shared / "c.txt").write_text("shared")
+    assert lib.get("text", "a.txt") == "game"
+    assert lib.get("text", "b.txt") == "game assets"
+    assert lib.get("text", "c.txt") == "shared"
+    assert lib.find("fonts/DejaVuSansMono.ttf") == SANDBOX_ASSETS / "fonts" / "DejaVuSansMono.ttf"
+    assert lib.shared == shared.resolve()
+
+
+def test_a_missing_asset_names_every_folder_it_looked_in(repo: Path) -> None:
+    game = repo / "games" / "game"
+    lib = AssetLibrary(game, {"image": Loader(names)})
+    with pytest.raises(AssetError) as caught:
+        lib.get("image", "sprites/sprak.png")
+    message = str(caught.value)
+    looked = message.split("(looked in ")[1].split(")")[0].split(", ")
+    assert looked == [str(game.resolve()), str(game.resolve() / "assets"),
+                      str((repo / "assets").resolve()), str(SANDBOX_ASSETS)]
+    assert "did you mean 'sprites/spark.png'?" in message  # found among the shared files
+    assert message.endswith("save the file in one of these folders and it loads at once")
+
+
+def test_the_watcher_reports_shared_assets_but_not_code_kept_there(repo: Path) -> None:
+    game = repo / "games" / "game"
+    shared = (repo / "assets").resolve()
+    with Watcher(game, (".py", ".png"), {shared: (".png",)}) as watcher:
+        (shared / "make.py").write_text("x = 1\n")  # a script beside the assets: not game code
+        png(shared / "sprites" / "spark.png", GREEN)
+        seen: set[Path] = set()
+        deadline = time.monotonic() + 5
+        while shared / "sprites" / "spark.png" not in seen and time.monotonic() < deadline:
+            if watcher.wait(0.5):
+                seen |= watcher.drain()
+        assert seen == {shared / "sprites" / "spark.png"}
+
+
+def test_a_saved_shared_sprite_shows_in_the_next_frame(repo: Path) -> None:
+    with Host(repo / "games" / "game", headless=True) as host:
+        host.step(2)
+        assert host.last_error is None and host.pixel(15, 15) == RED
+        ticks = host.game.ticks
+        png(repo / "assets" / "sprites" / "spark.png", GREEN)
+        assert host.wait_for_change(5)
+        host.step(1)
+        assert host.pixel(15, 15) == GREEN
+        assert host.game.ticks == ticks + 1  # the game went on: no restart
+        assert "reloaded asset spark.png" in [str(e) for e in host.events]
+
+
+def test_a_missing_shared_asset_pauses_until_it_is_saved_there(repo: Path) -> None:
+    (repo / "assets" / "sprites" / "spark.png").unlink()
+    with Host(repo / "games" / "game", headless=True) as host:
+        host.step(1)
+        assert host.paused and host.last_error is not None
+        assert str((repo / "assets").resolve()) in host.last_error.message
+        png(repo / "assets" / "sprites" / "spark.png", BLUE)
+        assert host.wait_for_change(5)
+        host.step(2)
+        assert not host.paused and host.last_error is None
+        assert host.pixel(15, 15) == BLUE
