@@ -208,3 +208,22 @@ def test_the_game_type_checks_with_mypy_strict(asteroids: Path, tmp_path_factory
     assert 'Incompatible types in assignment (expression has type "float", variable has type ' \
            '"str")' in out, out
     assert out.count("error:") == 1 and "wrong_use.py:3" in out, out
+
+
+def test_a_loop_replays_the_same_flight(playing: Host) -> None:
+    """F6 snapshots the dataclasses, the Mode and the game's own Random; each pass repeats."""
+    playing.press("F6")
+    playing.step(1)
+    hold(playing, "Up")
+    hold(playing, "Space")
+    playing.step(30)
+    hold(playing, "Up", down=False)
+    hold(playing, "Space", down=False)
+    playing.step(5)
+    game = playing.game
+    end = (game.player.x, game.player.y, len(game.shots), rocks_of(playing), game.rng.random())
+    playing.press("F6")  # loop: back to the snapshot, the keys replayed on their ticks
+    playing.step(36)
+    again = (game.player.x, game.player.y, len(game.shots), rocks_of(playing),
+             game.rng.random())
+    assert again == end and game.mode is game.Mode.PLAY and playing.last_error is None
