@@ -7,6 +7,7 @@ PNGs through SDL in a headless host, and the real watcher thread.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -154,3 +155,33 @@ def test_a_missing_shared_asset_pauses_until_it_is_saved_there(repo: Path) -> No
         host.step(2)
         assert not host.paused and host.last_error is None
         assert host.pixel(15, 15) == BLUE
+
+
+def test_a_shared_folder_gone_before_watching_starts_leaves_the_game_watched(repo: Path
+                                                                            ) -> None:
+    game = repo / "games" / "game"
+    gone = repo / "elsewhere"  # never created: nothing to watch there, and no error
+    with Watcher(game, (".py", ".png"), {gone: (".png",)}) as watcher:
+        (game / "main.py").write_text(GAME + "\n# saved\n")
+        deadline = time.monotonic() + 5
+        seen: set[Path] = set()
+        while not seen and time.monotonic() < deadline:
+            if watcher.wait(0.5):
+                seen |= watcher.drain()
+        assert seen == {(game / "main.py").resolve()} and watcher.error is None
+        assert watcher.running
+
+
+def test_removing_the_shared_folder_while_watching_keeps_the_game_watched(repo: Path) -> None:
+    game = repo / "games" / "game"
+    shared = (repo / "assets").resolve()
+    with Watcher(game, (".py", ".png"), {shared: (".png",)}) as watcher:
+        shutil.rmtree(shared)
+        (game / "main.py").write_text(GAME + "\n# saved\n")
+        deadline = time.monotonic() + 5
+        seen: set[Path] = set()
+        while (game / "main.py").resolve() not in seen and time.monotonic() < deadline:
+            if watcher.wait(0.5):
+                seen |= watcher.drain()
+        assert (game / "main.py").resolve() in seen
+        assert watcher.error is None and watcher.running
