@@ -7,8 +7,9 @@ can be made again byte for byte (``tests/test_make_assets.py`` checks they are):
     python3 scripts/make_assets.py --out DIR  # writes DIR/assets/... and DIR/games/asteroids/...
 
 Shared (``assets/``, for every game in ``games/``): ``sprites/spark.png`` (a soft white dot for
-bullets, stars and debris), ``sounds/blip.wav`` (a menu beep) and ``sounds/boom.wav`` (an
-explosion). The asteroids game's own: ``ship.png``, ``rock.png`` and ``shoot.wav``.
+bullets, stars and debris), ``sounds/blip.wav`` (a menu beep), ``sounds/boom.wav`` (an
+explosion) and ``fonts/pixel.ttf`` (a 5x7 pixel font, ``scripts/pixel_font.py``). The asteroids
+game's own: ``ship.png``, ``rock.png`` and ``shoot.wav``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import wave
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from pixel_font import ttf_bytes
 
 __all__ = ["main", "make_all", "png_bytes", "write_wav"]
 
@@ -127,7 +130,10 @@ def make_all(out: Path) -> list[Path]:
     for path, samples in sounds.items():
         write_wav(path, samples)
         written.append(path)
-    return written
+    font = shared / "fonts" / "pixel.ttf"
+    font.parent.mkdir(parents=True, exist_ok=True)
+    font.write_bytes(ttf_bytes())
+    return [*written, font]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,6 +23,7 @@ TITLE = "asteroids"
 SIZE = (480, 360)
 BACKGROUND = (8, 10, 24)
 TEXT_RGB = (235, 235, 235)
+FONT = "fonts/pixel.ttf"  # shared: ../../assets/fonts/pixel.ttf, sharp at sizes 8, 16, 24 …
 SHOT_RGB = (255, 240, 120)
 LIVES = 3
 FIRST_ROCKS = 4  # big rocks in the first wave; one more each wave
@@ -146,20 +147,22 @@ def draw(renderer: Renderer) -> None:
         effects.draw_debris(renderer, debris, sparks)
     if mode is Mode.PLAY:
         ship.draw(renderer, player, SHIP, ticks)
-        renderer.text(f"score {score}   lives {lives}   wave {wave}", (8, 6), size=14,
-                      colour=TEXT_RGB)
+        renderer.text(f"score {score}  lives {lives}  wave {wave}", (8, 8), size=16,
+                      colour=TEXT_RGB, font=FONT)
     elif mode is Mode.TITLE:
-        _centred(renderer, "ASTEROIDS", 130, 40)
-        _centred(renderer, "space or start to play", 190, 16)
+        _centred(renderer, "ASTEROIDS", 130, 48)
+        _centred(renderer, "space or start to play", 200, 16)
     else:
-        _centred(renderer, "GAME OVER", 130, 40)
-        _centred(renderer, f"score {score} — space or start to play again", 190, 16)
+        _centred(renderer, "GAME OVER", 130, 48)
+        _centred(renderer, f"score {score}", 200, 16)
+        _centred(renderer, "space or start to play again", 224, 16)
 
 
 def _centred(renderer: Renderer, text: str, y: int, size: int) -> None:
-    """One line of text centred across the window (each glyph is size * 0.6 wide)."""
-    width = int(len(text) * size * 0.6)
-    renderer.text(text, ((SIZE[0] - width) // 2, y), size=size, colour=TEXT_RGB)
+    """One line of text centred across the window (each pixel-font glyph is size * 0.75 wide,
+    the last one's gap included)."""
+    width = len(text) * size * 3 // 4 - size // 8
+    renderer.text(text, ((SIZE[0] - width) // 2, y), size=size, colour=TEXT_RGB, font=FONT)
 
 
 def on_key_down(key: str) -> None:
