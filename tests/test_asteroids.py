@@ -19,7 +19,7 @@ from golden import assert_matches_golden
 
 from sandbox import Host
 from sandbox.cli import main
-from sandbox.sdl import VirtualPad, push_event
+from sandbox.sdl import VirtualPad, push_event, write_png
 
 REPO = Path(__file__).resolve().parent.parent
 STEP = 1 / 60
@@ -227,3 +227,28 @@ def test_a_loop_replays_the_same_flight(playing: Host) -> None:
     again = (game.player.x, game.player.y, len(game.shots), rocks_of(playing),
              game.rng.random())
     assert again == end and game.mode is game.Mode.PLAY and playing.last_error is None
+
+
+def test_repainting_the_shared_spark_recolours_the_stars_in_the_next_frame(asteroids: Path
+                                                                           ) -> None:
+    """spark.png lives in the shared assets/ beside games/: saving it reloads it like the
+    game's own files, and the stars (drawn with it, tinted grey) turn red."""
+    spark = asteroids.parent.parent / "assets" / "sprites" / "spark.png"
+
+    def redness(host: Host) -> int:
+        """How much redder than green the reddest star pixel is."""
+        return max(r - g for sx, sy in host.game.stars for x in range(int(sx), int(sx) + 2)
+                   for y in range(int(sy), int(sy) + 2) if x < 480 and y < 360
+                   for r, g, _b, _a in [host.pixel(x, y)])
+
+    with Host(asteroids, headless=True) as host:
+        host.step(1)
+        assert redness(host) < 20  # grey stars (a rock over one is warm by 8 at most)
+        tmp = spark.with_name("spark.tmp.png")
+        write_png(tmp, (8, 8), bytes((255, 0, 0, 255)) * 64)
+        tmp.replace(spark)
+        assert host.wait_for_change(5)
+        host.step(1)
+        assert redness(host) == 150  # STAR_RGB's 150 red over a pure red sprite
+        assert "reloaded asset spark.png" in [str(e) for e in host.events]
+        assert host.game.mode is host.game.Mode.TITLE and host.last_error is None
