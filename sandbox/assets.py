@@ -152,8 +152,21 @@ class AssetLibrary:
         close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
         looked = ", ".join(str(folder) for folder in self.search)
         hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-        raise AssetError(f"asset {name!r} not found (looked in {looked}){hint} — "
+        raise AssetError(f"asset {name!r} not found (looked in {looked}){hint}"
+                         f"{self._misplaced(name)} — "
                          "save the file in one of these folders and it loads at once")
+
+    def _misplaced(self, name: str) -> str:
+        """A note when ``name`` sits in the assets/ one level up, which is not searched.
+
+        The shared folder is the one beside ``games/``; a file put in ``games/assets/``, or
+        next to a game kept elsewhere, looks shared but is not.
+        """
+        stray = self.game_root.parent / "assets"
+        if stray in self.search or not (stray / name).is_file():
+            return ""
+        return (f"; {stray / name} is not searched: the shared assets/ is the one beside a "
+                f"{GAMES_FOLDER}/ folder (<repo>/{GAMES_FOLDER}/<game> shares <repo>/assets)")
 
     def get(self, kind: str, name: str, *args: Any) -> Any:
         """The cached asset ``name`` of ``kind``, loading it on first use."""

@@ -185,3 +185,28 @@ def test_removing_the_shared_folder_while_watching_keeps_the_game_watched(repo: 
                 seen |= watcher.drain()
         assert (game / "main.py").resolve() in seen
         assert watcher.error is None and watcher.running
+
+
+@pytest.mark.parametrize("layout", ["games/game", "elsewhere/game"])
+def test_a_file_in_the_assets_folder_one_level_up_is_named_as_not_searched(
+        tmp_path: Path, layout: str) -> None:
+    """games/assets/ (or ../assets beside a game kept elsewhere) looks shared but is not."""
+    game = tmp_path / layout
+    game.mkdir(parents=True)
+    stray = game.parent / "assets" / "ball.png"
+    stray.parent.mkdir()
+    stray.write_text("pixels")
+    lib = AssetLibrary(game, {"image": Loader(names)})
+    with pytest.raises(AssetError) as caught:
+        lib.get("image", "ball.png")
+    message = str(caught.value)
+    assert f"{stray.resolve()} is not searched: the shared assets/ is the one beside a " \
+           "games/ folder (<repo>/games/<game> shares <repo>/assets)" in message
+    assert message.endswith("save the file in one of these folders and it loads at once")
+
+
+def test_no_misplaced_note_when_the_file_is_nowhere_near(repo: Path) -> None:
+    lib = AssetLibrary(repo / "games" / "game", {"image": Loader(names)})
+    with pytest.raises(AssetError) as caught:
+        lib.get("image", "nothing.png")
+    assert "is not searched" not in str(caught.value)
