@@ -10,9 +10,10 @@ Lookup order (:func:`search_path`): the game's folder, its ``assets/``, the shar
 of the games beside it, then the sandbox's own ``sandbox/data/`` (its font, shipped in the
 wheel). The shared folder is found by one rule, :func:`shared_assets_folder`: a game at
 ``<repo>/games/<game>`` shares ``<repo>/assets`` — the folder must be named ``games`` and the
-``assets/`` beside it must exist, so a game anywhere else (``~/mygame``) has no shared folder
-and never reads or watches an unrelated ``~/assets``. A missing asset says every place it
-looked and suggests close names.
+``assets/`` beside it must exist, so a game anywhere else (``~/mygame``) never reads or
+watches an unrelated ``~/assets``; it gets the copy of the repository's ``assets/`` that a
+wheel installs (``sandbox/data/shared``), or none in a checkout. A missing asset says every
+place it looked and suggests close names.
 
 This module holds no SDL code: the host registers one loader per kind (``sandbox.sdl`` makes
 textures, sounds and fonts).
@@ -43,20 +44,23 @@ __all__ = [
 
 SANDBOX_ASSETS = Path(__file__).resolve().parent / "data"  # shipped in the wheel
 GAMES_FOLDER = "games"  # a game inside a folder of this name shares the assets/ beside it
+# The repository's assets/, as a wheel installs it (pyproject.toml); absent in a checkout.
+INSTALLED_SHARED = SANDBOX_ASSETS / "shared"
 
 
-def shared_assets_folder(game_root: Path) -> Path | None:
+def shared_assets_folder(game_root: Path, installed: Path = INSTALLED_SHARED) -> Path | None:
     """The ``assets/`` shared by the games beside ``game_root``, or None when there is none.
 
     ``<repo>/games/<game>`` -> ``<repo>/assets``, if that folder exists. Only a parent named
     ``games`` counts: a game elsewhere must not pick up (or watch) whatever ``assets/`` happens
-    to sit one level up.
+    to sit one level up. A game elsewhere (an example run from a wheel, or one copied out with
+    ``new --from``) gets the copy a wheel installs as ``sandbox/data/shared``, if there is one.
     """
     parent = Path(game_root).resolve().parent
-    if parent.name != GAMES_FOLDER:
-        return None
-    shared = parent.parent / "assets"
-    return shared if shared.is_dir() else None
+    beside = parent.parent / "assets"
+    if parent.name == GAMES_FOLDER and beside.is_dir():
+        return beside
+    return installed if installed.is_dir() else None
 
 
 def search_path(game_root: Path) -> tuple[Path, ...]:

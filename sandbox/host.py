@@ -38,7 +38,7 @@ from sandbox.overlay import Overlay
 from sandbox.screen import Screen
 from sandbox.sdl import Display
 from sandbox.status import Status
-from sandbox.watchdog import Watchdog
+from sandbox.watchdog import DEFAULT_MEMORY_LIMIT, Watchdog
 
 if TYPE_CHECKING:
     from sandbox.watcher import Watcher  # imported at run time only when watching
@@ -60,6 +60,7 @@ class Host:
 
     def __init__(self, game_dir: str | Path, *, headless: bool = False, watch: bool = True,
                  fps: int = 60, hang_timeout: float = 2.0,
+                 memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
                  console: ConsoleLike | None = None, terminal_keys: bool = False) -> None:
         self.spec = find_game(game_dir)
         self.root = self.spec.root
@@ -86,7 +87,7 @@ class Host:
         self.running, self.frames = True, 0
         self.screenshot_overlays = False  # F12 and --screenshot: the game's frame only
         # Game code runs only under the watchdog: hooks, and a reload's own statements.
-        self.watchdog = Watchdog(hang_timeout, root=self.root)
+        self.watchdog = Watchdog(hang_timeout, root=self.root, memory_limit=memory_limit)
         self.display: Display | None = None
         self.watcher: Watcher | None = None
         try:

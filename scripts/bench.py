@@ -337,8 +337,8 @@ def _host_overhead(quick: bool) -> dict[str, Any]:
         )
     print(table(["", "median", "p95", "min–max", "n"], rows))
     med = summary(res["outside"]).get("median")
-    ok = None if med is None else med <= 0.0003
-    print(f"  hook calls seen by the wrappers: {res['hook_calls']}; target ≤ 0.3 ms: {verdict(ok)}")
+    ok = None if med is None else med <= 0.0002  # issue 14 (0.3 ms before it)
+    print(f"  hook calls seen by the wrappers: {res['hook_calls']}; target ≤ 0.2 ms: {verdict(ok)}")
     res["target_met"] = ok
     return res
 
@@ -441,7 +441,8 @@ def section_drawing(quick: bool) -> dict[str, Any]:
     ours = [a for a, _ in runs if "error" not in a]
     peer = [b for _, b in runs if "error" not in b]
     print("drawing: 640x480, software renderer / pygame-ce's display surface; items that fit in "
-          f"a 16.7 ms frame (median of {rounds} process(es); each the median of its frames)")
+          f"a 16.7 ms frame of CPU time (median of {rounds} process(es), each the median of its "
+          "frames)")
     rows, best = [], {}
     for source, label in ((ours, ""), (peer, "")):
         names = [k for k in (source[0] if source else {}) if k != "text"]

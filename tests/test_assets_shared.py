@@ -77,14 +77,29 @@ def test_a_game_in_games_shares_the_assets_beside_it(repo: Path) -> None:
 
 
 def test_no_shared_folder_outside_games_or_without_assets(tmp_path: Path) -> None:
+    not_installed = tmp_path / "site" / "sandbox" / "data" / "shared"  # as in a checkout
     # An assets/ one level up from a game not kept in games/ is not the game's business.
     (tmp_path / "mygame").mkdir()
     (tmp_path / "assets").mkdir()
-    assert shared_assets_folder(tmp_path / "mygame") is None
+    assert shared_assets_folder(tmp_path / "mygame", not_installed) is None
     # games/ with nothing beside it: no shared folder either.
     (tmp_path / "other" / "games" / "g").mkdir(parents=True)
-    assert shared_assets_folder(tmp_path / "other" / "games" / "g") is None
-    assert AssetLibrary(tmp_path / "other" / "games" / "g").shared is None
+    assert shared_assets_folder(tmp_path / "other" / "games" / "g", not_installed) is None
+
+
+def test_a_game_outside_games_gets_the_copy_a_wheel_installs(tmp_path: Path) -> None:
+    """An example run from a wheel (sandbox/examples/<game>), or copied out by ``new --from``."""
+    installed = tmp_path / "site" / "sandbox" / "data" / "shared"
+    installed.mkdir(parents=True)
+    (tmp_path / "site" / "sandbox" / "examples" / "asteroids").mkdir(parents=True)
+    (tmp_path / "mygame").mkdir()
+    for game in (tmp_path / "site" / "sandbox" / "examples" / "asteroids", tmp_path / "mygame"):
+        assert shared_assets_folder(game, installed) == installed
+    # In a checkout the assets/ beside games/ wins over an installed copy.
+    (tmp_path / "repo" / "games" / "g").mkdir(parents=True)
+    (tmp_path / "repo" / "assets").mkdir()
+    assert shared_assets_folder(tmp_path / "repo" / "games" / "g", installed) == (
+        tmp_path / "repo" / "assets").resolve()
 
 
 def test_lookup_order_game_then_its_assets_then_shared_then_sandbox(repo: Path) -> None:

@@ -159,6 +159,12 @@ class GameFont:
         self._renderer = renderer
         self._font = check(sdlttf.TTF_OpenFont(str(path).encode(), size),
                            f"opening the font {Path(path).name}")
+        self.version = 0  # counts the faces swapped in: text drawn with the old one is stale
+
+    @property
+    def face(self) -> Any:
+        """The SDL_ttf font (valid until the next swap; check ``version``)."""
+        return self._font
 
     @property
     def line_height(self) -> int:
@@ -189,5 +195,6 @@ class GameFont:
 def swap_font(old: GameFont, new: GameFont) -> GameFont:
     """Give ``old`` the face of ``new`` in place and close the former one."""
     old._font, new._font = new._font, old._font
+    old.version += 1
     new.close()
     return old
