@@ -129,7 +129,10 @@ class Host:
         if watch:
             from sandbox.watcher import Watcher  # watchfiles only when watching
 
-            self.watcher = Watcher(self.root, (".py", *self.assets.suffixes))
+            # The shared assets/ beside games/ reloads on save like the game's own.
+            shared = self.assets.library.shared
+            self.watcher = Watcher(self.root, (".py", *self.assets.suffixes),
+                                   {shared: self.assets.suffixes} if shared else None)
             self.watcher.start()
         if terminal_keys:  # r / R / q from the terminal, only when stdin is one
             self.keys = TerminalKeys()
