@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sandbox.console import Console
-from sandbox.example_games import example_names, resolve_game
+from sandbox.example_games import close_example, example_names, installed_copy, resolve_game
 from sandbox.keys import cli_epilog
 from sandbox.watchdog import DEFAULT_MEMORY_LIMIT, install_sigint_handler
 
@@ -39,7 +39,8 @@ _INTERRUPTED = 130  # the shell's convention for "ended by SIGINT"
 # sandbox.scaffold. A folder that happens to be called "new" still runs as a game.
 _COMMANDS = ("new",)
 _HELP_WORDS = frozenset({"help", "h", "?"})  # `new help` is a typo of `new --help`
-_COMMANDS_HELP = [("potato-sandbox new PATH", "create a runnable game skeleton in PATH")]
+_COMMANDS_HELP = [("potato-sandbox new PATH", "create a runnable game skeleton in PATH"),
+                  ("potato-sandbox new PATH --from EXAMPLE", "start it from a copy of an example")]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -120,6 +121,9 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         errors.info(f"potato-sandbox: {exc}")
         if not Path(args.game).exists():
             examples = ", ".join(example_names())
+            near = close_example(args.game)
+            if near is not None:
+                errors.info(f"Did you mean the example game {near!r}? potato-sandbox {near}")
             errors.info("GAME is the folder that holds your game's main.py, for example: "
                         "potato-sandbox games/bounce"
                         + (f", or the name of an example game: {examples}" if examples else ""))
@@ -145,6 +149,10 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         errors.info(f"potato-sandbox: {exc}")
         return 1
     with host:
+        if (example := installed_copy(args.game)) is not None:
+            console.info(f"{example} is the example installed with potato-sandbox; for a copy "
+                         f"of your own to edit: potato-sandbox new {example} --from {example}, "
+                         f"then potato-sandbox {example} runs it")
         host.screenshot_overlays = args.screenshot_overlays
         host.looping.record_to = args.record
         if args.replay is not None and not _replay(host, args.replay, errors):

@@ -6,9 +6,11 @@ the repository they are its ``games/`` folder, which pyproject.toml maps to that
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
-__all__ = ["example_names", "examples_folder", "find_example", "resolve_game"]
+__all__ = ["close_example", "example_names", "examples_folder", "find_example", "installed_copy",
+           "resolve_game"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -35,6 +37,24 @@ def find_example(name: str) -> Path | None:
     if folder is None or name not in example_names():
         return None
     return folder / name
+
+
+def close_example(name: str) -> str | None:
+    """The example game whose name ``name`` is a likely typo of (``bouncee``: ``bounce``)."""
+    if len(Path(name).parts) != 1:
+        return None  # a path (``games/bouncee``) is not an example's name
+    near = difflib.get_close_matches(name.lower(), example_names(), n=1, cutoff=0.75)
+    return near[0] if near else None
+
+
+def installed_copy(game: str) -> str | None:
+    """The example's name when ``game`` is its copy inside the installed package, else None.
+
+    That copy lives among the installed files (site-packages), not in a checkout's
+    ``games/``: the user should edit a copy of their own.
+    """
+    folder = Path(game).resolve()
+    return folder.name if folder.parent == _PACKAGE / "examples" else None
 
 
 def resolve_game(game: str) -> str:

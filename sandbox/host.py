@@ -134,7 +134,10 @@ class Host:
         if watch:
             from sandbox.watcher import Watcher  # watchfiles only when watching
 
-            self.watcher = Watcher(self.root, (".py", *self.assets.suffixes))
+            # The shared assets/ beside games/ reloads on save like the game's own.
+            shared = self.assets.library.shared
+            self.watcher = Watcher(self.root, (".py", *self.assets.suffixes),
+                                   {shared: self.assets.suffixes} if shared else None)
             self.watcher.start()
         if terminal_keys:  # r / R / q from the terminal, only when stdin is one
             self.keys = TerminalKeys()
@@ -153,9 +156,12 @@ class Host:
             Action.HUD: lambda: setattr(overlay, "show_hud", not overlay.show_hud),
             Action.HELP: lambda: setattr(overlay, "show_help", not overlay.show_help),
             Action.FOLD: lambda: setattr(overlay, "fold_errors", not overlay.fold_errors)}
+        looping = self.looping
         self.controls = Controls(actions, emit=self.events.emit, to_game=self._to_game,
                                  screenshot=self.screenshot, game=self.spec.name,
-                                 intercept=self.tweak_panel.handle)
+                                 intercept=self.tweak_panel.handle,
+                                 loop_badge_shown=lambda: looping.visible)
+        self.screen.badges.append(self.controls)  # "PAUSED" while F10 holds the game
         if self.console is not None:
             # Headless there is no window to press keys in: only the terminal's keys, if any.
             keys = banner_rows(self.keys is not None, window=not self.headless)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sandbox.example_games import example_names, find_example
+from sandbox.keys import kept_keys
 
 __all__ = ["GAME_TEMPLATE", "ScaffoldError", "Scaffolded", "copy_example", "create_game"]
 
@@ -48,15 +49,18 @@ def update(dt):
 
 
 def draw(renderer):
-    """Runs once a frame; renderer is an sdl2.ext.Renderer."""
+    """Runs once a frame; renderer is an sdl2.ext.Renderer with drawing helpers.
+
+    fill_rect, rect, rects, line, circle, text, image, sprites: the README's Drawing section.
+    """
     renderer.clear(BACKGROUND)
-    renderer.fill((int(x) - 20, int(y) - 20, 40, 40), (255, 200, 80))
-    mx, my = mouse.pos  # where the pointer is now
-    renderer.fill((mx - 2, my - 2, 4, 4), (255, 255, 255))
+    renderer.fill_rect((int(x) - 20, int(y) - 20, 40, 40), (255, 200, 80))
+    renderer.circle(mouse.pos, 3, (255, 255, 255))  # where the pointer is now
+    renderer.text("edit main.py and save", (10, 10), colour=(160, 160, 170))
 
 
 def on_key_down(key):
-    """A key was pressed: "space", "left", "a" … (F-keys and Esc are the sandbox's)."""
+    """A key was pressed: "space", "left", "a" … (not {kept_keys}: the sandbox's)."""
     global x
     if key == "space":
         x = -20.0
@@ -125,7 +129,8 @@ def create_game(path: str | Path) -> Scaffolded:
         for file, template in files.items():
             # "x" mode: a file created meanwhile by someone else is still never overwritten.
             with file.open("x", encoding="utf-8") as handle:
-                handle.write(template.format(title=safe_title, folder=folder.as_posix()))
+                handle.write(template.format(title=safe_title, folder=folder.as_posix(),
+                                              kept_keys=kept_keys()))
     except OSError as exc:
         raise ScaffoldError(f"could not create {folder}: {exc.strerror or exc}") from exc
     return Scaffolded(folder, tuple(files))

@@ -356,9 +356,7 @@ def section_memory(quick: bool) -> dict[str, Any]:
         table(
             ["", "value"],
             [
-                [f"RSS after {res['baseline']} reloads (MB)", f"{res['rss_baseline'] / 2**20:.1f}"],
-                [f"RSS after {reloads} reloads (MB)", f"{res['rss_end'] / 2**20:.1f}"],
-                ["growth (MB)", f"{res['growth_mb']:.2f}"],
+                *_rss_rows(res),
                 [
                     "replaced code objects still alive",
                     f"{res['old_code_alive']} of {res['old_code_objects']}",
@@ -377,6 +375,15 @@ def section_memory(quick: bool) -> dict[str, Any]:
     return res
 
 
+def _rss_rows(res: dict[str, Any]) -> list[list[str]]:
+    """The table rows of ``bench_misc.rss_growth``'s fields: RSS at the baseline, at the end."""
+    return [
+        [f"RSS after {res['baseline']} reloads (MB)", f"{res['rss_baseline'] / 2**20:.1f}"],
+        [f"RSS after {res['reloads']} reloads (MB)", f"{res['rss_end'] / 2**20:.1f}"],
+        ["growth (MB)", f"{res['growth_mb']:.2f}"],
+    ]
+
+
 def _host_memory(quick: bool) -> dict[str, Any]:
     import bench_host
 
@@ -384,9 +391,7 @@ def _host_memory(quick: bool) -> dict[str, Any]:
     res = bench_host.host_memory(reloads, baseline)
     print(f"memory (host): {reloads} reloads through Host.reload, valid and broken alternating")
     print(table(["", "value"], [
-        [f"RSS after {baseline} reloads (MB)", f"{res['rss_baseline'] / 2**20:.1f}"],
-        [f"RSS after {reloads} reloads (MB)", f"{res['rss_end'] / 2**20:.1f}"],
-        ["growth (MB)", f"{res['growth_mb']:.2f}"],
+        *_rss_rows(res),
         ["gc-tracked objects", f"{res['objects_baseline']} → {res['objects_end']}"],
         ["events kept (a bounded window)", str(res["events_kept"])],
     ]))

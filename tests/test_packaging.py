@@ -48,8 +48,13 @@ def test_the_wheel_ships_the_code_types_fonts_examples_and_licenses(
     examples = {"sandbox/examples/" + p.relative_to(REPO / "games").as_posix()
                 for p in (REPO / "games").rglob("*")
                 if p.is_file() and "__pycache__" not in p.parts}
-    assert {"sandbox/examples/bounce/main.py", "sandbox/examples/breakout/ball.png"} <= examples
+    assert {"sandbox/examples/bounce/main.py", "sandbox/examples/breakout/ball.png",
+            "sandbox/examples/asteroids/ship.png"} <= examples
     assert examples <= names, sorted(examples - names)
+    shared = {"sandbox/data/shared/" + p.relative_to(REPO / "assets").as_posix()
+              for p in (REPO / "assets").rglob("*") if p.is_file()}
+    assert "sandbox/data/shared/fonts/pixel.ttf" in shared
+    assert shared <= names, sorted(shared - names)
     info = next(n.split("/")[0] for n in names if n.endswith(".dist-info/METADATA"))
     assert {"sandbox/py.typed", "sandbox/data/fonts/DejaVuSansMono.ttf",
             "sandbox/data/fonts/LICENSE-DejaVu.txt", f"{info}/licenses/LICENSE",
@@ -85,9 +90,23 @@ def test_the_installed_wheel_runs_an_example_by_name_and_copies_one(
     ran = cli("bounce", "--headless", "--frames", "3", "--screenshot", "bounce.png")
     assert ran.returncode == 0, ran.stderr
     assert (work / "bounce.png").stat().st_size > 0
+    # It ran the installed files: the user is told how to get a copy to edit, and that works.
+    assert ("bounce is the example installed with potato-sandbox; for a copy of your own to "
+            "edit: potato-sandbox new bounce --from bounce, then potato-sandbox bounce runs it"
+            ) in " ".join(ran.stdout.split())
+    assert cli("new", "bounce", "--from", "bounce").returncode == 0
+    ran = cli("bounce", "--headless", "--frames", "3")
+    assert ran.returncode == 0, ran.stderr
+    assert "example installed" not in ran.stdout  # the folder here wins over the example
     made = cli("new", "mygame", "--from", "breakout")
     assert made.returncode == 0, made.stderr
     assert (work / "mygame" / "ball.png").read_bytes() == (
         REPO / "games" / "breakout" / "ball.png").read_bytes()
     ran = cli("mygame", "--headless", "--frames", "3")
+    assert ran.returncode == 0, ran.stderr
+    # asteroids loads shared sprites, sounds and the pixel font: the wheel's copy of assets/.
+    ran = cli("asteroids", "--headless", "--frames", "3")
+    assert ran.returncode == 0, ran.stderr
+    assert cli("new", "rocks", "--from", "asteroids").returncode == 0
+    ran = cli("rocks", "--headless", "--frames", "3")
     assert ran.returncode == 0, ran.stderr

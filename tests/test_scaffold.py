@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from sandbox import Host
+from sandbox.keys import HOST_KEYS
 from sandbox.scaffold import ScaffoldError, create_game
+from sandbox.sdl import push_event
 
 
 def test_new_game_has_every_hook_and_a_handler(tmp_path: Path) -> None:
@@ -92,7 +96,7 @@ REPO = Path(__file__).resolve().parent.parent
 def test_the_examples_are_the_repositorys_games() -> None:
     from sandbox.example_games import example_names, find_example
 
-    assert example_names() == ["bounce", "breakout"]
+    assert example_names() == ["asteroids", "bounce", "breakout"]
     assert find_example("bounce") == REPO / "games" / "bounce"
     assert find_example("nope") is None
 
@@ -114,7 +118,7 @@ def test_new_from_an_unknown_example_names_the_examples(tmp_path: Path) -> None:
     from sandbox.scaffold import copy_example
 
     with pytest.raises(ScaffoldError, match=r"no example game called 'brekout'; the examples "
-                                            r"are: bounce, breakout"):
+                                            r"are: asteroids, bounce, breakout"):
         copy_example("brekout", tmp_path / "g")
     assert not (tmp_path / "g").exists()
 
@@ -148,6 +152,53 @@ def test_the_command_line_runs_an_example_by_name_and_copies_one(
     assert main(["bounce", "--headless", "--frames", "2", "--screenshot", "c.png"]) == 0
     assert (tmp_path / "c.png").read_bytes() != (tmp_path / "b.png").read_bytes()
     assert main(["new", "other", "--from", "nope"]) == 2
-    assert "the examples are: bounce, breakout" in capsys.readouterr().err
+    assert "the examples are: asteroids, bounce, breakout" in capsys.readouterr().err
     assert main(["bounse", "--headless"]) == 2
-    assert "or the name of an example game: bounce, breakout" in capsys.readouterr().err
+    assert "or the name of an example game: asteroids, bounce, breakout" in capsys.readouterr().err
+
+
+def expand(keys: str) -> set[str]:
+    """``F1-F3, F5 and Escape`` as the set of key names it stands for."""
+    names: set[str] = set()
+    for part in re.split(r", | and ", keys):
+        first, _, last = part.partition("-")
+        if last:
+            names |= {f"F{n}" for n in range(int(first[1:]), int(last[1:]) + 1)}
+        else:
+            names.add(part)
+    return names
+
+
+def test_the_skeleton_draws_with_the_helpers_and_names_the_keys_it_does_not_get(
+        tmp_path: Path) -> None:
+    """A newcomer's first game: the README's drawing helpers, and the keys it is really sent.
+
+    It used to say "F-keys and Esc are the sandbox's", but F4 and F8 reach the game.
+    """
+    create_game(tmp_path / "first")
+    source = (tmp_path / "first" / "main.py").read_text()
+    said = re.search(r"\(not (.*): the sandbox's\)", source)
+    assert said is not None
+    assert expand(said.group(1)) == HOST_KEYS  # stays true as keys are added to the table
+    assert "renderer.fill_rect(" in source and "renderer.text(" in source
+    game = tmp_path / "first"
+    edited = source.replace('    if key == "space":',
+                            '    keys.append(key)\n    if key == "space":')
+    (game / "main.py").write_text(edited + "\n\nkeys = []\n")
+    with Host(game, headless=True, watch=False) as host:
+        host.step(1)
+        assert host.last_error is None
+        x, y = int(host.game.x), int(host.game.y)
+        assert host.pixel(x, y)[:3] == (255, 200, 80)  # fill_rect's square
+        assert host.pixel(600, 400)[:3] == (20, 20, 30)  # BACKGROUND
+        assert any(host.pixel(px, py)[:3] != (20, 20, 30)
+                   for px in range(10, 100) for py in range(10, 26))  # the text
+        pushed = ("f4", "f1", "f8", "f1", "a")
+        for key in pushed:
+            for kind in ("keydown", "keyup"):
+                push_event({"type": kind, "key": key, "scancode": 0, "mod": 0, "repeat": 0},
+                           host.display.window_id)
+        host.step(2)
+        # F1 (help) is the sandbox's; so are F4 (tweak panel) and F8 (timeline) once they exist.
+        assert host.game.keys == [k for k in pushed if k.upper() not in HOST_KEYS]
+        assert "a" in host.game.keys

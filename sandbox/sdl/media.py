@@ -20,6 +20,7 @@ import sdl2.sdlttf as sdlttf
 
 from sandbox.sdl.errors import SDLError, check, sdl_reason
 from sandbox.sdl.pixels import RGB
+from sandbox.sdl.quiet import without_lines
 from sandbox.sdl.text import text_size
 
 __all__ = ["FONT_SUFFIXES", "IMAGE_SUFFIXES", "SOUND_SUFFIXES", "Audio", "GameFont", "Sound",
@@ -104,12 +105,16 @@ class Audio:
         self._sounds: list[Sound] = []
         if headless:
             sdl2.SDL_SetHintWithPriority(b"SDL_AUDIODRIVER", b"dummy", sdl2.SDL_HINT_OVERRIDE)
-        self._subsystem = sdl2.SDL_InitSubSystem(sdl2.SDL_INIT_AUDIO) == 0
+        # Without a sound card ALSA prints eight lines of its own while SDL probes; the
+        # reason that matters comes back through SDL_GetError (sandbox.sdl.quiet).
+        with without_lines():
+            self._subsystem = sdl2.SDL_InitSubSystem(sdl2.SDL_INIT_AUDIO) == 0
+            opened = self._subsystem and _mixer().Mix_OpenAudio(
+                44100, _mixer().MIX_DEFAULT_FORMAT, 2, 1024) == 0
         if not self._subsystem:
             self.error = f"no audio device ({sdl_reason()})"
             return
-        sdlmixer = _mixer()
-        if sdlmixer.Mix_OpenAudio(44100, sdlmixer.MIX_DEFAULT_FORMAT, 2, 1024) < 0:
+        if not opened:
             self.error = f"no audio device ({sdl_reason()})"
             sdl2.SDL_QuitSubSystem(sdl2.SDL_INIT_AUDIO)
             self._subsystem = False
