@@ -10,8 +10,8 @@ import math
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
