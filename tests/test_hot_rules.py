@@ -719,3 +719,49 @@ def test_4_removing_a_registered_function_unregisters_it(game: Game) -> None:
     """)
     assert report.ok, report
     assert main.HANDLERS == []
+
+
+INCREMENTED = """
+    import functools
+    def incremented(fn):
+        @functools.wraps(fn)
+        def w(*a):
+            return fn(*a) + 1
+        return w
+    class Foo:
+        @classmethod
+        {deco}
+        def foo(cls, x):
+            return x
+"""
+
+
+def test_5_a_decorator_dropped_from_a_classmethod_old_references_follow(game: Game) -> None:
+    main = game.load(INCREMENTED.format(deco="@incremented"))
+    foo = main.Foo.foo  # held by the game before the edit
+    assert foo(1) == 2
+    report = game.edit(INCREMENTED.format(deco=""))
+    assert report.ok, report
+    assert main.Foo.foo(1) == 1 and foo(1) == 1
+    report = game.edit(INCREMENTED.format(deco="@incremented"))
+    assert report.ok, report
+    assert main.Foo.foo(1) == 2 and foo(1) == 2
+
+
+def test_15_a_function_rebound_for_new_free_variables_old_references_follow(
+        game: Game) -> None:
+    source = """
+        def deco(func):
+            {cells}
+            def wrapper():
+                return func() + {add}
+            return wrapper
+        @deco
+        def f():
+            return 1
+    """
+    main = game.load(source.format(cells="pass", add="1"))
+    old = main.f
+    report = game.edit(source.format(cells="extra = 10", add="extra"))
+    assert report.ok, report
+    assert main.f() == 11 and old() == 11
