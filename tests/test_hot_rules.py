@@ -520,6 +520,7 @@ def test_11_a_parser_recursion_error_is_a_failed_report(game: Game) -> None:
     report = game.edit("X = " + "+".join(["1"] * 200_000) + "\n")
     assert not report.ok
     assert report.error_info is not None and report.error_info.path == "main.py"
+    assert str(report).startswith("reload failed: main.py is nested too deeply to parse")
 
 
 def test_11_a_nul_byte_names_the_game_file(game: Game) -> None:
@@ -527,6 +528,8 @@ def test_11_a_nul_byte_names_the_game_file(game: Game) -> None:
     report = game.edit("X = 1\nY = '\x00'\n")
     assert not report.ok
     assert report.error_info is not None and report.error_info.path == "main.py"
+    assert report.error_info.line == 2
+    assert str(report).startswith("reload failed: main.py contains a NUL byte (line 2)")
     assert "ast.py" not in str(report)
 
 

@@ -241,8 +241,6 @@ def _parse(t: Tracked, root: Path, text: str) -> ParsedSource:
     except (RecursionError, MemoryError) as exc:
         raise UnparsableSourceError(f"{shown} is nested too deeply to parse "
                                     f"({type(exc).__name__})", t.path, shown) from None
-    except ValueError as exc:
-        raise UnparsableSourceError(f"{shown} cannot be parsed: {exc}", t.path, shown) from None
 
 
 def _load(t: Tracked, root: Path, source: SourceFile | None) -> tuple[SourceFile, ParsedSource]:
