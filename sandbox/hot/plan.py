@@ -302,7 +302,8 @@ def _module_plan(t: Tracked, source: SourceFile, parsed: ParsedSource, root: Pat
         for step in steps:
             if step.new.kind is not Kind.STMT and step.status is not Status.NEW:
                 step.status = Status.CHANGED
-    check_fresh_start(parsed, t.path, shown_path(t, root), t.package)
+    if removed or not all(_same_names(step) for step in steps):
+        check_fresh_start(parsed, t.path, shown_path(t, root), t.package)
     kept: set[str] = set()
     for step in steps:
         kept.update(step.new.binds)
@@ -311,6 +312,17 @@ def _module_plan(t: Tracked, source: SourceFile, parsed: ParsedSource, root: Pat
     gone = frozenset().union(*(st.binds for st in removed)) - kept if removed else frozenset()
     deps = None if parsed.imports == t.parsed.imports else frozenset(t.depends_on(parsed))
     return ModulePlan(t, source, parsed, steps, removed, gone, deps)
+
+
+def _same_names(step: Step) -> bool:
+    """True when the step binds and reads what its running statement did, in the same place.
+
+    Then it cannot make a name read before it is bound: the usual edit (a function's body)
+    skips that check.
+    """
+    old = step.old
+    return (step.status is Status.SAME or (step.status is Status.CHANGED and old is not None
+            and old.reads == step.new.reads and old.binds == step.new.binds))
 
 
 def prepare(candidates: Iterable[Tracked], root: Path, retry_delay: float) -> Plan:
