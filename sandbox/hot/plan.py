@@ -92,7 +92,8 @@ def match(old: list[Statement], new: list[Statement]) -> tuple[list[Step], list[
     pairs = _pair_definitions(old, new)
     _pair_statements([st for st in old if st.kind is Kind.STMT],
                      [i for i, st in enumerate(new) if st.kind is Kind.STMT], new, pairs)
-    steps = [Step(st, pairs.get(i), _status(pairs.get(i), st)) for i, st in enumerate(new)]
+    steps = [Step(st, before, _status(before, st))
+             for i, st in enumerate(new) for before in (pairs.get(i),)]
     _rerun_reordered_bindings(steps)
     matched = {id(st) for st in pairs.values()}
     return steps, [st for st in old if id(st) not in matched]
@@ -162,13 +163,16 @@ def _rerun_reordered_bindings(steps: list[Step]) -> None:
     ``X = 1`` / ``X = 2`` swapped changes which binding wins; running the moved ones again,
     in their new order, gives what a fresh start gives.
     """
+    moved = [step for step in steps if step.status is Status.MOVED
+             and step.new.kind is Kind.STMT]
+    if not moved:
+        return  # the usual edit: nothing moved
     binders: dict[str, int] = {}
     for step in steps:
         for n in step.new.binds:
             binders[n] = binders.get(n, 0) + 1
-    for step in steps:
-        if step.status is Status.MOVED and step.new.kind is Kind.STMT and any(
-                binders[n] > 1 for n in step.new.binds):
+    for step in moved:
+        if any(binders[n] > 1 for n in step.new.binds):
             step.status = Status.CHANGED
 
 
@@ -302,13 +306,16 @@ def _module_plan(t: Tracked, source: SourceFile, parsed: ParsedSource, root: Pat
         for step in steps:
             if step.new.kind is not Kind.STMT and step.status is not Status.NEW:
                 step.status = Status.CHANGED
-    if removed or not all(_same_names(step) for step in steps):
-        check_fresh_start(parsed, t.path, shown_path(t, root), t.package)
     kept: set[str] = set()
+    check = bool(removed)
     for step in steps:
         kept.update(step.new.binds)
-        if step.status.runs:
-            step.new.code(t.filename, parsed.flags)
+        if step.status is not Status.SAME:
+            check = check or not _same_names(step)
+            if step.status is Status.CHANGED or step.status is Status.NEW:
+                step.new.code(t.filename, parsed.flags)
+    if check:
+        check_fresh_start(parsed, t.path, shown_path(t, root), t.package)
     gone = frozenset().union(*(st.binds for st in removed)) - kept if removed else frozenset()
     deps = None if parsed.imports == t.parsed.imports else frozenset(t.depends_on(parsed))
     return ModulePlan(t, source, parsed, steps, removed, gone, deps)
