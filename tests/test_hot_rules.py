@@ -768,3 +768,25 @@ def test_15_a_function_rebound_for_new_free_variables_old_references_follow(
     report = game.edit(source.format(cells="extra = 10", add="extra"))
     assert report.ok, report
     assert main.f() == 11 and old() == 11
+
+
+def test_9_rollback_restores_a_list_a_before_reload_handler_mutated(game: Game) -> None:
+    main = game.load("""
+        from sandbox import hot
+        EVENTS = []
+        @hot.before_reload
+        def note():
+            EVENTS.append("reloading")
+        X = 1
+    """)
+    events = main.EVENTS
+    report = game.edit("""
+        from sandbox import hot
+        EVENTS = []
+        @hot.before_reload
+        def note():
+            EVENTS.append("reloading")
+        X = 1 // 0
+    """)
+    assert not report.ok
+    assert main.EVENTS is events and events == []
