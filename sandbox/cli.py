@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="frames (and update steps) per second (default 60)")
     parser.add_argument("--hang-timeout", type=_positive_float, default=2.0, metavar="S",
                         help="interrupt a hook that runs longer than S seconds (default 2)")
+    parser.add_argument("--history", type=_seconds, default=10.0, metavar="SECONDS",
+                        help="keep the last SECONDS of play for the timeline (F8) to rewind "
+                             "(default 10; 0 turns the history off)")
     loop = parser.add_mutually_exclusive_group()
     loop.add_argument("--record", type=Path, metavar="FILE",
                       help="write each F6 recording (state and input) to FILE, as JSON")
@@ -123,7 +126,8 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         return 2
     try:
         host = Host(args.game, headless=args.headless, watch=args.watch, fps=args.fps,
-                    hang_timeout=args.hang_timeout, console=console, terminal_keys=True)
+                    hang_timeout=args.hang_timeout, console=console, terminal_keys=True,
+                    history=args.history)
     except GameFailed as exc:
         # The reload hint ("save to retry (F9)") does not apply: there is no session yet.
         command = shlex.join(["potato-sandbox", *argv])
@@ -229,4 +233,15 @@ def _positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    """``text`` as 0 or more seconds (``--history 0`` turns the history off)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected 0 or more seconds, got {text}")
     return value

@@ -29,6 +29,7 @@ class Action(enum.Enum):
     SCREENSHOT = "screenshot"
     RECORD = "record"
     END_LOOP = "end loop"
+    TIMELINE = "timeline"
     HELP = "help"
     FOLD = "fold"
     QUIT = "quit"
@@ -68,6 +69,9 @@ KEYS: tuple[Key, ...] = (
         "record play; F6 again loops the recording (see below)"),
     Key("F7", Action.END_LOOP, "end the loop",
         "end the loop: the game goes on from where it is"),
+    Key("F8", Action.TIMELINE, "timeline: rewind, scrub, F8 again resumes",
+        "timeline: the game pauses; Left/Right (Shift: one tick) or drag to rewind the last "
+        "seconds; F8 again resumes from there (see below)"),
     Key("F1", Action.HELP, "help"),
     Key("F2", Action.FOLD, "fold the error panel to one line",
         "fold the error panel to one line, so the game shows (again: unfold)"),
