@@ -118,3 +118,23 @@ def test_fingerprints_follow_content_not_identity(bounce_copy: Path) -> None:
         host.game.pos_x += 1
         changed = fingerprint(modules)
         assert [name for name in first if first[name] != changed[name]] == ["main.pos_x"]
+
+
+def test_the_history_benchmark_runs(tmp_path: Path) -> None:
+    """``bench.py history --quick``: both games' cost a frame and the scrub, in one table."""
+    import json
+    import os
+    import subprocess
+
+    out = tmp_path / "history.json"
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "bench.py"), "history",
+                           "--quick", "--json", str(out)], capture_output=True, text=True,
+                          cwd=REPO, env=env, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "bounce: frame, history on" in proc.stdout and "scrub: ticks" in proc.stdout
+    data = json.loads(out.read_text())["history"]
+    for game in ("bounce", "breakout"):
+        assert len(data[game]["on"]) == len(data[game]["off"]) == 3
+        assert all(t > 0 for t in data[game]["inside"])
+    assert len(data["scrub"]["show"]) == 5 and data["scrub"]["span"][1] == 600
