@@ -196,9 +196,9 @@ class History:
         if keyframes:
             self.keyframes = [kf for kf in self.keyframes if kf.tick <= start]
         for tick in range(start, end):
-            if not all(self.replay(data) for data in self.events.get(tick, ())):
-                return False
-            if not self.update():
+            if not all(self.replay(data) for data in self.events.get(tick, ())) \
+                    or not self.update():
+                self.shown = None  # a hook failed half-way: the state is no tick's
                 return False
             self.shown = tick + 1
             if fingerprints is not None:

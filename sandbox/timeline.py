@@ -58,6 +58,10 @@ class Timeline:
         self.dragging = False
         self._track: tuple[int, int, int, int] | None = None  # x, y, w, h as last drawn
         self._top = 0  # the bar's top edge as last drawn: a press below it scrubs
+        # A save while scrubbed back: the old run's fingerprints from the cursor on, and the
+        # names the reload bound, until the re-run under the new code has compared with them.
+        self._baseline: list[dict[str, bytes]] | None = None
+        self._edited: set[str] | None = None
 
     def _say(self, text: str) -> None:
         self.emit(Notice(text))
@@ -86,6 +90,7 @@ class Timeline:
                       "(and again after a loop or a hot restart)")
             return
         self.is_open, self.cursor, self.divergence, self.dragging = True, history.tick, None, False
+        self._baseline = self._edited = None
         seconds = (history.tick - history.start) * history.step
         self._say(f"timeline: {seconds:.1f} s to rewind — Left/Right scrub (Shift: one tick), "
                   "drag the bar; F8 resumes from the tick shown")
@@ -106,8 +111,15 @@ class Timeline:
         self.is_open = self.dragging = False
 
     def show(self) -> None:
-        """Make the game's state the cursor's (the host calls this instead of updating)."""
+        """Make the game's state the cursor's (the host calls this instead of updating).
+
+        After a save while scrubbed back, this is where the history is re-run.
+        """
         history = self.history
+        if self._edited is not None:
+            edited, self._edited = self._edited, None
+            self._rerun(edited)
+            return
         if history.shown is None and self.cursor == history.tick:
             return  # the state now: nothing to re-simulate
         if history.shown != self.cursor:
@@ -167,25 +179,39 @@ class Timeline:
 
     # -- saving while scrubbed back --------------------------------------------------------------
     def around_reload(self, reload: Callable[[], ReloadReport]) -> ReloadReport:
-        """Run ``reload``; while scrubbed back re-run the history from the cursor under it."""
+        """Run ``reload``; while scrubbed back, the old run's fingerprints are taken first.
+
+        The re-run under the new code waits for :meth:`show` (the host calls it after the
+        reload resumed the game), so an error in it pauses the game and stays on screen.
+        After such an error the next save compares with the same old run, not the broken one.
+        """
         history = self.history
-        if not self.is_open or self.cursor >= history.tick or not history.seek(self.cursor):
+        if not self.is_open or self.cursor >= history.tick:
             return history.around_reload(reload)
-        cursor, end = self.cursor, history.tick
-        modules = history.modules
-        history.anchor(cursor)
-        old = [fingerprint(modules())]
-        ran_old = history.simulate(cursor, end, old)
-        history.seek(cursor)  # back to the anchor: the reload lands on the cursor's state
+        if self._baseline is None:
+            if not history.seek(self.cursor):
+                return history.around_reload(reload)
+            history.anchor(self.cursor)
+            old = [fingerprint(history.modules())]
+            if history.simulate(self.cursor, history.tick, old):
+                self._baseline = old
+        history.seek(self.cursor)  # the anchor: the reload lands on the cursor's state
         report = history.around_reload(reload)
-        if report.ok and report.changed and ran_old:
-            history.anchor(cursor)  # after_reload handlers may have changed it
-            new = [fingerprint(modules())]
-            if history.simulate(cursor, end, new, keyframes=True):
-                edited = {f"{module}.{name}" for module, name in report.bound_names}
-                self._diverged(cursor, old, new, edited)
-            history.seek(cursor)
+        if report.ok and report.changed and self._baseline is not None:
+            self._edited = {f"{module}.{name}" for module, name in report.bound_names}
         return report
+
+    def _rerun(self, edited: set[str]) -> None:
+        """Run the history from the cursor under the new code and mark where it diverges."""
+        history, cursor = self.history, self.cursor
+        history.anchor(cursor)  # after_reload handlers may have changed the cursor's state
+        new = [fingerprint(history.modules())]
+        if not history.simulate(cursor, history.tick, new, keyframes=True):
+            return  # paused on the error; the next save compares with the same old run
+        assert self._baseline is not None
+        self._diverged(cursor, self._baseline, new, edited)
+        self._baseline = None
+        history.seek(cursor)
 
     def _diverged(self, cursor: int, old: list[dict[str, bytes]], new: list[dict[str, bytes]],
                   edited: set[str]) -> None:

@@ -393,3 +393,35 @@ def test_history_seconds_on_the_command_line(bad: str, capsys: pytest.CaptureFix
     assert main(["games/bounce", "--history", bad]) == 2
     err = capsys.readouterr().err
     assert "--history" in err and ("0 or more seconds" in err or "not a number" in err)
+
+
+def test_a_save_that_fails_in_the_rerun_pauses_on_the_error_and_a_fix_goes_on(
+        bounce_copy: Path) -> None:
+    """The new code raises 10 ticks into the re-run: the error shows, the session goes on."""
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        play(host, 800)
+        open_timeline(host)
+        host.timeline.move_to(700)
+        host.step(1)
+        main_py = bounce_copy / "main.py"
+        edit(main_py, "    pos_x += dx\n", "    pos_x += dx\n    assert pos_y > 20, 'too high'\n")
+        host.press("F9")
+        host.step(1)
+        assert host.paused and host.last_error is not None
+        assert "too high" in host.last_error.message and host.last_error.where.startswith(
+            "main.py:")
+        assert host.timeline.is_open and host.timeline.divergence is None
+        assert host.history.shown is None  # half an update ran: the state is no tick's
+        edit(main_py, "    assert pos_y > 20, 'too high'\n", "")
+        host.press("F9")
+        host.step(1)
+        assert not host.paused
+        # Compared with the old run, not the broken one: the fix behaves as the old code did.
+        assert "re-ran 100 ticks under the new code: the state never differs from the old run" \
+            in [str(ev) for ev in host.events]
+        host.timeline.move_to(790)
+        host.step(1)
+        assert host.history.shown == 790
+        host.press("F8")
+        host.step(2)
+        assert not host.timeline.is_open and host.history.tick == 792
