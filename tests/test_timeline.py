@@ -90,6 +90,14 @@ def test_scrub_back_and_forth_shows_the_frames_played(bounce_copy: Path) -> None
             tap(host, "Right")
             seen.append(host.timeline.cursor)
         assert seen[-1] == 317
+        tap(host, "Home")
+        assert host.timeline.cursor == host.history.start
+        tap(host, "Left")  # kept inside the history
+        assert host.timeline.cursor == host.history.start
+        tap(host, "End")
+        assert host.timeline.cursor == 400
+        tap(host, "Right", shift=True)
+        assert host.timeline.cursor == 400
         assert host.history.tick == 400  # scrubbing runs no update of play
         for cursor in seen:
             host.timeline.move_to(cursor)
@@ -425,3 +433,24 @@ def test_a_save_that_fails_in_the_rerun_pauses_on_the_error_and_a_fix_goes_on(
         host.press("F8")
         host.step(2)
         assert not host.timeline.is_open and host.history.tick == 792
+
+
+def test_history_seconds_reach_the_host(tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--history 0`` and ``--history 2`` run headless, each host keeping what it was told."""
+    from sandbox.cli import main
+
+    windows: list[int] = []
+    real_init = Host.__init__
+
+    def init(self: Host, *args: Any, **kwargs: Any) -> None:
+        real_init(self, *args, **kwargs)
+        windows.append(self.history.window)
+
+    monkeypatch.setattr(Host, "__init__", init)
+    for seconds in ("0", "2"):
+        shot = tmp_path / f"h{seconds}.png"
+        assert main(["games/bounce", "--headless", "--frames", "30", "--no-watch",
+                     "--history", seconds, "--screenshot", str(shot)]) == 0
+        assert shot.stat().st_size > 0
+    assert windows == [0, 120]  # ticks at 60 Hz
