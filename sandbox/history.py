@@ -46,12 +46,13 @@ from sandbox.snapshot import Snapshot, is_state
 if TYPE_CHECKING:
     from sandbox.hot import ReloadReport
 
-__all__ = ["DEFAULT_BUDGET", "DEFAULT_EVERY", "DEFAULT_SECONDS", "History", "Keyframe",
+__all__ = ["DEFAULT_BUDGET", "DEFAULT_EVERY", "DEFAULT_SECONDS", "NO_TICK", "History", "Keyframe",
            "deep_size", "fingerprint"]
 
 DEFAULT_SECONDS = 10.0
 DEFAULT_EVERY = 30  # ticks between keyframes: a scrub re-runs at most this many updates
 DEFAULT_BUDGET = 64 * 1024 * 1024  # bytes
+NO_TICK = -1  # History.shown when the modules hold no tick's state (an update failed)
 
 
 @dataclass
@@ -92,7 +93,9 @@ class History:
         self.keyframes: list[Keyframe] = []
         self.events: dict[int, list[dict[str, Any]]] = {}
         self.event_bytes = 0
-        self.shown: int | None = None  # the tick the modules hold after a seek (None: now)
+        # The tick the modules hold after a seek: None for now (play's own state), NO_TICK
+        # after a hook failed half-way through an update.
+        self.shown: int | None = None
 
     @property
     def enabled(self) -> bool:
@@ -198,7 +201,7 @@ class History:
         for tick in range(start, end):
             if not all(self.replay(data) for data in self.events.get(tick, ())) \
                     or not self.update():
-                self.shown = None  # a hook failed half-way: the state is no tick's
+                self.shown = NO_TICK  # a hook failed half-way: the state is no tick's
                 return False
             self.shown = tick + 1
             if fingerprints is not None:

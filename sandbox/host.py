@@ -89,7 +89,8 @@ class Host:
                                active=lambda: self.looping.mode is Mode.IDLE)
         self.timeline = Timeline(self.history, emit=self.events.emit, resumed=self.clock.reset)
         # Extra HUD lines (e.g. the loop's "LOOP 2.4 s"): each source returns a line or None.
-        self.hud_sources: list[Callable[[], str | None]] = [self.looping.hud_line]
+        self.hud_sources: list[Callable[[], str | None]] = [self.looping.hud_line,
+                                                            self.timeline.hud_line]
         self.keys: TerminalKeys | None = None
         self.assets: LiveAssets | None = None
         self.running, self.frames = True, 0

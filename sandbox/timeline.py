@@ -71,6 +71,14 @@ class Timeline:
         """True while open: the bar is drawn (``sandbox.screen`` badges)."""
         return self.is_open
 
+    def hud_line(self) -> str | None:
+        """The HUD's (F3) line while open: the cursor and what the history holds."""
+        if not self.is_open:
+            return None
+        history = self.history
+        return (f"TIMELINE tick {self.cursor}/{history.tick}  {len(history.keyframes)} keyframes "
+                f"{history.memory / 2**20:.2f} MB (cap {history.budget / 2**20:.0f} MB)")
+
     # -- F8 ----------------------------------------------------------------------------------------
     def toggle(self) -> None:
         """F8: open the timeline (the game pauses), or resume play from the cursor."""

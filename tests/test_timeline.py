@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from gamefiles import PINK, YELLOW, edit
 
+from sandbox.history import NO_TICK
 from sandbox.host import Host
 from sandbox.sdl import push_event
 
@@ -99,6 +100,9 @@ def test_scrub_back_and_forth_shows_the_frames_played(bounce_copy: Path) -> None
         tap(host, "Right", shift=True)
         assert host.timeline.cursor == 400
         assert host.history.tick == 400  # scrubbing runs no update of play
+        assert f"TIMELINE tick 400/400  {len(host.history.keyframes)} keyframes " \
+            f"{host.history.memory / 2**20:.2f} MB (cap 64 MB)" in [
+                source() for source in host.hud_sources]  # F3's HUD shows it
         for cursor in seen:
             host.timeline.move_to(cursor)
             host.step(1)
@@ -419,7 +423,7 @@ def test_a_save_that_fails_in_the_rerun_pauses_on_the_error_and_a_fix_goes_on(
         assert "too high" in host.last_error.message and host.last_error.where.startswith(
             "main.py:")
         assert host.timeline.is_open and host.timeline.divergence is None
-        assert host.history.shown is None  # half an update ran: the state is no tick's
+        assert host.history.shown == NO_TICK  # half an update ran: the state is no tick's
         edit(main_py, "    assert pos_y > 20, 'too high'\n", "")
         host.press("F9")
         host.step(1)
