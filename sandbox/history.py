@@ -33,6 +33,7 @@ from __future__ import annotations
 import bisect
 import enum
 import hashlib
+import pickle
 import random
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     from sandbox.hot import ReloadReport
 
 __all__ = ["DEFAULT_BUDGET", "DEFAULT_EVERY", "DEFAULT_SECONDS", "NO_TICK", "History", "Keyframe",
-           "deep_size", "fingerprint"]
+           "deep_size", "fingerprint", "state_names"]
 
 DEFAULT_SECONDS = 10.0
 DEFAULT_EVERY = 30  # ticks between keyframes: a scrub re-runs at most this many updates
@@ -96,6 +97,7 @@ class History:
         # The tick the modules hold after a seek: None for now (play's own state), NO_TICK
         # after a hook failed half-way through an update.
         self.shown: int | None = None
+        self._sizes: tuple[int, ...] = ()  # of the namespaces, when _names last looked
 
     @property
     def enabled(self) -> bool:
@@ -198,6 +200,9 @@ class History:
         """
         if keyframes:
             self.keyframes = [kf for kf in self.keyframes if kf.tick <= start]
+        modules = self.modules()
+        names = self._names(modules) if fingerprints is not None else []
+        opaque: set[str] = set()
         for tick in range(start, end):
             if not all(self.replay(data) for data in self.events.get(tick, ())) \
                     or not self.update():
@@ -205,10 +210,19 @@ class History:
                 return False
             self.shown = tick + 1
             if fingerprints is not None:
-                fingerprints.append(fingerprint(self.modules()))
+                names = self._names(modules, names)
+                fingerprints.append(fingerprint(modules, names, opaque))
             if keyframes and tick + 1 - self.keyframes[-1].tick >= self.every:
                 self.keyframes.append(self.take(tick + 1))
         return True
+
+    def _names(self, modules: Mapping[str, ModuleType],
+               known: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+        """The state names of ``modules``: ``known`` again while no namespace changed size."""
+        sizes = tuple(len(vars(module)) for module in modules.values())
+        if known is None or sizes != self._sizes:
+            self._sizes, known = sizes, state_names(modules)
+        return known
 
     def anchor(self, tick: int) -> Keyframe:
         """Make the state now the keyframe of ``tick`` (a save while scrubbed back starts there)."""
@@ -262,21 +276,41 @@ def deep_size(value: object) -> int:
     return total
 
 
-def fingerprint(modules: Mapping[str, ModuleType]) -> dict[str, bytes]:
+def state_names(modules: Mapping[str, ModuleType]) -> list[tuple[str, str]]:
+    """Every (module, name) that holds state, in a stable order (for :func:`fingerprint`)."""
+    return [(mod_name, name) for mod_name in sorted(modules)
+            for name, value in vars(modules[mod_name]).items() if is_state(name, value)]
+
+
+def fingerprint(modules: Mapping[str, ModuleType],
+                names: Iterable[tuple[str, str]] | None = None,
+                opaque: set[str] | None = None) -> dict[str, bytes]:
     """A digest of each state value (``"ball.x"``): equal values give equal digests, in any run.
 
     Values are fed by content (instances of the game's classes by their attributes), never
     by identity, so two re-simulations of the same tick agree; a value that is not plain data
     (an SDL texture) counts by its type alone. One digest a name, so a comparison can leave
     out the names an edit rebound (``SPEED = 3`` is code, not a difference in play).
+    ``names``: :func:`state_names`, when the caller already has them (re-runs fingerprint
+    every tick; telling state from code is most of the cost). ``opaque`` collects the names
+    that did not pickle, so later calls walk them at once (a failed pickle of a font: 170 µs).
     """
+    opaque = set() if opaque is None else opaque
     out: dict[str, bytes] = {}
-    for mod_name in sorted(modules):
-        for name, value in vars(modules[mod_name]).items():
-            if is_state(name, value):
-                digest = hashlib.blake2b(digest_size=12)
+    for mod_name, name in state_names(modules) if names is None else names:
+        namespace = vars(modules[mod_name])
+        if name in namespace:
+            digest = hashlib.blake2b(digest_size=12)
+            value, qualified = namespace[name], f"{mod_name}.{name}"
+            try:
+                if qualified in opaque:
+                    raise TypeError(qualified)
+                # Plain data and the game's own instances pickle by content, in C: fast.
+                digest.update(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            except Exception:  # a texture, a lock, a lambda: walk it, by type where opaque
+                opaque.add(qualified)
                 _feed(digest, value, modules, set())
-                out[f"{mod_name}.{name}"] = digest.digest()
+            out[qualified] = digest.digest()
     return out
 
 

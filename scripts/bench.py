@@ -516,9 +516,12 @@ def section_history(quick: bool) -> dict[str, Any]:
                  [f"{game}: frame, history off (--history 0)", *stat_cells(got["off"], 3)],
                  [f"{game}: inside the history, a frame", *stat_cells(got["inside"], 4)]]
     scrub = bench_history.scrub_cost(5 if quick else 60)
-    out["scrub"] = scrub
+    rerun = bench_history.rerun_cost(2 if quick else 7)
+    out["scrub"], out["rerun"] = scrub, rerun
     rows += [["breakout: frame showing a random tick (F8)", *stat_cells(scrub["show"], 2)],
-             ["breakout: plain frame, same host", *stat_cells(scrub["frame"], 2)]]
+             ["breakout: plain frame, same host", *stat_cells(scrub["frame"], 2)],
+             [f"breakout: save scrubbed back, {rerun['ticks']} ticks re-run twice",
+              *stat_cells(rerun["rerun"], 1)]]
     print(table(["", "median ms", "p95", "min–max", "n"], rows))
     for game in ("bounce", "breakout"):
         cost, ratio = out[game]["cost"], summary(out[game]["ratio"]).get("median")

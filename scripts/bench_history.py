@@ -5,6 +5,9 @@
   the same run, so the difference of their medians is the history's cost a frame (keyframes
   amortised, the input log); the time spent inside ``History.after_update`` and ``log`` is
   timed directly too.
+- Re-running: a save while scrubbed back to the oldest tick of 10 s of breakout (``SPEED``
+  in ball.py, alternating): the reload, the old run's fingerprints and the re-run under the new
+  code, all of it (no target: the issue sets none; recorded to catch regressions).
 - Scrubbing: 10 s of breakout played with held keys, then the timeline (F8) shows ticks picked
   at random across the history: each sample is the whole frame that shows a new tick
   (re-simulation from the nearest keyframe, the game's draw, the bar, present).
@@ -20,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["keeping_cost", "scrub_cost"]
+__all__ = ["keeping_cost", "rerun_cost", "scrub_cost"]
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -97,3 +100,29 @@ def scrub_cost(samples: int) -> dict[str, Any]:
             host.step(1)
             shows.append(time.perf_counter() - start)
     return {"show": shows, "frame": plain[-samples:], "span": span}
+
+
+def rerun_cost(samples: int) -> dict[str, Any]:
+    """Seconds from a save while scrubbed back to the start of 10 s of breakout to its frame."""
+    from sandbox import Host
+
+    game = _copy("breakout")
+    ball = game / "ball.py"
+    out: list[float] = []
+    with Host(game, headless=True, watch=False) as host:
+        host.step(600)
+        host.press("F8")
+        host.step(1)
+        timeline = host.timeline
+        timeline.move_to(host.history.start)
+        host.step(1)
+        text = ball.read_text()
+        for i in range(samples):
+            speed = "250.0" if i % 2 == 0 else "240.0"
+            ball.write_text(text.replace("SPEED = 240.0", f"SPEED = {speed}"))
+            start = time.perf_counter()
+            host.reload()
+            host.step(1)  # the re-run happens in the frame after the reload
+            out.append(time.perf_counter() - start)
+        ticks = host.history.tick - timeline.cursor
+    return {"rerun": out, "ticks": ticks}
