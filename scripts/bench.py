@@ -519,6 +519,7 @@ def section_history(quick: bool) -> dict[str, Any]:
     rerun = bench_history.rerun_cost(2 if quick else 7)
     out["scrub"], out["rerun"] = scrub, rerun
     rows += [["breakout: frame showing a random tick (F8)", *stat_cells(scrub["show"], 2)],
+             ["breakout: frame showing a worst tick (F8)", *stat_cells(scrub["worst"], 2)],
              ["breakout: plain frame, same host", *stat_cells(scrub["frame"], 2)],
              [f"breakout: save scrubbed back, {rerun['ticks']} ticks re-run twice",
               *stat_cells(rerun["rerun"], 1)]]
@@ -529,9 +530,12 @@ def section_history(quick: bool) -> dict[str, Any]:
         print(f"  {game}: on - off = {fmt_ms(cost, 3)} ms a frame (on / off {ratio:.2f}×), "
               f"inside {fmt_ms(inside, 4)} ms; ≤ 0.5 ms: "
               f"{verdict(None if cost is None else max(cost, inside or 0) <= 0.0005)}")
-    worst = max(scrub["show"], default=None)
-    print(f"  scrub: ticks {scrub['span'][0]}–{scrub['span'][1]}, worst {fmt_ms(worst)} ms; "
-          f"any tick ≤ 33 ms: {verdict(None if worst is None else worst <= 0.033)}\n")
+    # "Any tick": the median frame of the worst-placed tick (the max is the machine's noise:
+    # compare the plain frames' max in the same host).
+    worst = summary(scrub["worst"]).get("median")
+    print(f"  scrub: ticks {scrub['span'][0]}–{scrub['span'][1]}, worst-placed tick "
+          f"{fmt_ms(worst)} ms (median); any tick ≤ 33 ms: "
+          f"{verdict(None if worst is None else worst <= 0.033)}\n")
     return out
 
 

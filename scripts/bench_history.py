@@ -9,8 +9,9 @@
   in ball.py, alternating): the reload, the old run's fingerprints and the re-run under the new
   code, all of it (no target: the issue sets none; recorded to catch regressions).
 - Scrubbing: 10 s of breakout played with held keys, then the timeline (F8) shows ticks picked
-  at random across the history: each sample is the whole frame that shows a new tick
-  (re-simulation from the nearest keyframe, the game's draw, the bar, present).
+  at random across the history, then the worst ticks (the last before a keyframe: a restore
+  and 29 updates): each sample is the whole frame that shows a new tick (re-simulation from
+  the nearest keyframe, the game's draw, the bar, present).
 """
 
 from __future__ import annotations
@@ -93,13 +94,23 @@ def scrub_cost(samples: int) -> dict[str, Any]:
         host.press("F8")
         host.step(1)
         timeline = host.timeline
-        span = (host.history.start, host.history.tick)
+        history = host.history
+        span = (history.start, history.tick)
         for _ in range(samples):
             timeline.move_to(rng.randint(*span))
             start = time.perf_counter()
             host.step(1)
             shows.append(time.perf_counter() - start)
-    return {"show": shows, "frame": plain[-samples:], "span": span}
+        # The worst ticks: the last before a keyframe, so a restore and every-1 updates;
+        # alternating between the first and the last such tick so none continues the last.
+        worst_ticks = [kf.tick - 1 for kf in history.keyframes[1:]]
+        worst: list[float] = []
+        for i in range(samples):
+            timeline.move_to(worst_ticks[0] if i % 2 else worst_ticks[-1])
+            start = time.perf_counter()
+            host.step(1)
+            worst.append(time.perf_counter() - start)
+    return {"show": shows, "worst": worst, "frame": plain[-samples:], "span": span}
 
 
 def rerun_cost(samples: int) -> dict[str, Any]:

@@ -137,4 +137,5 @@ def test_the_history_benchmark_runs(tmp_path: Path) -> None:
     for game in ("bounce", "breakout"):
         assert len(data[game]["on"]) == len(data[game]["off"]) == 3
         assert all(t > 0 for t in data[game]["inside"])
-    assert len(data["scrub"]["show"]) == 5 and data["scrub"]["span"][1] == 600
+    assert len(data["scrub"]["show"]) == len(data["scrub"]["worst"]) == 5
+    assert data["scrub"]["span"][1] == 600 and len(data["rerun"]["rerun"]) == 2
