@@ -458,3 +458,44 @@ def test_history_seconds_reach_the_host(tmp_path: Path,
                      "--history", seconds, "--screenshot", str(shot)]) == 0
         assert shot.stat().st_size > 0
     assert windows == [0, 120]  # ticks at 60 Hz
+
+
+CRASHING_GAME = '''
+SIZE = (200, 100)
+x = 0
+
+
+def update(dt):
+    global x
+    x += 1
+    if x == 90:
+        raise ValueError("x reached 90")
+
+
+def draw(renderer):
+    renderer.clear((0, 0, 0))
+    renderer.fill_rect((x, 40, 4, 20), (255, 255, 255))
+'''
+
+
+def test_the_timeline_over_an_error_pause_rewinds_to_before_it(tmp_path: Path) -> None:
+    """Paused on an error: F8, back before it, F8 resumes there and the error comes again."""
+    game = tmp_path / "crash"
+    game.mkdir()
+    (game / "main.py").write_text(CRASHING_GAME)
+    with Host(game, headless=True, watch=False) as host:
+        host.step(100)
+        assert host.paused and host.last_error is not None
+        assert host.history.tick == 89  # the failed update is no tick
+        open_timeline(host)
+        for _ in range(3):
+            tap(host, "Left")
+        assert host.timeline.cursor == 59
+        host.press("F8")
+        host.step(1)
+        assert not host.timeline.is_open and host.history.tick == 59
+        assert host.game.x == 59 and host.paused  # still on the error until a fix
+        (game / "main.py").write_text(CRASHING_GAME.replace("x == 90", "x == 1000"))
+        host.press("F9")
+        host.step(20)
+        assert not host.paused and host.game.x == 79 and host.history.tick == 79
