@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from sandbox.recording import Recording
 from sandbox.sdl import event_to_dict
 from sandbox.snapshot import Snapshot, is_state
 
@@ -238,6 +239,18 @@ class History:
         for late in [t for t in self.events if t >= tick]:
             self.event_bytes -= sum(deep_size(data) for data in self.events.pop(late))
         self.tick, self.shown = tick, None
+
+    def recording(self, game: str) -> Recording:
+        """The history as a recording (``--replay`` loops it): its oldest keyframe onwards.
+
+        A recording restarts ``random`` from a seed (0 here), not from a saved state, so a
+        game that draws random numbers replays with other ones.
+        """
+        start = self.start
+        frame = self.keyframe_at(start)
+        events = [(tick - start, data) for tick, batch in self.events.items()
+                  if start <= tick < self.tick for data in batch]
+        return Recording(game, self.step, frame.snapshot, events, self.tick - start, seed=0)
 
     def around_reload(self, reload: Callable[[], ReloadReport]) -> ReloadReport:
         """Run ``reload``; the values its statements bound go into every keyframe.

@@ -87,7 +87,8 @@ class Host:
                                update=lambda: self.call_hook("update", step), step=step,
                                seconds=history,
                                active=lambda: self.looping.mode is Mode.IDLE)
-        self.timeline = Timeline(self.history, emit=self.events.emit, resumed=self.clock.reset)
+        self.timeline = Timeline(self.history, emit=self.events.emit, resumed=self.clock.reset,
+                                 game=self.spec.name, save_to=lambda: self.looping.record_to)
         # Extra HUD lines (e.g. the loop's "LOOP 2.4 s"): each source returns a line or None.
         self.hud_sources: list[Callable[[], str | None]] = [self.looping.hud_line,
                                                             self.timeline.hud_line]

@@ -19,11 +19,13 @@ the game's input (:meth:`handle`) instead of the game, and runs no update.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sandbox.events import Notice
 from sandbox.history import History, fingerprint
 from sandbox.overlay import Surface
+from sandbox.recording import RecordingError
 
 if TYPE_CHECKING:
     from sandbox.hot import ReloadReport
@@ -48,10 +50,13 @@ class Timeline:
     """The F8 timeline's state (open, cursor, divergence), its keys and its bar."""
 
     def __init__(self, history: History, *, emit: Callable[[object], None],
-                 resumed: Callable[[], None] = lambda: None) -> None:
+                 resumed: Callable[[], None] = lambda: None, game: str = "",
+                 save_to: Callable[[], Path | None] = lambda: None) -> None:
         self.history = history
         self.emit = emit
         self.resumed = resumed
+        self.game = game
+        self.save_to = save_to  # --record FILE: S in the timeline writes the history there
         self.is_open = False
         self.cursor = 0
         self.divergence: int | None = None  # first tick the last save's re-run differs at
@@ -168,6 +173,28 @@ class Timeline:
             self.move_to(self.history.start)
         elif key == "End":
             self.move_to(self.history.tick)
+        elif key == "S":
+            self.save()
+
+    def save(self) -> None:
+        """S: write the whole history as a recording to ``--record FILE`` (a bug report)."""
+        path = self.save_to()
+        if path is None:
+            self._say("to save the history, start with --record FILE; then S in the timeline "
+                      "writes it there and --replay FILE plays it")
+            return
+        history = self.history
+        recording = history.recording(self.game)
+        try:
+            recording.save(path, history.modules())
+        except RecordingError as exc:
+            self._say(str(exc))
+            return
+        self._say(f"history saved to {path} ({recording.ticks} ticks, {len(recording.events)} "
+                  "events): --replay it")
+        if recording.skipped:
+            self._say("not saved (not plain data; a replay keeps their current values): "
+                      + ", ".join(recording.skipped))
 
     def tick_at(self, x: int) -> int:
         """The tick under ``x`` on the bar as last drawn."""

@@ -499,3 +499,42 @@ def test_the_timeline_over_an_error_pause_rewinds_to_before_it(tmp_path: Path) -
         host.press("F9")
         host.step(20)
         assert not host.paused and host.game.x == 79 and host.history.tick == 79
+
+
+def test_s_in_the_timeline_saves_the_history_and_replay_plays_it(tmp_path: Path) -> None:
+    """With --record FILE, S writes the history; a fresh session's --replay ends where it did."""
+    from sandbox.recording import Recording
+
+    game = tmp_path / "breakout"
+    shutil.copytree(REPO / "games" / "breakout", game,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    keys = {20: [key("Left")], 80: [key("Left", down=False)], 90: [key("Right")],
+            200: [key("Right", down=False)]}
+
+    def state(h: Host) -> tuple[float, ...]:
+        mods = h.reloader.modules
+        return (mods["ball"].x, mods["ball"].y, mods["paddle"].x, h.game.score, h.game.lives)
+
+    path = tmp_path / "bug.json"
+    with Host(game, headless=True, watch=False) as host:
+        host.press("F8")  # before any update: nothing to rewind
+        live = play(host, 300, state=state, keys=keys)
+        assert not host.timeline.is_open
+        assert any(str(ev).startswith("nothing to rewind yet") for ev in host.events)
+        open_timeline(host)
+        tap(host, "S")
+        assert any("start with --record FILE" in str(ev) for ev in host.events)
+        host.looping.record_to = tmp_path  # a folder: the save fails, the session goes on
+        tap(host, "S")
+        assert any(str(ev).startswith(f"could not write recording {tmp_path}")
+                   for ev in host.events)
+        host.looping.record_to = path
+        tap(host, "S")
+        start = host.history.start
+        assert f"history saved to {path} ({300 - start} ticks, 4 events): --replay it" in [
+            str(ev) for ev in host.events]
+    with Host(game, headless=True, watch=False) as replay:
+        replay.looping.play(Recording.load(path, "breakout", replay.reloader.modules))
+        replay.step(300 - start)
+        assert state(replay) == live[300][0]
+        assert frame(replay) == live[300][1]
