@@ -28,6 +28,7 @@ from sandbox.devtools import DevTools, TerminalKeys
 from sandbox.eventlog import EventLog, error_of
 from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSaved
 from sandbox.events.errors import error_info, startup_error
+from sandbox.events.tweaks import Tweaked
 from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
 from sandbox.history import DEFAULT_SECONDS, History
 from sandbox.hot import Reloader, ReloadReport
@@ -40,7 +41,10 @@ from sandbox.screen import Screen
 from sandbox.sdl import Display
 from sandbox.status import Status
 from sandbox.timeline import Timeline
-from sandbox.watchdog import Watchdog
+from sandbox.tweak_edit import TweakEditor
+from sandbox.tweak_list import Tweakable
+from sandbox.tweak_panel import TweakPanel
+from sandbox.watchdog import DEFAULT_MEMORY_LIMIT, Watchdog
 
 if TYPE_CHECKING:
     from sandbox.watcher import Watcher  # imported at run time only when watching
@@ -62,6 +66,7 @@ class Host:
 
     def __init__(self, game_dir: str | Path, *, headless: bool = False, watch: bool = True,
                  fps: int = 60, hang_timeout: float = 2.0,
+                 memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
                  console: ConsoleLike | None = None, terminal_keys: bool = False,
                  history: float = DEFAULT_SECONDS) -> None:
         self.spec = find_game(game_dir)
@@ -92,12 +97,19 @@ class Host:
         # Extra HUD lines (e.g. the loop's "LOOP 2.4 s"): each source returns a line or None.
         self.hud_sources: list[Callable[[], str | None]] = [self.looping.hud_line,
                                                             self.timeline.hud_line]
+        # F4: a tweak is written to the file and reloaded at once, as a save is (sandbox.changes).
+        # Its writes are coalesced in time: headless, the time of frames run (deterministic).
+        self.tweaking = TweakEditor(lambda: self.reloader.modules, self.root,
+                                    lambda path: self.changes.reload({path}, explicit=False),
+                                    self.events.emit, now=(lambda: self.frames * step)
+                                    if headless else time.perf_counter)
+        self.tweak_panel = TweakPanel(self.tweaking)
         self.keys: TerminalKeys | None = None
         self.assets: LiveAssets | None = None
         self.running, self.frames = True, 0
         self.screenshot_overlays = False  # F12 and --screenshot: the game's frame only
         # Game code runs only under the watchdog: hooks, and a reload's own statements.
-        self.watchdog = Watchdog(hang_timeout, root=self.root)
+        self.watchdog = Watchdog(hang_timeout, root=self.root, memory_limit=memory_limit)
         self.display: Display | None = None
         self.watcher: Watcher | None = None
         try:
@@ -123,7 +135,7 @@ class Host:
         self.overlay = Overlay()
         # The loop's badge is drawn with the overlay, so it is no part of the game's frame.
         self.screen = Screen(self.display, self.overlay, self.status,
-                             [self.looping, self.timeline])
+                             [self.looping, self.tweak_panel, self.timeline])
         self.assets = LiveAssets(self.root, self.display, self.headless)
         if watch:
             from sandbox.watcher import Watcher  # watchfiles only when watching
@@ -143,13 +155,17 @@ class Host:
         actions: dict[Action, Callable[[], object]] = {
             Action.RELOAD: self.changes.reload_now, Action.RESTART: self.restart,
             Action.RECORD: self.looping.toggle, Action.END_LOOP: self.looping.stop,
+            Action.QUIT: self.stop, Action.TWEAK: self.tweak_panel.toggle,
             Action.TIMELINE: self.timeline.toggle,
-            Action.QUIT: self.stop,
             Action.HUD: lambda: setattr(overlay, "show_hud", not overlay.show_hud),
             Action.HELP: lambda: setattr(overlay, "show_help", not overlay.show_help),
             Action.FOLD: lambda: setattr(overlay, "fold_errors", not overlay.fold_errors)}
+        looping = self.looping
         self.controls = Controls(actions, emit=self.events.emit, to_game=self._to_game,
-                                 screenshot=self.screenshot, game=self.spec.name)
+                                 screenshot=self.screenshot, game=self.spec.name,
+                                 intercept=self.tweak_panel.handle,
+                                 loop_badge_shown=lambda: looping.visible)
+        self.screen.badges.append(self.controls)  # "PAUSED" while F10 holds the game
         if self.console is not None:
             # Headless there is no window to press keys in: only the terminal's keys, if any.
             keys = banner_rows(self.keys is not None, window=not self.headless)
@@ -197,8 +213,8 @@ class Host:
             self.devtools.reloaded(ev)
 
     def _tell_console(self, ev: object) -> None:
-        if self.console is None:
-            return
+        if self.console is None or self.tweaking.quiet(ev):
+            return  # a tweak's own reload: its ``Tweaked`` line says it
         self.console.event(ev)
         info = error_of(ev)
         if info is not None:
@@ -309,6 +325,18 @@ class Host:
             self.events.emit(Notice(problem))
         self.settings = new
 
+    # -- tweaks (F4: sandbox.tweak_edit, sandbox.tweak_panel) -------------------------------------
+    def tweaks(self) -> list[Tweakable]:
+        """Every tweakable value: module, name, line, live value, range (the F4 panel's list)."""
+        return self.tweaking.tweakables()
+
+    def tweak(self, name: str, value: object) -> Tweaked | None:
+        """Do what a drag does: ``host.tweak("physics.SPEED", 4.5)`` edits the file and reloads.
+
+        Raises ``TweakError`` for an unknown name ("did you mean …?") or a bad value.
+        """
+        return self.tweaking.tweak(name, value)
+
     # -- the frame -------------------------------------------------------------------------------
     def stop(self) -> None:
         """End ``run()`` after this frame (Escape, window close)."""
@@ -326,6 +354,7 @@ class Host:
         if not self.status.paused:
             self.input.sync()  # input: no key stuck after F7, F5 or an error pause
         self.controls.handle_terminal(self.keys)
+        self.tweaking.frame()  # a drag's coalesced write, when due
         self.changes.apply_pending()
         ticks = self.controls.ticks(self.clock.tick())  # F10 pauses, F11 steps
         if self.timeline.is_open and not self.status.paused:

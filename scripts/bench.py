@@ -37,7 +37,7 @@ import bench_table  # noqa: E402
 from bench_table import fmt_ms, stat_cells, summary, table, verdict  # noqa: E402
 
 SECTIONS = ("engine", "latency", "frames", "overhead", "memory", "startup", "drawing", "input",
-            "history")
+            "tweak", "history")
 FRAME_BUDGET = 1 / 60
 
 
@@ -338,8 +338,8 @@ def _host_overhead(quick: bool) -> dict[str, Any]:
         )
     print(table(["", "median", "p95", "min–max", "n"], rows))
     med = summary(res["outside"]).get("median")
-    ok = None if med is None else med <= 0.0003
-    print(f"  hook calls seen by the wrappers: {res['hook_calls']}; target ≤ 0.3 ms: {verdict(ok)}")
+    ok = None if med is None else med <= 0.0002  # issue 14 (0.3 ms before it)
+    print(f"  hook calls seen by the wrappers: {res['hook_calls']}; target ≤ 0.2 ms: {verdict(ok)}")
     res["target_met"] = ok
     return res
 
@@ -356,9 +356,7 @@ def section_memory(quick: bool) -> dict[str, Any]:
         table(
             ["", "value"],
             [
-                [f"RSS after {res['baseline']} reloads (MB)", f"{res['rss_baseline'] / 2**20:.1f}"],
-                [f"RSS after {reloads} reloads (MB)", f"{res['rss_end'] / 2**20:.1f}"],
-                ["growth (MB)", f"{res['growth_mb']:.2f}"],
+                *_rss_rows(res),
                 [
                     "replaced code objects still alive",
                     f"{res['old_code_alive']} of {res['old_code_objects']}",
@@ -377,6 +375,15 @@ def section_memory(quick: bool) -> dict[str, Any]:
     return res
 
 
+def _rss_rows(res: dict[str, Any]) -> list[list[str]]:
+    """The table rows of ``bench_misc.rss_growth``'s fields: RSS at the baseline, at the end."""
+    return [
+        [f"RSS after {res['baseline']} reloads (MB)", f"{res['rss_baseline'] / 2**20:.1f}"],
+        [f"RSS after {res['reloads']} reloads (MB)", f"{res['rss_end'] / 2**20:.1f}"],
+        ["growth (MB)", f"{res['growth_mb']:.2f}"],
+    ]
+
+
 def _host_memory(quick: bool) -> dict[str, Any]:
     import bench_host
 
@@ -384,9 +391,7 @@ def _host_memory(quick: bool) -> dict[str, Any]:
     res = bench_host.host_memory(reloads, baseline)
     print(f"memory (host): {reloads} reloads through Host.reload, valid and broken alternating")
     print(table(["", "value"], [
-        [f"RSS after {baseline} reloads (MB)", f"{res['rss_baseline'] / 2**20:.1f}"],
-        [f"RSS after {reloads} reloads (MB)", f"{res['rss_end'] / 2**20:.1f}"],
-        ["growth (MB)", f"{res['growth_mb']:.2f}"],
+        *_rss_rows(res),
         ["gc-tracked objects", f"{res['objects_baseline']} → {res['objects_end']}"],
         ["events kept (a bounded window)", str(res["events_kept"])],
     ]))
@@ -442,7 +447,8 @@ def section_drawing(quick: bool) -> dict[str, Any]:
     ours = [a for a, _ in runs if "error" not in a]
     peer = [b for _, b in runs if "error" not in b]
     print("drawing: 640x480, software renderer / pygame-ce's display surface; items that fit in "
-          f"a 16.7 ms frame (median of {rounds} process(es); each the median of its frames)")
+          f"a 16.7 ms frame of CPU time (median of {rounds} process(es), each the median of its "
+          "frames)")
     rows, best = [], {}
     for source, label in ((ours, ""), (peer, "")):
         names = [k for k in (source[0] if source else {}) if k != "text"]
@@ -500,6 +506,15 @@ def section_input(quick: bool) -> dict[str, Any]:
     return {"events": events, "frames": frames, "event_ratio": ratio, "sync_share": share}
 
 
+def section_tweak(quick: bool) -> dict[str, Any]:
+    """The tweak panel (F4): a dragging frame against an idle one, and the panel's draw."""
+    import bench_tweak
+
+    res = bench_tweak.measure(quick)
+    bench_tweak.report(res)
+    return res
+
+
 def section_history(quick: bool) -> dict[str, Any]:
     """The always-on history (issue 18): its cost a frame, and the frame that shows a scrub."""
     import bench_history
@@ -548,6 +563,7 @@ RUNNERS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "startup": section_startup,
     "drawing": section_drawing,
     "input": lambda q: _host_section(section_input, q),
+    "tweak": section_tweak,
     "history": lambda q: _host_section(section_history, q),
 }
 

@@ -8,7 +8,6 @@ ships ``py.typed``, so the same holds for an installed (not editable) sandbox.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -142,18 +141,3 @@ def test_the_typed_game_runs(tmp_path: Path) -> None:
         assert host.game.keys == ["left"] and host.game.clicks == [((5, 6), "left")]
         assert host.game.moves == [((7, 6), (2, 0), frozenset({"left"}))]
         assert host.game.x < 0
-
-
-def test_the_package_build_ships_py_typed(tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    shutil.copytree(REPO / "sandbox", src / "sandbox",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(REPO / name, src / name)
-    build = tmp_path / "build"
-    subprocess.run([sys.executable, "-c", "import setuptools; setuptools.setup()", "-q",
-                    "build_py", "--build-lib", str(build)], cwd=src, check=True,
-                   capture_output=True, timeout=120)
-    assert (build / "sandbox" / "py.typed").is_file()
-    assert (build / "sandbox" / "input.py").is_file()
-    assert (build / "sandbox" / "data" / "fonts" / "DejaVuSansMono.ttf").is_file()

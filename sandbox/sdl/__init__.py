@@ -11,6 +11,7 @@ Display``); the engine, ``sandbox.hot``, never does. One module per concept:
 - ``pixels``: RGBA32 buffers and PNG files;
 - ``text``: the overlay's font;
 - ``media``: textures, sounds and game fonts for ``sandbox.assets``, swapped in place;
+- ``quiet``: ALSA's lines on stderr while SDL probes for a sound card, dropped;
 - ``input``: the event queue, key names, events as dicts for recordings;
 - ``gamepad``: the GameController subsystem, pad and joystick events as dicts, virtual pads.
 """
