@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="frames (and update steps) per second (default 60)")
     parser.add_argument("--hang-timeout", type=_positive_float, default=2.0, metavar="S",
                         help="interrupt a hook that runs longer than S seconds (default 2)")
+    parser.add_argument("--history", type=_seconds, default=10.0, metavar="SECONDS",
+                        help="keep the last SECONDS of play for the timeline (F8) to rewind "
+                             "(default 10; 0 turns the history off)")
     parser.add_argument("--memory-limit", type=_positive_float, default=DEFAULT_MEMORY_LIMIT / 1e9,
                         metavar="GB", help="interrupt a hook, reload or restart under which the "
                         "process grows by more than GB gigabytes (default 1)")
@@ -136,7 +139,7 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
     try:
         host = Host(args.game, headless=args.headless, watch=args.watch, fps=args.fps,
                     hang_timeout=args.hang_timeout, memory_limit=int(args.memory_limit * 1e9),
-                    console=console, terminal_keys=True)
+                    console=console, terminal_keys=True, history=args.history)
     except GameFailed as exc:
         # The reload hint ("save to retry (F9)") does not apply: there is no session yet.
         command = shlex.join(["potato-sandbox", *argv])
@@ -248,4 +251,15 @@ def _positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    """``text`` as 0 or more seconds (``--history 0`` turns the history off)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected 0 or more seconds, got {text}")
     return value

@@ -30,16 +30,18 @@ from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSa
 from sandbox.events.errors import error_info, startup_error
 from sandbox.events.tweaks import Tweaked
 from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
+from sandbox.history import DEFAULT_SECONDS, History
 from sandbox.hot import Reloader, ReloadReport
 from sandbox.input_router import InputRouter
 from sandbox.keys import Action, banner_rows
 from sandbox.live_assets import LiveAssets
-from sandbox.looping import Looper
+from sandbox.looping import Looper, Mode
 from sandbox.overlay import Overlay
 from sandbox.screen import Screen
 from sandbox.sdl import Display
 from sandbox.stale import StaleObjects
 from sandbox.status import Status
+from sandbox.timeline import Timeline
 from sandbox.tweak_edit import TweakEditor
 from sandbox.tweak_list import Tweakable
 from sandbox.tweak_panel import TweakPanel
@@ -66,7 +68,8 @@ class Host:
     def __init__(self, game_dir: str | Path, *, headless: bool = False, watch: bool = True,
                  fps: int = 60, hang_timeout: float = 2.0,
                  memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
-                 console: ConsoleLike | None = None, terminal_keys: bool = False) -> None:
+                 console: ConsoleLike | None = None, terminal_keys: bool = False,
+                 history: float = DEFAULT_SECONDS) -> None:
         self.spec = find_game(game_dir)
         self.root = self.spec.root
         self.headless, self.fps, self.hang_timeout = headless, fps, hang_timeout
@@ -86,10 +89,18 @@ class Host:
         self.stale = StaleObjects(lambda: self.reloader.modules, emit=self.events.emit)
         # input: keyboard/mouse/gamepads state and the plain hooks (sandbox.input_router)
         self.input = InputRouter(self.call_hook, lambda name: getattr(self.game, name, None),
-                                 self.looping.pass_event, self._window_id,
+                                 self._admit, self._window_id,
                                  lambda text: self.events.emit(Notice(text)))
+        # F8: the last seconds of play, to scrub and re-run (sandbox.history, sandbox.timeline)
+        self.history = History(lambda: self.reloader.modules, replay=self.input.replay,
+                               update=lambda: self.call_hook("update", step), step=step,
+                               seconds=history,
+                               active=lambda: self.looping.mode is Mode.IDLE)
+        self.timeline = Timeline(self.history, emit=self.events.emit, resumed=self.clock.reset,
+                                 game=self.spec.name, save_to=lambda: self.looping.record_to)
         # Extra HUD lines (e.g. the loop's "LOOP 2.4 s"): each source returns a line or None.
-        self.hud_sources: list[Callable[[], str | None]] = [self.looping.hud_line]
+        self.hud_sources: list[Callable[[], str | None]] = [self.looping.hud_line,
+                                                            self.timeline.hud_line]
         # F4: a tweak is written to the file and reloaded at once, as a save is (sandbox.changes).
         # Its writes are coalesced in time: headless, the time of frames run (deterministic).
         self.tweaking = TweakEditor(lambda: self.reloader.modules, self.root,
@@ -129,7 +140,7 @@ class Host:
         self.overlay = Overlay()
         # The loop's badge is drawn with the overlay, so it is no part of the game's frame.
         self.screen = Screen(self.display, self.overlay, self.status,
-                             [self.looping, self.tweak_panel])
+                             [self.looping, self.tweak_panel, self.timeline])
         self.assets = LiveAssets(self.root, self.display, self.headless)
         if watch:
             from sandbox.watcher import Watcher  # watchfiles only when watching
@@ -153,6 +164,7 @@ class Host:
             Action.RELOAD: self.changes.reload_now, Action.RESTART: self.restart,
             Action.RECORD: self.looping.toggle, Action.END_LOOP: self.looping.stop,
             Action.QUIT: self.stop, Action.TWEAK: self.tweak_panel.toggle,
+            Action.TIMELINE: self.timeline.toggle,
             Action.HUD: lambda: setattr(overlay, "show_hud", not overlay.show_hud),
             Action.HELP: lambda: setattr(overlay, "show_help", not overlay.show_help),
             Action.FOLD: lambda: setattr(overlay, "fold_errors", not overlay.fold_errors)}
@@ -266,10 +278,19 @@ class Host:
         self.clock.reset()
 
     def _to_game(self, event: object) -> None:
-        """An event no host key took: to the looper (which may keep it), then the game."""
+        """An event no host key took: to the timeline while open, else the looper, the game."""
         data = self.input.observe(event)  # input: the real held state sees every game event
-        if not self.status.paused and self.looping.pass_event(event):
+        if self.timeline.is_open:
+            self.timeline.handle(data)  # scrubbing: keys and the mouse move the cursor
+        elif not self.status.paused and self._admit(event):
             self.input.deliver(event, data)  # input: held state, on_event, the plain hooks
+
+    def _admit(self, event: object) -> bool:
+        """True when ``event`` may reach the game now: the looper's say, then the history's log."""
+        if self.timeline.is_open or not self.looping.pass_event(event):
+            return False
+        self.history.log(event)
+        return True
 
     # -- changes (sandbox.changes) ---------------------------------------------------------------
     def reload(self, paths: set[Path] | None = None, explicit: bool = True) -> ReloadReport:
@@ -281,8 +302,10 @@ class Host:
         return self.changes.restart()
 
     def _around_reload(self, reload: Callable[[], ReloadReport]) -> ReloadReport:
-        """Every reload: the looper carries edits into its loop, ``stale`` notes the modules."""
-        return self.stale.around_reload(lambda: self.looping.around_reload(reload))
+        """Every reload: the looper and the history carry edits into their snapshots, and
+        ``stale`` notes the modules."""
+        return self.stale.around_reload(
+            lambda: self.timeline.around_reload(lambda: self.looping.around_reload(reload)))
 
     def _code_changed(self, entry_changed: bool) -> None:
         """After a reload that changed code: the window's settings, and hook names in main.py."""
@@ -295,6 +318,8 @@ class Host:
         """After a hot restart: the fresh entry module, the loop ended, settings, hook names."""
         self.game = self.reloader.modules.get(self.reloader.entry, self.game)
         self.looping.restarted()
+        self.timeline.cancel()  # the history was of the modules the restart replaced
+        self.history.reset()
         self.stale.remember()
         self._apply_settings()
         self._check_hooks()
@@ -344,9 +369,13 @@ class Host:
         self.tweaking.frame()  # a drag's coalesced write, when due
         self.changes.apply_pending()
         ticks = self.controls.ticks(self.clock.tick())  # F10 pauses, F11 steps
+        if self.timeline.is_open and not self.status.paused:
+            ticks = 0
+            self.timeline.show()  # F8: the scrubbed tick's state instead of updates
         for _ in range(0 if self.status.paused else ticks):
             if not self.looping.before_update() or not self.call_hook("update", self.clock.step):
                 break
+            self.history.after_update()
         if not self.status.paused:
             if getattr(self.game, "draw", None) is None:
                 display.clear(self.settings.background)

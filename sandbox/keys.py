@@ -29,6 +29,7 @@ class Action(enum.Enum):
     SCREENSHOT = "screenshot"
     RECORD = "record"
     END_LOOP = "end loop"
+    TIMELINE = "timeline"
     HELP = "help"
     FOLD = "fold"
     TWEAK = "tweak"
@@ -71,6 +72,9 @@ KEYS: tuple[Key, ...] = (
         "end the loop: the game goes on from where it is"),
     Key("F4", Action.TWEAK, "tweak panel",
         "tweak panel: drag a value, the game and the source file change together (see below)"),
+    Key("F8", Action.TIMELINE, "timeline: rewind, scrub, F8 again resumes",
+        "timeline: the game pauses; Left/Right (Shift: one tick) or drag to rewind the last "
+        "seconds; F8 again resumes from there (see below)"),
     Key("F1", Action.HELP, "help"),
     Key("F2", Action.FOLD, "fold the error panel to one line",
         "fold the error panel to one line, so the game shows (again: unfold)"),

@@ -1,0 +1,303 @@
+"""The timeline (F8): pause, scrub the history, save to re-run the past with the new code.
+
+F8 pauses the game and shows a bar along the bottom: the history (``sandbox.history``), from
+its oldest tick on the left to now on the right. Left / Right move the cursor by ``JUMP``
+ticks (with Shift by one), Home / End to either end, and a drag on the bar moves it anywhere;
+the frame shown is the game's own ``draw`` of that tick's state, re-simulated from the nearest
+keyframe. F8 again resumes play from the cursor: what came after it is dropped.
+
+A save while scrubbed back (:meth:`Timeline.around_reload`) runs the rest of the history twice
+from the cursor, with the same input: under the old code first, then under the new, comparing
+a fingerprint of the state at every tick (``history.fingerprint``). The bar marks the first
+tick where they differ, and the re-run under the new code becomes the history's future.
+
+The timeline does not know the host: it gets the history, an event sink and what to do when
+play resumes (the host forgets the time spent paused). While it is open, the host gives it
+the game's input (:meth:`handle`) instead of the game, and runs no update.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sandbox.events import Notice
+from sandbox.history import History, fingerprint
+from sandbox.overlay import Surface
+from sandbox.recording import RecordingError
+
+if TYPE_CHECKING:
+    from sandbox.hot import ReloadReport
+
+__all__ = ["JUMP", "Timeline"]
+
+JUMP = 10  # ticks a Left / Right press moves; Shift: one
+SHIFT = 0x0003  # SDL's KMOD_LSHIFT | KMOD_RSHIFT, in a key event's "mod"
+LEFT_BUTTON = 1
+BACK_RGBA = (0, 0, 0, 200)
+TRACK_RGBA = (80, 80, 90, 255)
+PAST_RGBA = (110, 170, 240, 255)
+KEYFRAME_RGBA = (200, 200, 210, 255)
+CURSOR_RGBA = (255, 255, 255, 255)
+DIVERGE_RGBA = (255, 80, 80, 255)
+LABEL_RGB = (230, 230, 230)
+TRACK_H = 8
+PAD = 6
+
+
+class Timeline:
+    """The F8 timeline's state (open, cursor, divergence), its keys and its bar."""
+
+    def __init__(self, history: History, *, emit: Callable[[object], None],
+                 resumed: Callable[[], None] = lambda: None, game: str = "",
+                 save_to: Callable[[], Path | None] = lambda: None) -> None:
+        self.history = history
+        self.emit = emit
+        self.resumed = resumed
+        self.game = game
+        self.save_to = save_to  # --record FILE: S in the timeline writes the history there
+        self.is_open = False
+        self.cursor = 0
+        self.divergence: int | None = None  # first tick the last save's re-run differs at
+        self.dragging = False
+        self._track: tuple[int, int, int, int] | None = None  # x, y, w, h as last drawn
+        self._top = 0  # the bar's top edge as last drawn: a press below it scrubs
+        # A save while scrubbed back: the old run's fingerprints from the cursor on, and the
+        # names the reload bound, until the re-run under the new code has compared with them.
+        self._baseline: list[dict[str, bytes]] | None = None
+        self._edited: set[str] | None = None
+
+    def _say(self, text: str) -> None:
+        self.emit(Notice(text))
+
+    @property
+    def visible(self) -> bool:
+        """True while open: the bar is drawn (``sandbox.screen`` badges)."""
+        return self.is_open
+
+    def hud_line(self) -> str | None:
+        """The HUD's (F3) line while open: the cursor and what the history holds."""
+        if not self.is_open:
+            return None
+        history = self.history
+        return (f"TIMELINE tick {self.cursor}/{history.tick}  {len(history.keyframes)} keyframes "
+                f"{history.memory / 2**20:.2f} MB (cap {history.budget / 2**20:.0f} MB)")
+
+    # -- F8 ----------------------------------------------------------------------------------------
+    def toggle(self) -> None:
+        """F8: open the timeline (the game pauses), or resume play from the cursor."""
+        if self.is_open:
+            self.close()
+        else:
+            self.open()
+
+    def open(self) -> None:
+        """Pause and show the bar, the cursor at now; told instead when there is no history."""
+        history = self.history
+        if not history.enabled:
+            self._say("the timeline needs a history: run without --history 0")
+            return
+        if not history.keyframes:
+            self._say("nothing to rewind yet: the history starts with the first update "
+                      "(and again after a loop or a hot restart)")
+            return
+        self.is_open, self.cursor, self.divergence, self.dragging = True, history.tick, None, False
+        self._baseline = self._edited = None
+        seconds = (history.tick - history.start) * history.step
+        self._say(f"timeline: {seconds:.1f} s to rewind — Left/Right scrub (Shift: one tick), "
+                  "drag the bar; F8 resumes from the tick shown")
+
+    def close(self) -> None:
+        """Resume play from the cursor; what came after it is dropped."""
+        history = self.history
+        self.show()
+        dropped = history.tick - self.cursor
+        history.resume_at(self.cursor)
+        self.is_open = self.dragging = False
+        self.resumed()
+        self._say(f"resumed {dropped * history.step:.2f} s back ({dropped} ticks of the old "
+                  "future dropped)" if dropped else "resumed")
+
+    def cancel(self) -> None:
+        """Close without resuming (a hot restart replaced the game the history was of)."""
+        self.is_open = self.dragging = False
+
+    def show(self) -> None:
+        """Make the game's state the cursor's (the host calls this instead of updating).
+
+        After a save while scrubbed back, this is where the history is re-run.
+        """
+        history = self.history
+        if self._edited is not None:
+            edited, self._edited = self._edited, None
+            self._rerun(edited)
+            return
+        if history.shown is None and self.cursor == history.tick:
+            return  # the state now: nothing to re-simulate
+        if history.shown != self.cursor:
+            history.seek(self.cursor)
+
+    # -- input -------------------------------------------------------------------------------------
+    def move(self, ticks: int) -> None:
+        """Move the cursor by ``ticks``, kept inside the history."""
+        self.move_to(self.cursor + ticks)
+
+    def move_to(self, tick: int) -> None:
+        """Put the cursor on ``tick``, kept inside the history."""
+        self.cursor = max(self.history.start, min(self.history.tick, tick))
+
+    def handle(self, data: dict[str, Any] | None) -> None:
+        """A key or mouse event while open (``event_to_dict``'s form): scrub with it."""
+        if data is None:
+            return
+        kind = data.get("type")
+        if kind == "keydown":
+            self._key(str(data.get("key")), int(data.get("mod", 0)))
+        elif kind == "mousedown" and data.get("button") == LEFT_BUTTON:
+            if self._track is not None and int(data["y"]) >= self._top:
+                self.dragging = True
+                self.move_to(self.tick_at(int(data["x"])))
+        elif kind == "motion" and self.dragging:
+            self.move_to(self.tick_at(int(data["x"])))
+        elif kind == "mouseup" and data.get("button") == LEFT_BUTTON:
+            self.dragging = False
+
+    def _key(self, key: str, mod: int) -> None:
+        step = 1 if mod & SHIFT else JUMP
+        if key == "Left":
+            self.move(-step)
+        elif key == "Right":
+            self.move(step)
+        elif key == "Home":
+            self.move_to(self.history.start)
+        elif key == "End":
+            self.move_to(self.history.tick)
+        elif key == "S":
+            self.save()
+
+    def save(self) -> None:
+        """S: write the whole history as a recording to ``--record FILE`` (a bug report)."""
+        path = self.save_to()
+        if path is None:
+            self._say("to save the history, start with --record FILE; then S in the timeline "
+                      "writes it there and --replay FILE plays it")
+            return
+        history = self.history
+        recording = history.recording(self.game)
+        try:
+            recording.save(path, history.modules())
+        except RecordingError as exc:
+            self._say(str(exc))
+            return
+        self._say(f"history saved to {path} ({recording.ticks} ticks, {len(recording.events)} "
+                  "events): --replay it")
+        if recording.skipped:
+            self._say("not saved (not plain data; a replay keeps their current values): "
+                      + ", ".join(recording.skipped))
+
+    def tick_at(self, x: int) -> int:
+        """The tick under ``x`` on the bar as last drawn."""
+        if self._track is None:
+            return self.cursor
+        left, _, width, _ = self._track
+        start, end = self.history.start, self.history.tick
+        fraction = min(1.0, max(0.0, (x - left) / max(1, width - 1)))
+        return start + round(fraction * (end - start))
+
+    def x_of(self, tick: int) -> int:
+        """Where ``tick`` is on the bar as last drawn."""
+        assert self._track is not None
+        left, _, width, _ = self._track
+        start, end = self.history.start, self.history.tick
+        return left + round((tick - start) * (width - 1) / max(1, end - start))
+
+    # -- saving while scrubbed back --------------------------------------------------------------
+    def around_reload(self, reload: Callable[[], ReloadReport]) -> ReloadReport:
+        """Run ``reload``; while scrubbed back, the old run's fingerprints are taken first.
+
+        The re-run under the new code waits for :meth:`show` (the host calls it after the
+        reload resumed the game), so an error in it pauses the game and stays on screen.
+        After such an error the next save compares with the same old run, not the broken one.
+        """
+        history = self.history
+        if not self.is_open or self.cursor >= history.tick:
+            return history.around_reload(reload)
+        if self._baseline is None:
+            if not history.seek(self.cursor):
+                return history.around_reload(reload)
+            history.anchor(self.cursor)
+            old = [fingerprint(history.modules())]
+            if history.simulate(self.cursor, history.tick, old):
+                self._baseline = old
+        history.seek(self.cursor)  # the anchor: the reload lands on the cursor's state
+        report = history.around_reload(reload)
+        if report.ok and report.changed and self._baseline is not None:
+            self._edited = {f"{module}.{name}" for module, name in report.bound_names}
+        return report
+
+    def _rerun(self, edited: set[str]) -> None:
+        """Run the history from the cursor under the new code and mark where it diverges."""
+        history, cursor = self.history, self.cursor
+        history.anchor(cursor)  # after_reload handlers may have changed the cursor's state
+        new = [fingerprint(history.modules())]
+        if not history.simulate(cursor, history.tick, new, keyframes=True):
+            return  # paused on the error; the next save compares with the same old run
+        assert self._baseline is not None
+        self._diverged(cursor, self._baseline, new, edited)
+        self._baseline = None
+        history.seek(cursor)
+
+    def _diverged(self, cursor: int, old: list[dict[str, bytes]], new: list[dict[str, bytes]],
+                  edited: set[str]) -> None:
+        """Mark and tell the first tick where the new run's state differs from the old one.
+
+        The names the reload's statements bound (an edited ``HEIGHT = 400``) are code: they
+        differ from the old run everywhere, so they are left out of the comparison.
+        """
+        first = next((i for i, (a, b) in enumerate(zip(old, new, strict=True))
+                      if _differs(a, b, edited)), None)
+        self.divergence = None if first is None else cursor + first
+        ticks = len(new) - 1
+        if self.divergence is None:
+            self._say(f"re-ran {ticks} ticks under the new code: the state never differs "
+                      "from the old run")
+        else:
+            self._say(f"re-ran {ticks} ticks under the new code: it diverges from the old run "
+                      f"at tick {self.divergence} ({first} ticks after the cursor)")
+
+    # -- drawing -----------------------------------------------------------------------------------
+    def draw(self, surface: Surface) -> None:
+        """The bar along the bottom: history, keyframes, the divergence mark, the cursor."""
+        if not self.is_open:
+            return
+        history = self.history
+        width, height = surface.size
+        line = surface.line_height
+        top = height - (line + TRACK_H + 3 * PAD)
+        self._top = top
+        surface.fill_rect(0, top, width, height - top, BACK_RGBA)
+        ago = (history.tick - self.cursor) * history.step
+        label = f"TIMELINE  -{ago:.2f} s  tick {self.cursor}/{history.tick}   F8 resumes here"
+        if self.divergence is not None:
+            label += f"   diverges at {self.divergence}"
+        surface.text(PAD, top + PAD, label, LABEL_RGB)
+        track = (PAD, top + 2 * PAD + line, width - 2 * PAD, TRACK_H)
+        self._track = track
+        x, y, w, h = track
+        surface.fill_rect(x, y, w, h, TRACK_RGBA)
+        cursor_x = self.x_of(self.cursor)
+        surface.fill_rect(x, y, cursor_x - x, h, PAST_RGBA)
+        for frame in history.keyframes:
+            surface.fill_rect(self.x_of(frame.tick), y + h - 3, 1, 3, KEYFRAME_RGBA)
+        if self.divergence is not None:
+            mark = self.x_of(self.divergence)
+            surface.fill_rect(mark, y, x + w - mark, h // 2, DIVERGE_RGBA)
+            surface.fill_rect(mark - 1, y - 3, 3, h + 6, DIVERGE_RGBA)
+        surface.fill_rect(cursor_x - 1, y - 4, 3, h + 8, CURSOR_RGBA)
+
+
+def _differs(old: dict[str, bytes], new: dict[str, bytes], edited: set[str]) -> bool:
+    """True when a state value other than the ``edited`` names differs between the runs."""
+    return any(old.get(name) != new.get(name) for name in old.keys() | new.keys()
+               if name not in edited)

@@ -1,0 +1,139 @@
+"""History benchmarks (issue 18): what keeping the history costs a frame, and what a scrub costs.
+
+- Keeping it: headless frames of ``games/bounce`` and ``games/breakout`` with the history on
+  (the default 10 s) and off (``history=0``), the two hosts stepped in interleaved batches in
+  the same run, so the difference of their medians is the history's cost a frame (keyframes
+  amortised, the input log); the time spent inside ``History.after_update`` and ``log`` is
+  timed directly too.
+- Re-running: a save while scrubbed back to the oldest tick of 10 s of breakout (``SPEED``
+  in ball.py, alternating): the reload, the old run's fingerprints and the re-run under the new
+  code, all of it (no target: the issue sets none; recorded to catch regressions).
+- Scrubbing: 10 s of breakout played with held keys, then the timeline (F8) shows ticks picked
+  at random across the history, then the worst ticks (the last before a keyframe: a restore
+  and 29 updates): each sample is the whole frame that shows a new tick (re-simulation from
+  the nearest keyframe, the game's draw, the bar, present).
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["keeping_cost", "rerun_cost", "scrub_cost"]
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _copy(game: str) -> Path:
+    dest = Path(tempfile.mkdtemp(prefix="bench-history-")) / game
+    shutil.copytree(REPO / "games" / game, dest, ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
+
+
+def _timed(samples: list[float], fn: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            samples.append(time.perf_counter() - start)
+    return wrapper
+
+
+def keeping_cost(game: str, samples: int, batch: int) -> dict[str, list[float]]:
+    """Seconds a frame with the history and without, and inside the history, per batch."""
+    from sandbox import Host
+
+    out: dict[str, list[float]] = {"on": [], "off": [], "inside": [], "ratio": []}
+    with Host(_copy(game), headless=True, watch=False) as on, \
+            Host(_copy(game), headless=True, watch=False, history=0) as off:
+        inside: list[float] = []
+        history = on.history
+        history.after_update = _timed(inside, history.after_update)  # type: ignore[method-assign]
+        history.log = _timed(inside, history.log)  # type: ignore[method-assign]
+        on.step(batch)
+        off.step(batch)
+        for _ in range(samples):
+            inside.clear()
+            t0 = time.perf_counter()
+            on.step(batch)
+            t1 = time.perf_counter()
+            off.step(batch)
+            t2 = time.perf_counter()
+            out["on"].append((t1 - t0) / batch)
+            out["off"].append((t2 - t1) / batch)
+            out["inside"].append(sum(inside) / batch)
+            out["ratio"].append((t1 - t0) / (t2 - t1))
+    return out
+
+
+def scrub_cost(samples: int) -> dict[str, Any]:
+    """Seconds for the frame that shows a random tick of 10 s of breakout, and a plain frame."""
+    from sandbox import Host
+    from sandbox.sdl import push_event
+
+    shows: list[float] = []
+    plain: list[float] = []
+    rng = random.Random(18)
+    with Host(_copy("breakout"), headless=True, watch=False) as host:
+        assert host.display is not None
+        window = host.display.window_id
+        for i in range(600):  # 10 s at 60 Hz, steering the paddle with held keys
+            if i % 90 == 10:
+                push_event({"type": "keydown", "key": "Left" if i % 180 else "Right"}, window)
+            if i % 90 == 60:
+                push_event({"type": "keyup", "key": "Left" if i % 180 else "Right"}, window)
+            start = time.perf_counter()
+            host.step(1)
+            plain.append(time.perf_counter() - start)
+        host.press("F8")
+        host.step(1)
+        timeline = host.timeline
+        history = host.history
+        span = (history.start, history.tick)
+        for _ in range(samples):
+            timeline.move_to(rng.randint(*span))
+            start = time.perf_counter()
+            host.step(1)
+            shows.append(time.perf_counter() - start)
+        # The worst ticks: the last before a keyframe, so a restore and every-1 updates;
+        # alternating between the first and the last such tick so none continues the last.
+        worst_ticks = [kf.tick - 1 for kf in history.keyframes[1:]]
+        worst: list[float] = []
+        for i in range(samples):
+            timeline.move_to(worst_ticks[0] if i % 2 else worst_ticks[-1])
+            start = time.perf_counter()
+            host.step(1)
+            worst.append(time.perf_counter() - start)
+    return {"show": shows, "worst": worst, "frame": plain[-samples:], "span": span}
+
+
+def rerun_cost(samples: int) -> dict[str, Any]:
+    """Seconds from a save while scrubbed back to the start of 10 s of breakout to its frame."""
+    from sandbox import Host
+
+    game = _copy("breakout")
+    ball = game / "ball.py"
+    out: list[float] = []
+    with Host(game, headless=True, watch=False) as host:
+        host.step(600)
+        host.press("F8")
+        host.step(1)
+        timeline = host.timeline
+        timeline.move_to(host.history.start)
+        host.step(1)
+        text = ball.read_text()
+        for i in range(samples):
+            speed = "250.0" if i % 2 == 0 else "240.0"
+            ball.write_text(text.replace("SPEED = 240.0", f"SPEED = {speed}"))
+            start = time.perf_counter()
+            host.reload()
+            host.step(1)  # the re-run happens in the frame after the reload
+            out.append(time.perf_counter() - start)
+        ticks = host.history.tick - timeline.cursor
+    return {"rerun": out, "ticks": ticks}
