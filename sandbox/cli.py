@@ -67,6 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
                         help="frames (and update steps) per second (default 60)")
     parser.add_argument("--hang-timeout", type=_positive_float, default=2.0, metavar="S",
                         help="interrupt a hook that runs longer than S seconds (default 2)")
+    parser.add_argument("--repl", action="store_true",
+                        help="a Python prompt into the running game: lines run in main's "
+                             "namespace at the frame boundary (the terminal's r/R/q keys are "
+                             "off meanwhile)")
+    parser.add_argument("--debug", action="store_true",
+                        help="let a debugger attach (VS Code, any DAP client): debugpy listens "
+                             "on 127.0.0.1 only; needs pip install 'potato-sandbox[debug]'")
+    parser.add_argument("--debug-port", type=_port, default=5678, metavar="N",
+                        help="the port --debug listens on (default 5678; 0 picks a free one)")
     loop = parser.add_mutually_exclusive_group()
     loop.add_argument("--record", type=Path, metavar="FILE",
                       help="write each F6 recording (state and input) to FILE, as JSON")
@@ -121,9 +130,12 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
                     "WAYLAND_DISPLAY are unset). Run it with --headless, e.g. "
                     f"potato-sandbox {args.game} --headless --frames 60 --screenshot out.png")
         return 2
+    if args.debug:
+        _listen_for_debugger(args.debug_port, console, errors)
     try:
         host = Host(args.game, headless=args.headless, watch=args.watch, fps=args.fps,
-                    hang_timeout=args.hang_timeout, console=console, terminal_keys=True)
+                    hang_timeout=args.hang_timeout, console=console,
+                    terminal_keys=not args.repl, repl=args.repl)
     except GameFailed as exc:
         # The reload hint ("save to retry (F9)") does not apply: there is no session yet.
         command = shlex.join(["potato-sandbox", *argv])
@@ -148,6 +160,19 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
             host.screenshot(args.screenshot)
         failed = args.frames is not None and host.last_error is not None
     return 1 if failed else 0
+
+
+def _listen_for_debugger(port: int, console: Console, errors: Console) -> None:
+    """``--debug``: start debugpy on 127.0.0.1; without it, say how to install it and go on."""
+    from sandbox.debugger import DebugpyMissing, listen
+
+    try:
+        console.info(str(listen(port)))
+    except DebugpyMissing as exc:
+        errors.info(f"potato-sandbox: {exc}; the game runs without it")
+    except (OSError, RuntimeError) as exc:  # the port is taken, the adapter did not start
+        errors.info(f"potato-sandbox: --debug: debugpy could not listen on 127.0.0.1:{port}: "
+                    f"{exc}; the game runs without it (try another: --debug-port 0)")
 
 
 def _replay(host: Host, path: Path, errors: Console) -> bool:
@@ -219,6 +244,13 @@ def _positive_int(text: str) -> int:
     value = _whole(text)
     if value <= 0:
         raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _whole(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {value}")
     return value
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TypeVar
 
+from sandbox.debugger import debugger_holds
 from sandbox.events import ErrorInfo
 from sandbox.events.errors import GameExit, HookTimeout, error_info, recursion_info
 from sandbox.events.errors import exit_message as _exit_message
@@ -91,6 +92,7 @@ class Watchdog:
         self._start = 0.0
         self._tid = 0
         self._fired = 0  # seq of the last call interrupted
+        self._exempt = 0  # seq of a call a debugger stopped in: never interrupted
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="sandbox-watchdog", daemon=True)
         self._thread.start()
@@ -155,15 +157,26 @@ class Watchdog:
                     again = self._fired == self._seq
                     due = (fired_at if again else self._start) + self.timeout
                     if now >= due:
-                        self._fired = self._seq
-                        fired_at = now
-                        _set_async_exc(self._tid, _Interrupt)
+                        if not self._stands_down():
+                            self._fired = self._seq
+                            fired_at = now
+                            _set_async_exc(self._tid, _Interrupt)
                         due = now + self.timeout
                     wait = due - now
                 else:
                     # No call that starts from now on can overrun sooner than this.
                     wait = self.timeout
             self._wake.wait(wait)
+
+    def _stands_down(self) -> bool:
+        """True when the running call is held by a debugger (a breakpoint, pdb's prompt).
+
+        Once seen, the call is exempt until it returns: after ``c`` at pdb's prompt the
+        trace is gone but the time spent at the prompt is no hang. Called under the lock.
+        """
+        if self._exempt != self._seq and debugger_holds(self._tid):
+            self._exempt = self._seq
+        return self._exempt == self._seq
 
     def run_engine(self, what: str, run: Callable[..., ReloadReport], *args: object,
                    restart: bool = False) -> ReloadReport:
