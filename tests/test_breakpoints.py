@@ -181,3 +181,43 @@ def test_tracer_pid_is_read_from_proc_status(tmp_path: Path) -> None:
     status.write_text("Name:\tpython\nTracerPid:\t0\n")
     assert not process_traced(status)
     assert not process_traced(tmp_path / "missing")
+
+
+def test_terminal_keys_step_aside_while_a_debugger_holds_the_game() -> None:
+    """While ``hold()`` is true the reader gives the terminal back and reads nothing."""
+    import termios
+
+    from sandbox.devtools import TerminalKeys
+
+    controller, terminal = os.openpty()
+    stream = os.fdopen(terminal, "rb", buffering=0)
+    before = termios.tcgetattr(terminal)
+    held = threading.Event()
+    keys = TerminalKeys(stream, hold=held.is_set)
+    try:
+        assert keys.start()
+        assert not termios.tcgetattr(terminal)[3] & termios.ICANON  # cbreak
+        held.set()
+        deadline = time.monotonic() + 5
+        while not termios.tcgetattr(terminal)[3] & termios.ICANON:  # cooked again, for pdb
+            assert time.monotonic() < deadline, "the terminal was not given back"
+            time.sleep(0.01)
+        os.write(controller, b"c\n")
+        time.sleep(0.3)
+        assert keys.drain() == []  # pdb's line stays for pdb
+        assert stream.read(2) == b"c\n"
+        held.clear()
+        while termios.tcgetattr(terminal)[3] & termios.ICANON:  # cbreak once more
+            assert time.monotonic() < deadline + 5, "cbreak did not come back"
+            time.sleep(0.01)
+        os.write(controller, b"r")
+        got: list[str] = []
+        while not got and time.monotonic() < deadline + 5:
+            got = keys.drain()
+            time.sleep(0.01)
+        assert got == ["r"]
+    finally:
+        keys.stop()
+        assert termios.tcgetattr(terminal)[3] == before[3]
+        stream.close()
+        os.close(controller)

@@ -136,3 +136,60 @@ def test_a_megabyte_without_a_newline_keeps_a_bounded_line() -> None:
             output._keep(f"{i}\n", False)
     assert len(output.lines) == 3
     assert all(len(text) <= 400 for text, _ in output.tail())
+
+
+# The game presses the backquote key itself (a real SDL event), so the real CLI, headless,
+# can show the strip with no one at the keyboard.
+SELF_TOGGLING_GAME = '''\
+import ctypes
+
+import sdl2
+
+BACKGROUND = (0, 0, 0)
+frames = 0
+
+
+def update(dt):
+    global frames
+    frames += 1
+    print("frame", frames, "from the game")
+    if frames == 3:
+        event = sdl2.SDL_Event()
+        event.type = sdl2.SDL_KEYDOWN
+        event.key.state = sdl2.SDL_PRESSED
+        event.key.keysym.sym = sdl2.SDLK_BACKQUOTE
+        sdl2.SDL_PushEvent(ctypes.byref(event))
+'''
+
+
+def test_the_real_cli_shows_print_output_in_the_window(tmp_path: Path) -> None:
+    from ptyrun import Session
+
+    from sandbox.sdl import Display, read_png
+
+    game = tmp_path / "game"
+    game.mkdir()
+    (game / "main.py").write_text(SELF_TOGGLING_GAME)
+    shot = tmp_path / "shot.png"
+    session = Session([str(game), "--headless", "--no-watch", "--frames", "20",
+                       "--screenshot", str(shot), "--screenshot-overlays"])
+    try:
+        assert session.wait(60) == 0
+        assert "frame 20 from the game" in session.seen  # the terminal still gets it
+    finally:
+        session.close()
+    width, height, rgba = read_png(shot)
+    probe = Display("probe", (64, 64), headless=True)
+    line = probe.line_height  # rows of text: the strip's title, then the last lines printed
+    probe.close()
+
+    def yellow(y0: int, y1: int) -> int:
+        count = 0
+        for y in range(y0, y1):
+            for x in range(0, width // 2):
+                r, g, b = rgba[(y * width + x) * 4:(y * width + x) * 4 + 3]
+                count += abs(r - HUD_RGB[0]) + abs(g - HUD_RGB[1]) + abs(b - HUD_RGB[2]) < 60
+        return count
+
+    assert yellow(line, 9 * line) > 200  # eight printed lines of yellow text
+    assert yellow(10 * line, height) == 0  # and nothing below the strip
