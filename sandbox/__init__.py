@@ -1,10 +1,11 @@
 """potato-sandbox: a Python game-dev sandbox with hot code reloading.
 
-Games need at most one import: ``from sandbox import hot`` (reload handlers), and for drawing
-``from sandbox import Flip, Renderer, SpriteBatch`` (the type of ``draw``'s argument and its
-helpers' types; see ``sandbox.sdl.draw``). The host, for
-tests and embedding, is ``from sandbox import Host``; it is imported lazily so that importing
-the engine never pulls in SDL.
+Games need one import line: ``from sandbox import hot`` (reload handlers), with ``assets``,
+``keyboard``, ``mouse`` and ``gamepads`` (``sandbox.input``) when they use them, and for
+drawing ``Flip``, ``Renderer``, ``SpriteBatch`` (the type of ``draw``'s argument and its
+helpers' types; see ``sandbox.sdl.draw``). The host, for tests and embedding, is
+``from sandbox import Host``; it is imported lazily so that importing the engine never pulls
+in SDL.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sandbox import hot
+from sandbox.input import Gamepad, PadChange, gamepads, keyboard, mouse
 
 if TYPE_CHECKING:
     from sandbox.host import Host
     from sandbox.sdl import Flip, Renderer, SpriteBatch
 
-__all__ = ["Flip", "Host", "Renderer", "SpriteBatch", "__version__", "hot"]
+__all__ = ["Flip", "Gamepad", "Host", "PadChange", "Renderer", "SpriteBatch", "__version__",
+           "gamepads", "hot", "keyboard", "mouse"]
 _DRAWING = ("Flip", "Renderer", "SpriteBatch")  # sandbox.sdl: imported when first asked for
 __version__ = "0.1.0"
 

@@ -4,8 +4,16 @@ Games call these from any hook (every frame is fine: results are cached). When a
 changes on disk the host calls :meth:`AssetLibrary.refresh` at the next frame boundary, and the
 next call returns the new version; where the loader can, the existing object is updated in
 place, so a texture kept in a module global shows the new pixels too. A file that fails to
-load keeps the old version and reports the error. Lookup searches the game's folder, then the
-sandbox's own ``assets/``; a missing asset says where it looked and suggests close names.
+load keeps the old version and reports the error.
+
+Lookup order (:func:`search_path`): the game's folder, its ``assets/``, the shared ``assets/``
+of the games beside it, then the sandbox's own ``sandbox/data/`` (its font, shipped in the
+wheel). The shared folder is found by one rule, :func:`shared_assets_folder`: a game at
+``<repo>/games/<game>`` shares ``<repo>/assets`` — the folder must be named ``games`` and the
+``assets/`` beside it must exist, so a game anywhere else (``~/mygame``) never reads or
+watches an unrelated ``~/assets``; it gets the copy of the repository's ``assets/`` that a
+wheel installs (``sandbox/data/shared``), or none in a checkout. A missing asset says every
+place it looked and suggests close names.
 
 This module holds no SDL code: the host registers one loader per kind (``sandbox.sdl`` makes
 textures, sounds and fonts).
@@ -29,10 +37,37 @@ __all__ = [
     "Loader",
     "font",
     "image",
+    "search_path",
+    "shared_assets_folder",
     "sound",
 ]
 
 SANDBOX_ASSETS = Path(__file__).resolve().parent / "data"  # shipped in the wheel
+GAMES_FOLDER = "games"  # a game inside a folder of this name shares the assets/ beside it
+# The repository's assets/, as a wheel installs it (pyproject.toml); absent in a checkout.
+INSTALLED_SHARED = SANDBOX_ASSETS / "shared"
+
+
+def shared_assets_folder(game_root: Path, installed: Path = INSTALLED_SHARED) -> Path | None:
+    """The ``assets/`` shared by the games beside ``game_root``, or None when there is none.
+
+    ``<repo>/games/<game>`` -> ``<repo>/assets``, if that folder exists. Only a parent named
+    ``games`` counts: a game elsewhere must not pick up (or watch) whatever ``assets/`` happens
+    to sit one level up. A game elsewhere (an example run from a wheel, or one copied out with
+    ``new --from``) gets the copy a wheel installs as ``sandbox/data/shared``, if there is one.
+    """
+    parent = Path(game_root).resolve().parent
+    beside = parent.parent / "assets"
+    if parent.name == GAMES_FOLDER and beside.is_dir():
+        return beside
+    return installed if installed.is_dir() else None
+
+
+def search_path(game_root: Path) -> tuple[Path, ...]:
+    """Where assets are looked up, in order: the game, its assets/, shared, the sandbox's."""
+    root = Path(game_root).resolve()
+    shared = shared_assets_folder(root)
+    return (root, root / "assets", *([shared] if shared else []), SANDBOX_ASSETS)
 
 
 @dataclass(frozen=True)
@@ -96,7 +131,13 @@ class AssetLibrary:
     def __post_init__(self) -> None:
         self.game_root = Path(self.game_root).resolve()
         if not self.search:
-            self.search = (self.game_root, self.game_root / "assets", SANDBOX_ASSETS)
+            self.search = search_path(self.game_root)
+
+    @property
+    def shared(self) -> Path | None:
+        """The shared assets folder in the search path (the host watches it too), or None."""
+        shared = shared_assets_folder(self.game_root)
+        return shared if shared in self.search else None
 
     def find(self, name: str) -> Path:
         """The file for ``name``; AssetError says where it looked and suggests close names."""
@@ -115,7 +156,21 @@ class AssetLibrary:
         close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
         looked = ", ".join(str(folder) for folder in self.search)
         hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-        raise AssetError(f"asset {name!r} not found (looked in {looked}){hint}")
+        raise AssetError(f"asset {name!r} not found (looked in {looked}){hint}"
+                         f"{self._misplaced(name)} — "
+                         "save the file in one of these folders and it loads at once")
+
+    def _misplaced(self, name: str) -> str:
+        """A note when ``name`` sits in the assets/ one level up, which is not searched.
+
+        The shared folder is the one beside ``games/``; a file put in ``games/assets/``, or
+        next to a game kept elsewhere, looks shared but is not.
+        """
+        stray = self.game_root.parent / "assets"
+        if stray in self.search or not (stray / name).is_file():
+            return ""
+        return (f"; {stray / name} is not searched: the shared assets/ is the one beside a "
+                f"{GAMES_FOLDER}/ folder (<repo>/{GAMES_FOLDER}/<game> shares <repo>/assets)")
 
     def get(self, kind: str, name: str, *args: Any) -> Any:
         """The cached asset ``name`` of ``kind``, loading it on first use."""

@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sandbox.console import Console
+from sandbox.example_games import close_example, example_names, installed_copy, resolve_game
 from sandbox.keys import cli_epilog
-from sandbox.watchdog import install_sigint_handler
+from sandbox.watchdog import DEFAULT_MEMORY_LIMIT, install_sigint_handler
 
 if TYPE_CHECKING:
     from sandbox.host import Host
@@ -38,7 +39,8 @@ _INTERRUPTED = 130  # the shell's convention for "ended by SIGINT"
 # sandbox.scaffold. A folder that happens to be called "new" still runs as a game.
 _COMMANDS = ("new",)
 _HELP_WORDS = frozenset({"help", "h", "?"})  # `new help` is a typo of `new --help`
-_COMMANDS_HELP = [("potato-sandbox new PATH", "create a runnable game skeleton in PATH")]
+_COMMANDS_HELP = [("potato-sandbox new PATH", "create a runnable game skeleton in PATH"),
+                  ("potato-sandbox new PATH --from EXAMPLE", "start it from a copy of an example")]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=cli_epilog(_COMMANDS_HELP),
         formatter_class=argparse.RawDescriptionHelpFormatter,  # the epilog is a table
     )
-    parser.add_argument("game", metavar="GAME", help="the game folder (it holds main.py)")
+    parser.add_argument("game", metavar="GAME", help="the game folder (it holds main.py), or "
+                        f"the name of an example game ({', '.join(example_names())})")
     parser.add_argument("--headless", action="store_true",
                         help="no window: SDL's dummy video driver and a software renderer, "
                              "no sleeping between frames")
@@ -76,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "on 127.0.0.1 only; needs pip install 'potato-sandbox[debug]'")
     parser.add_argument("--debug-port", type=_port, default=5678, metavar="N",
                         help="the port --debug listens on (default 5678; 0 picks a free one)")
+    parser.add_argument("--memory-limit", type=_positive_float, default=DEFAULT_MEMORY_LIMIT / 1e9,
+                        metavar="GB", help="interrupt a hook, reload or restart under which the "
+                        "process grows by more than GB gigabytes (default 1)")
     loop = parser.add_mutually_exclusive_group()
     loop.add_argument("--record", type=Path, metavar="FILE",
                       help="write each F6 recording (state and input) to FILE, as JSON")
@@ -117,13 +123,19 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
 
     console = Console(watching=args.watch)
     errors = Console(file=sys.stderr)
+    args.game = resolve_game(args.game)  # `potato-sandbox bounce`: an example game by name
     try:
         find_game(args.game)  # a missing folder is the first thing to tell, before SDL
     except GameNotFound as exc:
         errors.info(f"potato-sandbox: {exc}")
         if not Path(args.game).exists():
+            examples = ", ".join(example_names())
+            near = close_example(args.game)
+            if near is not None:
+                errors.info(f"Did you mean the example game {near!r}? potato-sandbox {near}")
             errors.info("GAME is the folder that holds your game's main.py, for example: "
-                        "potato-sandbox games/bounce")
+                        "potato-sandbox games/bounce"
+                        + (f", or the name of an example game: {examples}" if examples else ""))
         return 2
     if not args.headless and not _has_display():
         errors.info("potato-sandbox: there is no display to open a window on (DISPLAY and "
@@ -134,8 +146,8 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         _listen_for_debugger(args.debug_port, console, errors)
     try:
         host = Host(args.game, headless=args.headless, watch=args.watch, fps=args.fps,
-                    hang_timeout=args.hang_timeout, console=console,
-                    terminal_keys=not args.repl, repl=args.repl)
+                    hang_timeout=args.hang_timeout, memory_limit=int(args.memory_limit * 1e9),
+                    console=console, terminal_keys=not args.repl, repl=args.repl)
     except GameFailed as exc:
         # The reload hint ("save to retry (F9)") does not apply: there is no session yet.
         command = shlex.join(["potato-sandbox", *argv])
@@ -148,6 +160,10 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         errors.info(f"potato-sandbox: {exc}")
         return 1
     with host:
+        if (example := installed_copy(args.game)) is not None:
+            console.info(f"{example} is the example installed with potato-sandbox; for a copy "
+                         f"of your own to edit: potato-sandbox new {example} --from {example}, "
+                         f"then potato-sandbox {example} runs it")
         host.screenshot_overlays = args.screenshot_overlays
         host.looping.record_to = args.record
         if args.replay is not None and not _replay(host, args.replay, errors):
@@ -200,12 +216,14 @@ def _has_display() -> bool:
 
 def _run_command(name: str, rest: list[str]) -> int:
     """Sub-commands: ``new PATH`` creates a game skeleton (never overwriting anything)."""
-    from sandbox.scaffold import ScaffoldError, create_game
+    from sandbox.scaffold import ScaffoldError, copy_example, create_game
 
     parser = argparse.ArgumentParser(
         prog=f"potato-sandbox {name}",
         description="Create a runnable game skeleton (main.py with every hook, a README).")
     parser.add_argument("path", metavar="PATH", help="the new game's folder")
+    parser.add_argument("--from", dest="example", metavar="EXAMPLE",
+                        help=f"start from a copy of an example game ({', '.join(example_names())})")
     try:
         args = parser.parse_args(rest)
     except SystemExit as exc:  # argparse has printed the usage and the problem
@@ -217,7 +235,7 @@ def _run_command(name: str, rest: list[str]) -> int:
             f"that name: potato-sandbox {name} ./{args.path}")
         return 2
     try:
-        done = create_game(args.path)
+        done = copy_example(args.example, args.path) if args.example else create_game(args.path)
     except ScaffoldError as exc:
         Console(file=sys.stderr).info(f"potato-sandbox: {exc}")
         return 2

@@ -1,8 +1,9 @@
 """The game contract: finding a game's entry module, checking hook names, reading settings.
 
-A game is a folder with a ``main.py``. Hooks (``load``, ``update``, ``draw``, ``on_event``)
-are optional; settings (``TITLE``, ``SIZE``, ``BACKGROUND``) have defaults. Mistakes are
-reported with a message that says what to do, never with a raw traceback.
+A game is a folder with a ``main.py``. Hooks (``load``, ``update``, ``draw``, ``on_event``,
+and the input hooks of ``sandbox.input_hooks``: ``on_key_down`` …) are optional; settings
+(``TITLE``, ``SIZE``, ``BACKGROUND``) have defaults. Mistakes are reported with a message
+that says what to do, never with a raw traceback.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from types import ModuleType
 from typing import Any
 
 from sandbox.events import ErrorInfo
+from sandbox.input_hooks import INPUT_HOOKS, signature_problem
 
 __all__ = ["DEFAULT_BACKGROUND", "DEFAULT_SIZE", "HOOKS", "GameFailed", "GameNotFound",
            "GameSettings", "GameSpec", "check_hooks", "find_game", "read_settings"]
 
-HOOKS = ("load", "update", "draw", "on_event")
+HOOKS = ("load", "update", "draw", "on_event", *INPUT_HOOKS)  # input: + on_key_down …
 DEFAULT_SIZE = (640, 480)
 DEFAULT_BACKGROUND = (0, 0, 0)
 ENTRY = "main.py"
@@ -95,6 +97,9 @@ def check_hooks(module: ModuleType) -> list[str]:
             if not callable(value):
                 warnings.append(f"{shown}: hook {name} is a {type(value).__name__}, not a "
                                 f"function; define it with def {name}(...)")
+            elif name in INPUT_HOOKS and (problem := signature_problem(value, name)):  # input
+                line = getattr(getattr(value, "__code__", None), "co_firstlineno", "?")
+                warnings.append(f"{shown}:{line}: {problem}; it is not called until fixed")
             continue
         if not inspect.isfunction(value) or value.__module__ != module.__name__:
             continue

@@ -25,14 +25,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sandbox.changes import Changes, HostHooks
 from sandbox.clock import FixedClock, StepPerFrame
 from sandbox.controls import Controls
-from sandbox.debugger import debugger_holds
 from sandbox.devtools import DevTools, TerminalKeys
 from sandbox.eventlog import EventLog, error_of
 from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSaved
 from sandbox.events.errors import error_info, startup_error
+from sandbox.events.tweaks import Tweaked
 from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
 from sandbox.game_output import GameOutput, OutputStrip
 from sandbox.hot import Reloader, ReloadReport
+from sandbox.input_router import InputRouter
 from sandbox.keys import Action, banner_rows
 from sandbox.live_assets import LiveAssets
 from sandbox.looping import Looper
@@ -40,8 +41,12 @@ from sandbox.overlay import Overlay
 from sandbox.repl import REPL_BANNER, Repl
 from sandbox.screen import Screen
 from sandbox.sdl import Display
+from sandbox.stale import StaleObjects
 from sandbox.status import Status
-from sandbox.watchdog import Watchdog
+from sandbox.tweak_edit import TweakEditor
+from sandbox.tweak_list import Tweakable
+from sandbox.tweak_panel import TweakPanel
+from sandbox.watchdog import DEFAULT_MEMORY_LIMIT, Watchdog, debugger_in
 
 if TYPE_CHECKING:
     from sandbox.watcher import Watcher  # imported at run time only when watching
@@ -65,6 +70,7 @@ class Host:
 
     def __init__(self, game_dir: str | Path, *, headless: bool = False, watch: bool = True,
                  fps: int = 60, hang_timeout: float = 2.0,
+                 memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
                  console: ConsoleLike | None = None, terminal_keys: bool = False,
                  repl: bool = False) -> None:
         self.spec = find_game(game_dir)
@@ -79,17 +85,31 @@ class Host:
         self.clock = FixedClock(step, StepPerFrame(step) if headless else time.perf_counter)
         self.reloader = Reloader(self.root)
         self.looping = Looper(lambda: self.reloader.modules, emit=self.events.emit,
-                              call_hook=self.call_hook, game=self.spec.name, step=step,
-                              window_id=self._window_id)  # F6/F7 (sandbox.looping)
+                              replay=lambda data: self.input.replay(data), game=self.spec.name,
+                              step=step, window_id=self._window_id,
+                              records=self.reloader.tracked)  # F6/F7 (sandbox.looping)
+        # Objects a reload cannot reach (a changed dataclass default): told after reloads.
+        self.stale = StaleObjects(lambda: self.reloader.modules, emit=self.events.emit)
+        # input: keyboard/mouse/gamepads state and the plain hooks (sandbox.input_router)
+        self.input = InputRouter(self.call_hook, lambda name: getattr(self.game, name, None),
+                                 self.looping.pass_event, self._window_id,
+                                 lambda text: self.events.emit(Notice(text)))
         # Extra HUD lines (e.g. the loop's "LOOP 2.4 s"): each source returns a line or None.
         self.hud_sources: list[Callable[[], str | None]] = [self.looping.hud_line]
+        # F4: a tweak is written to the file and reloaded at once, as a save is (sandbox.changes).
+        # Its writes are coalesced in time: headless, the time of frames run (deterministic).
+        self.tweaking = TweakEditor(lambda: self.reloader.modules, self.root,
+                                    lambda path: self.changes.reload({path}, explicit=False),
+                                    self.events.emit, now=(lambda: self.frames * step)
+                                    if headless else time.perf_counter)
+        self.tweak_panel = TweakPanel(self.tweaking)
         self.keys: TerminalKeys | None = None
         self.repl: Repl | None = None  # --repl: a prompt into the game (sandbox.repl)
         self.assets: LiveAssets | None = None
         self.running, self.frames = True, 0
         self.screenshot_overlays = False  # F12 and --screenshot: the game's frame only
         # Game code runs only under the watchdog: hooks, and a reload's own statements.
-        self.watchdog = Watchdog(hang_timeout, root=self.root)
+        self.watchdog = Watchdog(hang_timeout, root=self.root, memory_limit=memory_limit)
         # The game's print output, kept for the output strip (` in the window).
         self.output = GameOutput(root=self.root)
         self.output.install()
@@ -103,6 +123,7 @@ class Host:
             except Exception as exc:  # HookTimeout and GameExit are Exceptions too
                 raise GameFailed(startup_error(exc, self.root, hang_timeout)) from exc
             self.settings: GameSettings = read_settings(self.game, self.spec.name)
+            self.stale.remember()
             self._open(watch, terminal_keys, repl)
             for problem in self.settings.problems:
                 self.events.emit(Notice(problem))
@@ -121,21 +142,24 @@ class Host:
         # The loop's badge is drawn with the overlay, so it is no part of the game's frame.
         self.output_strip = OutputStrip(self.output, lambda: self.paused)
         self.screen = Screen(self.display, self.overlay, self.status,
-                             [self.output_strip, self.looping])
+                             [self.output_strip, self.looping, self.tweak_panel])
         self.assets = LiveAssets(self.root, self.display, self.headless)
         if watch:
             from sandbox.watcher import Watcher  # watchfiles only when watching
 
-            self.watcher = Watcher(self.root, (".py", *self.assets.suffixes))
+            # The shared assets/ beside games/ reloads on save like the game's own.
+            shared = self.assets.library.shared
+            self.watcher = Watcher(self.root, (".py", *self.assets.suffixes),
+                                   {shared: self.assets.suffixes} if shared else None)
             self.watcher.start()
         if terminal_keys:  # r / R / q from the terminal, only when stdin is one
             # pdb's prompt reads this terminal: the key reader stays off it meanwhile.
             main = threading.get_ident()
-            self.keys = TerminalKeys(hold=lambda: debugger_holds(main))
+            self.keys = TerminalKeys(hold=lambda: debugger_in(main) is not None)
             if not self.keys.start():
                 self.keys = None
         hooks = HostHooks(call_hook=self.call_hook, run_engine=self._run_engine,
-                          around_reload=self.looping.around_reload,
+                          around_reload=self._around_reload,
                           code_changed=self._code_changed, restarted=self._restarted)
         self.changes = Changes(self.reloader, self.status, self.events, hooks,
                                watcher=self.watcher, assets=self.assets)
@@ -143,15 +167,19 @@ class Host:
         actions: dict[Action, Callable[[], object]] = {
             Action.RELOAD: self.changes.reload_now, Action.RESTART: self.restart,
             Action.RECORD: self.looping.toggle, Action.END_LOOP: self.looping.stop,
-            Action.QUIT: self.stop,
+            Action.QUIT: self.stop, Action.TWEAK: self.tweak_panel.toggle,
             Action.HUD: lambda: setattr(overlay, "show_hud", not overlay.show_hud),
             Action.HELP: lambda: setattr(overlay, "show_help", not overlay.show_help),
             Action.FOLD: lambda: setattr(overlay, "fold_errors", not overlay.fold_errors),
             Action.OUTPUT: self.output_strip.toggle,
             Action.SCROLL_BACK: lambda: self.output_strip.scroll(OUTPUT_PAGE),
             Action.SCROLL_ON: lambda: self.output_strip.scroll(-OUTPUT_PAGE)}
+        looping = self.looping
         self.controls = Controls(actions, emit=self.events.emit, to_game=self._to_game,
-                                 screenshot=self.screenshot, game=self.spec.name)
+                                 screenshot=self.screenshot, game=self.spec.name,
+                                 intercept=self.tweak_panel.handle,
+                                 loop_badge_shown=lambda: looping.visible)
+        self.screen.badges.append(self.controls)  # "PAUSED" while F10 holds the game
         if self.console is not None:
             # Headless there is no window to press keys in: only the terminal's keys, if any.
             keys = banner_rows(self.keys is not None, window=not self.headless)
@@ -176,6 +204,7 @@ class Host:
         if self.repl is not None:
             self.repl.stop()
             self.repl = None
+        self.input.close()  # input: SDL's gamepads
         if self.keys is not None:
             self.keys.stop()  # gives the terminal its settings back
             self.keys = None
@@ -208,8 +237,8 @@ class Host:
             self.devtools.reloaded(ev)
 
     def _tell_console(self, ev: object) -> None:
-        if self.console is None:
-            return
+        if self.console is None or self.tweaking.quiet(ev):
+            return  # a tweak's own reload: its ``Tweaked`` line says it
         self.console.event(ev)
         info = error_of(ev)
         if info is not None:
@@ -272,9 +301,10 @@ class Host:
         self.clock.reset()
 
     def _to_game(self, event: object) -> None:
-        """An event no host key took: to the looper (which may keep it), then ``on_event``."""
+        """An event no host key took: to the looper (which may keep it), then the game."""
+        data = self.input.observe(event)  # input: the real held state sees every game event
         if not self.status.paused and self.looping.pass_event(event):
-            self.call_hook("on_event", event)
+            self.input.deliver(event, data)  # input: held state, on_event, the plain hooks
 
     # -- changes (sandbox.changes) ---------------------------------------------------------------
     def reload(self, paths: set[Path] | None = None, explicit: bool = True) -> ReloadReport:
@@ -285,16 +315,22 @@ class Host:
         """Hot restart (F5): every game module imported fresh, then ``load()`` again."""
         return self.changes.restart()
 
+    def _around_reload(self, reload: Callable[[], ReloadReport]) -> ReloadReport:
+        """Every reload: the looper carries edits into its loop, ``stale`` notes the modules."""
+        return self.stale.around_reload(lambda: self.looping.around_reload(reload))
+
     def _code_changed(self, entry_changed: bool) -> None:
         """After a reload that changed code: the window's settings, and hook names in main.py."""
         self._apply_settings()
         if entry_changed:
             self._check_hooks()
+        self.stale.check()
 
     def _restarted(self) -> None:
         """After a hot restart: the fresh entry module, the loop ended, settings, hook names."""
         self.game = self.reloader.modules.get(self.reloader.entry, self.game)
         self.looping.restarted()
+        self.stale.remember()
         self._apply_settings()
         self._check_hooks()
 
@@ -311,6 +347,18 @@ class Host:
             self.events.emit(Notice(problem))
         self.settings = new
 
+    # -- tweaks (F4: sandbox.tweak_edit, sandbox.tweak_panel) -------------------------------------
+    def tweaks(self) -> list[Tweakable]:
+        """Every tweakable value: module, name, line, live value, range (the F4 panel's list)."""
+        return self.tweaking.tweakables()
+
+    def tweak(self, name: str, value: object) -> Tweaked | None:
+        """Do what a drag does: ``host.tweak("physics.SPEED", 4.5)`` edits the file and reloads.
+
+        Raises ``TweakError`` for an unknown name ("did you mean …?") or a bad value.
+        """
+        return self.tweaking.tweak(name, value)
+
     # -- the frame -------------------------------------------------------------------------------
     def stop(self) -> None:
         """End ``run()`` after this frame (Escape, window close)."""
@@ -325,7 +373,10 @@ class Host:
         self.controls.handle_events(display)
         if not self.running:
             return False
+        if not self.status.paused:
+            self.input.sync()  # input: no key stuck after F7, F5 or an error pause
         self.controls.handle_terminal(self.keys)
+        self.tweaking.frame()  # a drag's coalesced write, when due
         self.changes.apply_pending()
         if self.repl is not None:
             self.repl.run_pending()

@@ -15,7 +15,7 @@ import enum
 from dataclasses import dataclass
 
 __all__ = ["HOST_KEYS", "KEYS", "TERMINAL_KEYS", "Action", "Key", "banner_rows", "cli_epilog",
-           "help_rows", "readme_table", "terminal_line"]
+           "help_rows", "kept_keys", "readme_table", "terminal_line"]
 
 
 class Action(enum.Enum):
@@ -34,6 +34,7 @@ class Action(enum.Enum):
     OUTPUT = "output"
     SCROLL_BACK = "scroll back"
     SCROLL_ON = "scroll on"
+    TWEAK = "tweak"
     QUIT = "quit"
 
 
@@ -71,6 +72,8 @@ KEYS: tuple[Key, ...] = (
         "record play; F6 again loops the recording (see below)"),
     Key("F7", Action.END_LOOP, "end the loop",
         "end the loop: the game goes on from where it is"),
+    Key("F4", Action.TWEAK, "tweak panel",
+        "tweak panel: drag a value, the game and the source file change together (see below)"),
     Key("F1", Action.HELP, "help"),
     Key("F2", Action.FOLD, "fold the error panel to one line",
         "fold the error panel to one line, so the game shows (again: unfold)"),
@@ -130,3 +133,18 @@ def readme_table() -> str:
     rows.append(f"| {' / '.join(k for k, _ in keys)} (in the terminal) | "
                 + ", ".join(does for _, does in keys) + " |")
     return "\n".join(rows)
+
+
+def kept_keys() -> str:
+    """The keys that never reach a game, short: ``F1-F3, F5-F7, F9-F12 and Escape``."""
+    numbers = sorted(int(name[1:]) for name in HOST_KEYS if name[:1] == "F" and name[1:].isdigit())
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = [f"F{run[0]}-F{run[-1]}" if len(run) > 2 else ", ".join(f"F{n}" for n in run)
+             for run in runs]
+    parts += sorted(name for name in HOST_KEYS if not (name[:1] == "F" and name[1:].isdigit()))
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)

@@ -62,7 +62,8 @@ class LiveAssets:
         })
         self.error: ErrorInfo | None = None  # the asset failure shown on the panel, if any
         assets.activate(self.library)
-        renderer.use_assets(lambda name: self.library.get("image", name), self.library.find)
+        renderer.use_assets(lambda name: self.library.get("image", name),
+                            lambda name, size: self.library.get("font", name, size))
 
     @property
     def suffixes(self) -> tuple[str, ...]:

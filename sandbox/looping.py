@@ -19,9 +19,11 @@ The host also calls ``close()`` at exit (``--record`` saves a recording still ru
 ``restarted()`` after a hot restart (F5), which replaced the modules the snapshot was taken
 from, so it ends recording and loop.
 
-The looper does not know the host: it gets the game's modules (a callable), an event sink, a
-hook caller, the game's name, the fixed step and the window's id (a callable: the window
-opens after the looper is made).
+The looper does not know the host: it gets the game's modules (a callable), an event sink,
+what replays one recorded event (``InputRouter.replay``), the game's name, the fixed step and
+the window's id (a callable: the window opens after the looper is made), and the engine's
+records of modules (``Reloader.tracked``: which values play had changed when recording
+began, see ``sandbox.edits``).
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
+from sandbox.edits import changed_by_play, edited_names
 from sandbox.events import Notice
 from sandbox.overlay import Surface, loop_indicator
 from sandbox.recording import Recording, RecordingError
@@ -42,6 +45,7 @@ from sandbox.snapshot import Snapshot, carry_edits, identities
 
 if TYPE_CHECKING:
     from sandbox.hot import ReloadReport
+    from sandbox.hot.tracking import Tracked
 
 __all__ = ["Looper", "Mode"]
 
@@ -57,25 +61,27 @@ class Mode(enum.Enum):
     LOOPING = "looping"
 
 
-class HookCaller(Protocol):
-    """Runs a game hook; False when it failed (and paused the game)."""
-
-    def __call__(self, hook: str, *args: object) -> bool: ...
-
-
 def _no_window() -> int:
     return 0
+
+
+def _no_records(name: str) -> Tracked | None:
+    return None
 
 
 class Looper:
     """Records the game's input by tick and loops it over a restored snapshot."""
 
     def __init__(self, modules: Callable[[], dict[str, ModuleType]], *,
-                 emit: Callable[[object], None], call_hook: HookCaller, game: str,
-                 step: float, window_id: Callable[[], int] = _no_window) -> None:
+                 emit: Callable[[object], None], replay: Callable[[dict[str, Any]], bool],
+                 game: str, step: float, window_id: Callable[[], int] = _no_window,
+                 records: Callable[[str], Tracked | None] = _no_records) -> None:
         self.modules = modules
+        self.records = records  # the engine's record of a module: what play changed
         self.emit = emit
-        self.call_hook = call_hook
+        # input: gives one recorded event to the game (sandbox.input_router: the held input,
+        # on_event, the plain hooks); False when a hook failed and paused it.
+        self.replay = replay
         self.game = game
         self.step = step
         self.window_id = window_id
@@ -116,7 +122,8 @@ class Looper:
         """Snapshot every game module and record input from the next tick on."""
         snapshot = Snapshot.take(self._modules)
         seed = int.from_bytes(os.urandom(4), "little")
-        self.recording = Recording(self.game, self.step, snapshot, seed=seed)
+        self.recording = Recording(self.game, self.step, snapshot, seed=seed,
+                                   changed_by_play=changed_by_play(self._modules, self.records))
         self.mode, self.tick, self._unrecorded = Mode.RECORDING, 0, 0
         random.seed(seed)  # the recorded play runs on the same numbers as every replay
         self._say("recording: F6 loops it, F7 discards it")
@@ -131,7 +138,7 @@ class Looper:
         rec.ticks = self.tick
         rec.events = [(tick, ev) for tick, ev in rec.events if tick < rec.ticks]
         if self._unrecorded:
-            self._say(f"{self._unrecorded} events of other kinds (window, joystick, …) reached "
+            self._say(f"{self._unrecorded} events of other kinds (window, touch, …) reached "
                       "the game while recording but are not recorded")
         if rec.ticks == 0:
             self.mode = Mode.IDLE
@@ -157,7 +164,23 @@ class Looper:
                 event_from_dict(data, window)
             except ValueError as exc:
                 raise RecordingError(f"the recording is damaged at tick {tick}: {exc}") from None
+        self._run_todays_code(recording)
         self._loop(recording)
+
+    def _run_todays_code(self, recording: Recording) -> None:
+        """Take into the snapshot the values today's code gives to what was edited since.
+
+        A replay tests today's code: see ``sandbox.edits`` for which names that is.
+        """
+        edited = sorted(edited_names(recording.sources, self._modules,
+                                     recording.changed_by_play, self.records))
+        recorded = recording.snapshot.values
+        shown = [f"{mod}.{name}" for mod, name in edited if name in recorded.get(mod, {})]
+        recording.snapshot.adopt(self._modules, edited)
+        if shown:
+            more = f" and {len(shown) - 8} more" if len(shown) > 8 else ""
+            self._say("edited since the recording, so today's code sets them: "
+                      + ", ".join(shown[:8]) + more)
 
     def _loop(self, rec: Recording) -> None:
         self.recording, self.mode, self.passes = rec, Mode.LOOPING, 0
@@ -232,11 +255,8 @@ class Looper:
             self._start_pass(rec)
         events = self._by_tick.get(self.tick, ())
         self.tick += 1
-        if not events:
-            return True  # most ticks: no event, so no SDL call for the window id
-        window = self.window_id()
         # all() stops at the first event that paused the game: the rest wait for the fix.
-        return all(self.call_hook("on_event", event_from_dict(data, window)) for data in events)
+        return all(self.replay(data) for data in events)
 
     def around_reload(self, reload: Callable[[], ReloadReport]) -> ReloadReport:
         """Run ``reload``; while recording or looping carry its edits into the snapshot.
@@ -251,6 +271,10 @@ class Looper:
             # The engine's own account of what ran, not the files: they may be saved again.
             carry_edits(self.recording.snapshot, before, self._modules,
                         frozenset(report.bound_names))
+            played = self.recording.changed_by_play
+            for mod_name, name in report.bound_names:  # now what their statement bound
+                if name in played.get(mod_name, ()):
+                    played[mod_name].remove(name)
         return report
 
     def hud_line(self) -> str | None:

@@ -26,8 +26,8 @@ from sandbox.panel import (
     error_rows,
 )
 
-__all__ = ["Overlay", "Surface", "error_lines", "help_lines", "loop_indicator", "notice_strip",
-           "wrap"]
+__all__ = ["Overlay", "Surface", "error_lines", "help_lines", "loop_indicator",
+           "loop_indicator_height", "notice_strip", "pause_badge", "wrap"]
 
 PANEL_DARK = (0, 0, 0, 190)  # behind the loop indicator and the notice strip
 # Behind the HUD and the help: opaque, so the game's own text never shows through theirs.
@@ -38,6 +38,7 @@ GRAPH_BG = (0, 0, 0, 160)
 GRAPH_OK = (90, 220, 90, 255)
 GRAPH_SLOW = (240, 80, 80, 255)
 GRAPH_LINE = (255, 255, 160, 200)
+PAUSE_RGB = (255, 200, 80)  # the pause badge's label: amber, unlike REC red and LOOP blue
 
 
 def wrap(line: str, columns: int) -> list[str]:
@@ -181,3 +182,25 @@ def loop_indicator(surface: Surface, label: str, fraction: float,
     done = int(bar_w * min(1.0, max(0.0, fraction)))
     if done:
         surface.fill_rect(x0 + pad, bar_y, done, bar_h, (*rgb, 255))
+
+
+def loop_indicator_height(surface: Surface) -> int:
+    """How far down :func:`loop_indicator`'s badge reaches (its label's height, its bar)."""
+    return surface.text_size("LOOP")[1] + 3 + 1 + 2 * (MARGIN // 2)
+
+
+def pause_badge(surface: Surface, label: str, y0: int = 0) -> None:
+    """A compact badge at the top right, ``y0`` down: ``label`` ("PAUSED").
+
+    Where the loop's badge is (the sandbox's corner: a game's score line usually starts top
+    left, its player is at the bottom), and under it when both show. Short, so that it covers
+    little of a game that is paused to be looked at; the HUD and the help, when shown, cover
+    it (the HUD says "paused" itself).
+    """
+    width, _ = surface.size
+    pad = MARGIN // 2
+    text_w, text_h = surface.text_size(label)
+    panel_w, panel_h = text_w + 2 * pad, text_h + 2 * pad
+    x0 = max(0, width - panel_w)
+    surface.fill_rect(x0, y0, panel_w, panel_h, PANEL_DARK)
+    surface.text(x0 + pad, y0 + pad, label, PAUSE_RGB)

@@ -1,11 +1,13 @@
 """Recordings of play: a state snapshot plus input events by fixed-step tick, as a JSON file.
 
 The file is plain data, never pickle, so opening a recording cannot run code. Format
-(version 1)::
+(version 2)::
 
-    {"format": "potato-sandbox-recording", "version": 1, "game": "bounce",
+    {"format": "potato-sandbox-recording", "version": 2, "game": "bounce",
      "step": 0.016666666666666666, "ticks": 120, "seed": 1234,
      "snapshot": {"main": {"pos_x": 1, "trail": {"__tuple__": [1, 2]}}},
+     "sources": {"main": "TITLE = 'Bounce'\\n..."}, "changed_by_play": {"main": ["dx"]},
+     "held": {"keys": ["left"], "mouse": [10, 20], "buttons": [], "pads": []},
      "events": [{"tick": 3, "event": {"type": "keydown", "key": "Left"}}]}
 
 Snapshot values are JSON scalars and lists; tuples, sets, dicts (any hashable keys), non-finite
@@ -15,6 +17,18 @@ plain data (an SDL texture) are left out and named in ``Recording.skipped``; on 
 keep their current values. An object several names share is saved once per name, so a
 replay from a file gets separate copies (a live loop keeps the sharing: see ``snapshot``).
 
+``sources`` (new in version 2) holds the source each game module ran when the recording was
+saved, which is the code the snapshot's values belong to (edits made while recording are
+carried into it). A replay runs today's code: the names a reload from that source to today's
+would bind again (an edited ``COLOUR = ...``, the statements reading it) take today's values,
+the rest the recording's (``sandbox.edits``). ``changed_by_play`` (also new in version 2)
+lists, per module, the names play had changed when recording began (they held another
+object than their statement bound): as in a live reload, ``dx = -SPEED`` is then not run
+again for an edited ``SPEED``. Version 1 files have neither and are refused with a message
+to record again.
+
+``held`` is the input held when the recording started (``sandbox.input_state``: keys, the
+mouse, gamepads with their buttons and axes); a file without it starts with nothing held.
 ``ticks`` is the length in fixed updates; an event with ``"tick": k`` is delivered just before
 update ``k`` (from 0) of each pass; ``seed`` is passed to ``random.seed`` at every pass. Events
 are the plain dicts of ``sandbox.sdl.event_to_dict``::
@@ -24,6 +38,10 @@ are the plain dicts of ``sandbox.sdl.event_to_dict``::
     {"type": "mousedown" | "mouseup", "button": 1, "clicks": 1, "x": 10, "y": 20}
     {"type": "motion", "x": 10, "y": 20, "xrel": 1, "yrel": 0, "state": 0}
     {"type": "wheel", "x": 0, "y": -1, "direction": 0, "precise_x": 0.0, "precise_y": -1.0}
+    {"type": "padadded", "pad": 3, "name": "Xbox 360 Controller"}, {"type": "padremoved", ...}
+    {"type": "paddown" | "padup", "pad": 3, "button": "a"}
+    {"type": "padaxis", "pad": 3, "axis": "leftx", "value": -32768}
+    {"type": "joyaxis" | "joyhat" | "joydown" | ..., "which": 3, ...}  (``sandbox.sdl.gamepad``)
 """
 
 from __future__ import annotations
@@ -36,12 +54,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from sandbox.edits import running_sources
+from sandbox.input_state import InputState
 from sandbox.snapshot import Snapshot
 
 __all__ = ["FORMAT", "VERSION", "Recording", "RecordingError"]
 
 FORMAT = "potato-sandbox-recording"
-VERSION = 1
+VERSION = 2
 
 
 class RecordingError(Exception):
@@ -65,10 +85,13 @@ class Recording:
     ticks: int = 0
     seed: int = 0
     skipped: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # module -> the source it ran
+    changed_by_play: dict[str, list[str]] = field(default_factory=dict)  # module -> names
 
     def save(self, path: str | Path, modules: dict[str, ModuleType]) -> None:
         """Write the recording to ``path`` as JSON; unsaveable values go to ``skipped``."""
         self.skipped = []
+        self.sources = running_sources(modules)
         snapshot: dict[str, dict[str, Any]] = {}
         for mod_name, values in self.snapshot.values.items():
             encoded: dict[str, Any] = {}
@@ -86,6 +109,9 @@ class Recording:
             "ticks": self.ticks,
             "seed": self.seed,
             "snapshot": snapshot,
+            "held": self.snapshot.held,
+            "sources": self.sources,
+            "changed_by_play": self.changed_by_play,
             "events": [{"tick": tick, "event": event} for tick, event in self.events],
         }
         target = Path(path)
@@ -129,16 +155,28 @@ class Recording:
             )
         try:
             snapshot = Snapshot()
+            if "held" in doc:  # recordings made before held input was saved have none
+                InputState().load(doc["held"])  # ValueError when damaged
+                snapshot.held = dict(doc["held"])
             for mod_name, values in doc["snapshot"].items():
                 snapshot.values[mod_name] = {
                     name: _decode(value, modules) for name, value in values.items()
                 }
             events = [(int(item["tick"]), dict(item["event"])) for item in doc["events"]]
+            sources = {str(name): _text(text) for name, text in doc["sources"].items()}
+            played = {str(name): [_text(n) for n in names]
+                      for name, names in doc["changed_by_play"].items()}
             return cls(game, float(doc["step"]), snapshot, events, int(doc["ticks"]),
-                       int(doc.get("seed", 0)))
+                       int(doc.get("seed", 0)), sources=sources, changed_by_play=played)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise RecordingError(f"{source} is damaged ({type(exc).__name__}: {exc}); "
                                  "record it again") from None
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"a source or a name is a {type(value).__name__}, not text")
+    return value
 
 
 def _class_path(cls: type, modules: dict[str, ModuleType]) -> str | None:

@@ -8,6 +8,10 @@ All values of one snapshot are copied with one shared memo, so state that shares
 (``player = balls[0]``, a ``from physics import world`` in main) still shares it after a restore.
 Instances of game classes are copied with their class object, which the engine patches in
 place, so a restored snapshot runs the new methods of a reload made during the loop.
+The held input (keys, mouse, gamepads: ``sandbox.input.view``) is part of the snapshot as
+plain data, so each pass starts with the keys that were held when recording started and no
+key the last pass pressed stays down. The views games keep (``keyboard``, ``gamepads.get(0)``)
+are live objects, never copied.
 ``carry_edits`` decides which values a reload during a loop carries into the snapshot (what
 was edited is code; what play changed is not), with ``identities`` and ``rebound_names``; the
 engine's report says which names the statements it ran bound (``ReloadReport.bound_names``).
@@ -23,6 +27,10 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
+from sandbox.input import LiveView
+from sandbox.input import view as held_input
+from sandbox.input_state import InputState
+
 __all__ = ["Snapshot", "carry_edits", "identities", "is_state", "rebound_names"]
 
 
@@ -31,7 +39,8 @@ def is_state(name: str, value: object) -> bool:
     if name.startswith("__") or name == "hot":
         return False
     return not (
-        inspect.ismodule(value)
+        isinstance(value, LiveView)  # keyboard, mouse, gamepads: the sandbox's, always live
+        or inspect.ismodule(value)
         or inspect.isclass(value)
         or inspect.isroutine(value)
         or isinstance(value, (staticmethod, classmethod, property))
@@ -44,11 +53,12 @@ class Snapshot:
 
     values: dict[str, dict[str, Any]] = field(default_factory=dict)
     by_reference: list[str] = field(default_factory=list)
+    held: dict[str, Any] = field(default_factory=lambda: InputState().to_data())
 
     @classmethod
     def take(cls, modules: Mapping[str, ModuleType]) -> Snapshot:
         """Deep-copy the state of ``modules``; uncopyable values are kept by reference."""
-        snap = cls()
+        snap = cls(held=held_input.to_data())
         memo: dict[int, Any] = {}
         for mod_name, module in modules.items():
             saved: dict[str, Any] = {}
@@ -83,7 +93,9 @@ class Snapshot:
         """Put the saved values back into ``modules`` (copied again, so this can repeat).
 
         Names a reload removed stay removed; names it added keep their current values.
+        The held input becomes the snapshot's too.
         """
+        held_input.load(self.held)
         kept = set(self.by_reference)
         memo: dict[int, Any] = {}
         for mod_name, saved in self.values.items():

@@ -14,6 +14,22 @@ bytecodes: a pure-Python endless loop is interrupted at once, but a hang inside 
 exception is raised in the innermost frame that was running, so its traceback names the file
 and line where the hook was stuck.
 
+The same thread guards memory: while a call runs it reads the process's resident size every
+``poll`` seconds (no work per call), and a call under which the process grew by more than
+``memory_limit`` bytes is interrupted the same way and reported as ``MemoryRunaway`` ("ran
+away with memory: 1.0 GB in 0.8 s; infinite recursion?"). An endless allocation or a runaway
+recursion would otherwise end in the kernel's OOM killer, taking the session (or, on CPython
+3.13.0-3.13.7, where a call filling in default arguments skips the recursion limit, the
+machine) with it.
+
+Time the process did not run is not the game's: after a VM pause or Ctrl+Z a draw() that
+was running would otherwise be blamed for minutes. The thread ticks at least every ``poll``
+seconds; a tick that comes late reveals such a pause, and the running call's clock skips
+the part of it in which the process used no CPU (``_forgive_pause``).
+
+A call stopped at a breakpoint is not a hang: when a call is due while a debugger is active in
+its thread (``debugger_in``), the watchdog stands down for that call.
+
 The exception raised in the hook is a private ``BaseException`` subclass, so a game's
 ``except Exception`` cannot swallow it; ``call`` turns it into ``HookTimeout`` (an ``Exception``
 carrying the stuck traceback). Game code that calls ``sys.exit()`` or raises
@@ -24,31 +40,45 @@ by the handler of ``install_sigint_handler``) still propagates.
 from __future__ import annotations
 
 import ctypes
+import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sandbox.debugger import debugger_holds
 from sandbox.events import ErrorInfo
-from sandbox.events.errors import GameExit, HookTimeout, error_info, recursion_info
+from sandbox.events.errors import (
+    GameExit,
+    HookTimeout,
+    MemoryRunaway,
+    error_info,
+    recursion_info,
+)
 from sandbox.events.errors import exit_message as _exit_message
 from sandbox.events.errors import reload_error_info as _reword
 from sandbox.hot import ReloadReport
 
 __all__ = [
+    "DEFAULT_MEMORY_LIMIT",
     "GameExit",
     "HookTimeout",
+    "MemoryRunaway",
     "Watchdog",
+    "debugger_in",
     "error_info",
     "install_sigint_handler",
     "recursion_info",
     "reload_error_info",
+    "resident_bytes",
 ]
+
+DEFAULT_MEMORY_LIMIT = 10**9  # bytes a call may grow the process by: 1 GB
+PAUSE = 0.5  # seconds a watchdog tick may be late before the process counts as paused
 
 T = TypeVar("T")
 
@@ -68,6 +98,24 @@ class _Interrupt(BaseException):
     """Raised inside the stuck hook; a BaseException so ``except Exception`` lets it through."""
 
 
+class _MemoryInterrupt(_Interrupt):
+    """Raised inside a hook under which the process grew past the memory limit."""
+
+
+def resident_bytes() -> int:
+    """This process's resident memory now (Linux), or its peak where that is all there is."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE
+    except OSError:
+        import resource  # not on Windows; macOS reports the peak, in bytes
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
 def install_sigint_handler() -> None:
     """Count real Ctrl+C presses so ``Watchdog.call`` lets them end the session."""
 
@@ -80,11 +128,20 @@ def install_sigint_handler() -> None:
 
 
 class Watchdog:
-    """Run callables on the calling thread with a time limit of ``timeout`` seconds."""
+    """Run callables on the calling thread with a time limit of ``timeout`` seconds.
 
-    def __init__(self, timeout: float = 2.0, root: str | Path | None = None) -> None:
+    ``memory_limit``: bytes the process may grow by during one call (None: no limit);
+    ``poll``: seconds between the watchdog's ticks, which read the memory of a running call
+    and notice when the process was paused (see ``_forgive_pause``).
+    """
+
+    def __init__(self, timeout: float = 2.0, root: str | Path | None = None,
+                 memory_limit: int | None = DEFAULT_MEMORY_LIMIT, poll: float = 0.05) -> None:
         self.timeout = timeout
         self.root = Path(root) if root is not None else None
+        self.memory_limit = memory_limit
+        self.poll = poll
+        self._runaway = ""  # "ran away with memory: …" of the last call interrupted for it
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._seq = 0  # id of the current call; 0 = none yet
@@ -92,7 +149,11 @@ class Watchdog:
         self._start = 0.0
         self._tid = 0
         self._fired = 0  # seq of the last call interrupted
-        self._exempt = 0  # seq of a call a debugger stopped in: never interrupted
+        self._fired_at = 0.0
+        self._watched, self._base = 0, 0  # the call whose memory is watched, the size before
+        self.pauses = 0  # times the process was found not running (paused), for the tests
+        self._stood_down = 0  # seq of the last call left alone for a debugger
+        self.stood_down = 0  # how many calls were
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="sandbox-watchdog", daemon=True)
         self._thread.start()
@@ -116,6 +177,9 @@ class Watchdog:
             # The interrupt may have landed inside the first _disarm: finish disarming.
             self._disarm(seq)
             name = getattr(fn, "__name__", "hook")
+            if isinstance(exc, _MemoryInterrupt):
+                raise MemoryRunaway(f"{name}() {self._runaway}").with_traceback(
+                    exc.__traceback__) from None
             raise HookTimeout(
                 f"{name}() ran longer than {self.timeout:g} s and was interrupted"
             ).with_traceback(exc.__traceback__) from None
@@ -148,35 +212,75 @@ class Watchdog:
             _set_async_exc(self._tid, None)
 
     def _run(self) -> None:
-        fired_at = 0.0
+        before = resident_bytes() if self.memory_limit else 0
+        slept_at, asked, cpu_at = time.perf_counter(), 0.0, time.process_time()
         while not self._closed:
+            size = resident_bytes() if self.memory_limit else 0
             with self._lock:
                 now = time.perf_counter()
+                self._forgive_pause(now - slept_at, asked, time.process_time() - cpu_at, now)
+                wait = self.timeout  # no call that starts from now on can overrun sooner
                 if self._active:
-                    # A hook that swallowed the interrupt is hit again a full period later.
-                    again = self._fired == self._seq
-                    due = (fired_at if again else self._start) + self.timeout
-                    if now >= due:
-                        if not self._stands_down():
-                            self._fired = self._seq
-                            fired_at = now
-                            _set_async_exc(self._tid, _Interrupt)
-                        due = now + self.timeout
-                    wait = due - now
-                else:
-                    # No call that starts from now on can overrun sooner than this.
-                    wait = self.timeout
-            self._wake.wait(wait)
+                    self._check_memory(now, before, size)
+                    wait = self._check_time(now)
+                # Ticks no longer apart than ``poll``: a late one reveals a pause to forgive.
+                asked = min(wait, self.poll)
+            before = size
+            slept_at, cpu_at = time.perf_counter(), time.process_time()
+            self._wake.wait(asked)
 
-    def _stands_down(self) -> bool:
-        """True when the running call is held by a debugger (a breakpoint, pdb's prompt).
+    def _forgive_pause(self, slept: float, asked: float, cpu: float, now: float) -> None:
+        """Do not count time the process did not run against the running call.
 
-        Once seen, the call is exempt until it returns: after ``c`` at pdb's prompt the
-        trace is gone but the time spent at the prompt is no hang. Called under the lock.
+        A tick that comes ``PAUSE`` seconds late means the process was not running, or was
+        held up: the machine (a VM) was paused, the process stopped (Ctrl+Z) or starved of
+        CPU, or a C call held the GIL. Of that sleep, the time the process spent without
+        using CPU is not the game's, and the call's clock skips it; a C call holding the GIL
+        burns CPU, so its time still counts. A hook that sleeps or blocks (releasing the GIL)
+        is still caught: the ticks keep coming on time.
         """
-        if self._exempt != self._seq and debugger_holds(self._tid):
-            self._exempt = self._seq
-        return self._exempt == self._seq
+        if slept - asked < PAUSE:
+            return
+        idle = slept - cpu
+        if idle <= 0:
+            return
+        self._start = min(now, self._start + idle)
+        self._fired_at = min(now, self._fired_at + idle)
+        self.pauses += 1
+
+    def _check_memory(self, now: float, before: int, size: int) -> None:
+        """Interrupt the running call if the process grew by more than the memory limit."""
+        if not self.memory_limit or self._fired == self._seq:
+            return
+        if self._watched != self._seq:  # first seen: measure from the last reading
+            self._watched, self._base = self._seq, min(before, size)
+        elif size - self._base > self.memory_limit:
+            self._fire(_MemoryInterrupt, now)
+            self._runaway = (f"ran away with memory: {_gb(size - self._base)} in "
+                             f"{now - self._start:.1f} s; infinite recursion?")
+
+    def _check_time(self, now: float) -> float:
+        """Interrupt the running call if it is overdue; return the seconds until it would be."""
+        if self._stood_down == self._seq:
+            return self.timeout
+        # A hook that swallowed the interrupt is hit again a full period later.
+        again = self._fired == self._seq
+        due = (self._fired_at if again else self._start) + self.timeout
+        if now >= due:
+            if not again and debugger_in(self._tid):
+                # Stopped at a breakpoint (pdb's prompt) or stepping: the developer is in
+                # charge of this call, not an endless loop. The next call is watched again.
+                self._stood_down = self._seq
+                self.stood_down += 1
+                return self.timeout
+            self._fire(_Interrupt, now)
+            due = now + self.timeout
+        return due - now
+
+    def _fire(self, exc: type[_Interrupt], now: float) -> None:
+        """Interrupt the running call (the caller holds the lock)."""
+        self._fired, self._fired_at = self._seq, now
+        _set_async_exc(self._tid, exc)
 
     def run_engine(self, what: str, run: Callable[..., ReloadReport], *args: object,
                    restart: bool = False) -> ReloadReport:
@@ -196,13 +300,43 @@ class Watchdog:
             return ReloadReport(ok=False, error=exc, error_info=exited, restart=restart)
         if not report.ok:
             info = reload_error_info(report.error, report.error_info, what, self.timeout,
-                                     self.root)
+                                     self.root, self._runaway)
             if info is not None:
                 report.error_info = info
         return report
 
 
+def debugger_in(tid: int) -> str | None:
+    """The debugger active in thread ``tid``, or None.
+
+    A tool registered as sys.monitoring's debugger (3.12+: pdb's monitoring backend,
+    debugpy), or a debugger's own code on the thread's stack: a ``sys.settrace`` debugger
+    stopped at its prompt, or stepping, is running inside its trace function (bdb's for pdb
+    and the debuggers built on it, pydevd's for debugpy). Another thread cannot call the
+    thread's ``sys.gettrace()``, and ``f_trace`` is no sign: pdb leaves it set on the
+    outermost frame after ``c``.
+    """
+    monitoring: Any = getattr(sys, "monitoring", None)
+    if monitoring is not None:
+        tool = monitoring.get_tool(monitoring.DEBUGGER_ID)
+        if tool is not None:
+            return str(tool)
+    frame = sys._current_frames().get(tid)
+    while frame is not None:
+        path = frame.f_code.co_filename
+        if os.path.basename(path) == "bdb.py" or "pydevd" in path:
+            return path
+        frame = frame.f_back
+    return None
+
+
 def reload_error_info(exc: BaseException | None, info: ErrorInfo | None, what: str,
-                      timeout: float, root: str | Path | None = None) -> ErrorInfo | None:
+                      timeout: float, root: str | Path | None = None,
+                      runaway: str = "ran away with memory") -> ErrorInfo | None:
     """Reword a failed reload's error (``sandbox.events.errors.reload_error_info``)."""
-    return _reword(exc, info, what, timeout, root, interrupted=isinstance(exc, _Interrupt))
+    return _reword(exc, info, what, timeout, root, interrupted=isinstance(exc, _Interrupt),
+                   runaway=runaway if isinstance(exc, _MemoryInterrupt) else None)
+
+
+def _gb(size: int) -> str:
+    return f"{size / 1e9:.1f} GB" if size >= 10**8 else f"{size / 1e6:.0f} MB"

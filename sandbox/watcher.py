@@ -1,4 +1,4 @@
-"""Watch a game folder in a background thread and queue the source files that changed.
+"""Watch a game folder (and the shared assets beside it) in a thread; queue the changed files.
 
 This is the only module that imports ``watchfiles``. The thread does nothing but queue paths:
 the host drains the queue at a frame boundary and hands the paths to the engine, so no game
@@ -25,7 +25,7 @@ from __future__ import annotations
 import atexit
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -81,9 +81,13 @@ class Watcher:
     fails, ``error`` says why and the thread ends; nothing is raised into the host.
     """
 
-    def __init__(self, root: str | Path, suffixes: Iterable[str] = (".py",)) -> None:
+    def __init__(self, root: str | Path, suffixes: Iterable[str] = (".py",),
+                 also: Mapping[Path, Iterable[str]] | None = None) -> None:
         self.root = Path(root).resolve()
         self.suffixes = tuple(suffixes)
+        # Other folders watched by the same thread, each with its own suffixes (the shared
+        # assets/ beside games/: asset files only, so a script kept there is no game code).
+        self.also = {Path(folder).resolve(): tuple(sfx) for folder, sfx in (also or {}).items()}
         self.error: str | None = None
         self._pending: set[Path] = set()
         self._lock = threading.Lock()
@@ -146,17 +150,27 @@ class Watcher:
 
     def wanted(self, path: Path) -> bool:
         """True when a change to ``path`` matters: a source file, not an editor's temp file."""
-        if path.suffix not in self.suffixes or is_editor_temp(path.name):
+        root, suffixes = self._folder_of(path)
+        if path.suffix not in suffixes or is_editor_temp(path.name):
             return False
-        inside = path.parts[len(self.root.parts):]  # the folders above the game don't count
+        inside = path.parts[len(root.parts):]  # the folders above the watched one don't count
         return not any(part in _IGNORED_DIRS for part in inside)
+
+    def _folder_of(self, path: Path) -> tuple[Path, tuple[str, ...]]:
+        """The watched folder ``path`` lies in, and the suffixes that count there."""
+        for folder, suffixes in self.also.items():
+            if path.is_relative_to(folder) and not path.is_relative_to(self.root):
+                return folder, suffixes
+        return self.root, self.suffixes
 
     def _run(self) -> None:
         try:
             if not self.root.is_dir():
                 raise FileNotFoundError(f"{self.root} is not a folder")
+            # A shared folder that vanished later is no error: the game's own folder matters.
+            others = [folder for folder in self.also if folder.is_dir()]
             changes = watchfiles.watch(
-                self.root,
+                self.root, *others,
                 watch_filter=None,  # our own filter below: cheaper than DefaultFilter's regexes
                 step=_STEP_MS,
                 debounce=_DEBOUNCE_MS,

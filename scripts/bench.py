@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """potato-sandbox benchmarks: apply cost, save-to-screen latency, frames, overhead, memory.
 
-    scripts/bench.py [engine|latency|frames|memory|overhead|all] [--quick] [--json FILE]
+    scripts/bench.py [engine|latency|frames|memory|overhead|startup|input|all] [--quick]
+                     [--json FILE]
 
 Every measurement prints its median, p95 and min–max; ratios are computed from numbers taken
 in the same run. ``--quick`` uses tiny counts (a smoke test, not a measurement). See
@@ -35,7 +36,8 @@ import bench_misc  # noqa: E402
 import bench_table  # noqa: E402
 from bench_table import fmt_ms, stat_cells, summary, table, verdict  # noqa: E402
 
-SECTIONS = ("engine", "latency", "frames", "overhead", "memory", "startup", "drawing")
+SECTIONS = ("engine", "latency", "frames", "overhead", "memory", "startup", "drawing", "input",
+            "tweak")
 FRAME_BUDGET = 1 / 60
 
 
@@ -336,8 +338,8 @@ def _host_overhead(quick: bool) -> dict[str, Any]:
         )
     print(table(["", "median", "p95", "min–max", "n"], rows))
     med = summary(res["outside"]).get("median")
-    ok = None if med is None else med <= 0.0003
-    print(f"  hook calls seen by the wrappers: {res['hook_calls']}; target ≤ 0.3 ms: {verdict(ok)}")
+    ok = None if med is None else med <= 0.0002  # issue 14 (0.3 ms before it)
+    print(f"  hook calls seen by the wrappers: {res['hook_calls']}; target ≤ 0.2 ms: {verdict(ok)}")
     res["target_met"] = ok
     return res
 
@@ -354,9 +356,7 @@ def section_memory(quick: bool) -> dict[str, Any]:
         table(
             ["", "value"],
             [
-                [f"RSS after {res['baseline']} reloads (MB)", f"{res['rss_baseline'] / 2**20:.1f}"],
-                [f"RSS after {reloads} reloads (MB)", f"{res['rss_end'] / 2**20:.1f}"],
-                ["growth (MB)", f"{res['growth_mb']:.2f}"],
+                *_rss_rows(res),
                 [
                     "replaced code objects still alive",
                     f"{res['old_code_alive']} of {res['old_code_objects']}",
@@ -375,6 +375,15 @@ def section_memory(quick: bool) -> dict[str, Any]:
     return res
 
 
+def _rss_rows(res: dict[str, Any]) -> list[list[str]]:
+    """The table rows of ``bench_misc.rss_growth``'s fields: RSS at the baseline, at the end."""
+    return [
+        [f"RSS after {res['baseline']} reloads (MB)", f"{res['rss_baseline'] / 2**20:.1f}"],
+        [f"RSS after {res['reloads']} reloads (MB)", f"{res['rss_end'] / 2**20:.1f}"],
+        ["growth (MB)", f"{res['growth_mb']:.2f}"],
+    ]
+
+
 def _host_memory(quick: bool) -> dict[str, Any]:
     import bench_host
 
@@ -382,9 +391,7 @@ def _host_memory(quick: bool) -> dict[str, Any]:
     res = bench_host.host_memory(reloads, baseline)
     print(f"memory (host): {reloads} reloads through Host.reload, valid and broken alternating")
     print(table(["", "value"], [
-        [f"RSS after {baseline} reloads (MB)", f"{res['rss_baseline'] / 2**20:.1f}"],
-        [f"RSS after {reloads} reloads (MB)", f"{res['rss_end'] / 2**20:.1f}"],
-        ["growth (MB)", f"{res['growth_mb']:.2f}"],
+        *_rss_rows(res),
         ["gc-tracked objects", f"{res['objects_baseline']} → {res['objects_end']}"],
         ["events kept (a bounded window)", str(res["events_kept"])],
     ]))
@@ -440,7 +447,8 @@ def section_drawing(quick: bool) -> dict[str, Any]:
     ours = [a for a, _ in runs if "error" not in a]
     peer = [b for _, b in runs if "error" not in b]
     print("drawing: 640x480, software renderer / pygame-ce's display surface; items that fit in "
-          f"a 16.7 ms frame (median of {rounds} process(es); each the median of its frames)")
+          f"a 16.7 ms frame of CPU time (median of {rounds} process(es), each the median of its "
+          "frames)")
     rows, best = [], {}
     for source, label in ((ours, ""), (peer, "")):
         names = [k for k in (source[0] if source else {}) if k != "text"]
@@ -478,6 +486,35 @@ def section_drawing(quick: bool) -> dict[str, Any]:
     return {"runs": runs, "per_frame": best, "ratios": checks, "text_seconds": text_ms}
 
 
+def section_input(quick: bool) -> dict[str, Any]:
+    """The held-input path: per event against on_event alone, and sync() against a frame."""
+    import bench_input
+
+    samples = 3 if quick else 21
+    events = bench_input.event_cost(samples, 20 if quick else 500)
+    frames = bench_input.sync_cost(samples, 20 if quick else 200)
+    print(f"input: {samples} interleaved samples each (ms; ratios per sample, same run)")
+    us = [["key event: held input, on_event, on_key_*", *stat_cells(events["input"], 4)],
+          ["key event: on_event alone (the raw path)", *stat_cells(events["raw"], 4)],
+          ["sync() a frame, nothing to do", *stat_cells(frames["sync"], 4)],
+          ["whole headless frame of bounce", *stat_cells(frames["frame"], 4)]]
+    print(table(["", "median ms", "p95", "min–max", "n"], us))
+    ratio = summary(events["ratio"]).get("median")
+    share = summary(frames["share"]).get("median")
+    print(f"  event through input / raw: {ratio:.2f}× (two hooks against one); "
+          f"sync / frame: {share:.2%} (no target: recorded to catch regressions)\n")
+    return {"events": events, "frames": frames, "event_ratio": ratio, "sync_share": share}
+
+
+def section_tweak(quick: bool) -> dict[str, Any]:
+    """The tweak panel (F4): a dragging frame against an idle one, and the panel's draw."""
+    import bench_tweak
+
+    res = bench_tweak.measure(quick)
+    bench_tweak.report(res)
+    return res
+
+
 RUNNERS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "engine": section_engine,
     "latency": lambda q: _host_section(section_latency, q),
@@ -486,6 +523,10 @@ RUNNERS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "memory": section_memory,
     "startup": section_startup,
     "drawing": section_drawing,
+    "input": lambda q: _host_section(section_input, q),
+
+
+    "tweak": section_tweak,
 }
 
 

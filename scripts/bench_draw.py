@@ -6,6 +6,9 @@ Each peer runs in its own process (pygame-ce ships its own copy of SDL). Everyth
 into a 640x480 window on SDL's dummy video driver with a software renderer (pygame-ce: the
 display surface), so the figures compare the Python-to-pixels path of each API.
 
+Times are the process's CPU time (``time.process_time``): every peer is single-threaded, and
+on a shared machine wall time also counts the time other processes had the core.
+
 - **items per frame**: a frame with N items minus an empty frame (both cleared and presented,
   because SDL's renderer queues commands until present) gives the cost of N items;
   ``N * 16.7 ms / cost`` is how many fit in a 60 fps frame. Rects are 16x16, opaque, at
@@ -47,11 +50,11 @@ def _per_frame(frame: Callable[[int], None], n: int, repeats: int) -> dict[str, 
     frame(n)  # warm-up: caches, textures, code paths
     full, empty = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         frame(n)
-        t1 = time.perf_counter()
+        t1 = time.process_time()
         frame(0)
-        t2 = time.perf_counter()
+        t2 = time.process_time()
         full.append(t1 - t0)
         empty.append(t2 - t1)
     cost = max(statistics.median(full) - statistics.median(empty), 1e-9)

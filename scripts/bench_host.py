@@ -25,6 +25,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from bench_misc import rss, rss_growth
+
 __all__ = ["frames", "host_memory", "host_overhead", "latency"]
 
 REPO = Path(__file__).resolve().parent.parent
@@ -342,21 +344,6 @@ def host_overhead(frames: int) -> dict[str, Any]:
     }
 
 
-def _rss() -> int | None:
-    """Resident set size of this process in bytes (Linux's /proc, else psutil), or None."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
-            import os
-
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        try:
-            import psutil  # type: ignore[import-untyped]  # the bench extra; no stubs
-        except ImportError:
-            return None
-        return int(psutil.Process().memory_info().rss)
-
-
 def host_memory(reloads: int = 3000, baseline: int = 500) -> dict[str, Any]:
     """RSS growth of a host from reload ``baseline`` to ``reloads`` through ``Host.reload``.
 
@@ -369,7 +356,7 @@ def host_memory(reloads: int = 3000, baseline: int = 500) -> dict[str, Any]:
 
     from sandbox import Host
 
-    rss: dict[int, int] = {}
+    rss_at: dict[int, int] = {}
     objects: dict[int, int] = {}
     kept = 0
     with _game_copy() as game, contextlib.redirect_stdout(io.StringIO()):
@@ -385,15 +372,11 @@ def host_memory(reloads: int = 3000, baseline: int = 500) -> dict[str, Any]:
                 host.step(1)
                 if i in (baseline, reloads):
                     gc.collect()
-                    rss[i] = _rss() or 0
+                    rss_at[i] = rss() or 0
                     objects[i] = len(gc.get_objects())
             kept = len(host.events)
     return {
-        "reloads": reloads,
-        "baseline": baseline,
-        "rss_baseline": rss[baseline],
-        "rss_end": rss[reloads],
-        "growth_mb": (rss[reloads] - rss[baseline]) / 2**20,
+        **rss_growth(rss_at, baseline, reloads),
         "objects_baseline": objects[baseline],
         "objects_end": objects[reloads],
         "events_kept": kept,

@@ -18,7 +18,7 @@ from typing import Any
 
 from bench_gen import EDIT_FUNCTION, module_source, write_edit
 
-__all__ = ["call_overhead", "memory_growth"]
+__all__ = ["call_overhead", "memory_growth", "rss", "rss_growth"]
 
 _FUNC = "def f(x):\n    return x + {value}\n"
 
@@ -92,7 +92,7 @@ def call_overhead(calls: int, repeats: int) -> dict[str, Any]:
     return {"calls": calls, "patched_in_place": in_place, "seconds": times}
 
 
-def _rss() -> int | None:
+def rss() -> int | None:
     """Resident set size of this process in bytes (psutil, else Linux's /proc), or None."""
     try:
         import psutil  # type: ignore[import-untyped]  # the bench extra; no stubs
@@ -103,6 +103,17 @@ def _rss() -> int | None:
         except (OSError, ValueError, IndexError):
             return None
     return int(psutil.Process().memory_info().rss)
+
+
+def rss_growth(rss_at: dict[int, int], baseline: int, reloads: int) -> dict[str, Any]:
+    """The memory benchmarks' common fields: RSS at reload ``baseline`` and at the last one."""
+    return {
+        "reloads": reloads,
+        "baseline": baseline,
+        "rss_baseline": rss_at[baseline],
+        "rss_end": rss_at[reloads],
+        "growth_mb": (rss_at[reloads] - rss_at[baseline]) / 2**20,
+    }
 
 
 def _module_objects(name: str) -> int:
@@ -124,7 +135,7 @@ def memory_growth(reloads: int, baseline: int = 10, lines: int = 200) -> dict[st
     from sandbox.hot import Reloader
 
     sys.dont_write_bytecode = True
-    if _rss() is None:
+    if rss() is None:
         return {"error": "psutil not installed (pip install -e '.[bench]')"}
     with _folder("bench-mem-") as root:
         path = root / "memgame.py"
@@ -133,7 +144,7 @@ def memory_growth(reloads: int, baseline: int = 10, lines: int = 200) -> dict[st
         old_code: list[weakref.ref[CodeType]] = []
         try:
             r.import_module("memgame")
-            rss: dict[int, int] = {}
+            rss_at: dict[int, int] = {}
             objects: dict[int, int] = {}
             for i in range(1, reloads + 1):
                 old_code.append(weakref.ref(getattr(r.modules["memgame"], EDIT_FUNCTION).__code__))
@@ -144,7 +155,7 @@ def memory_growth(reloads: int, baseline: int = 10, lines: int = 200) -> dict[st
                     raise RuntimeError(f"reload {i} did not apply: {report}")
                 if i in (baseline, reloads):
                     gc.collect()
-                    rss[i] = _rss() or 0
+                    rss_at[i] = rss() or 0
                     objects[i] = _module_objects("memgame")
             current = getattr(r.modules["memgame"], EDIT_FUNCTION).__code__
             gc.collect()
@@ -152,11 +163,7 @@ def memory_growth(reloads: int, baseline: int = 10, lines: int = 200) -> dict[st
         finally:
             r.close()
     return {
-        "reloads": reloads,
-        "baseline": baseline,
-        "rss_baseline": rss[baseline],
-        "rss_end": rss[reloads],
-        "growth_mb": (rss[reloads] - rss[baseline]) / 2**20,
+        **rss_growth(rss_at, baseline, reloads),
         "old_code_objects": len(old_code),
         "old_code_alive": alive,
         "module_objects_baseline": objects[baseline],

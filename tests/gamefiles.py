@@ -14,3 +14,11 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text, f"{old!r} not in {path.name}"
     path.write_text(text.replace(old, new, 1))
+
+
+def game_folder(tmp_path: Path, name: str, main: str) -> Path:
+    """A game folder ``tmp_path/name`` whose main.py is ``main``."""
+    game = tmp_path / name
+    game.mkdir()
+    (game / "main.py").write_text(main)
+    return game

@@ -32,7 +32,8 @@ def test_bench_quick_all_sections(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     text = proc.stdout
     assert text.startswith("machine: ")
-    for header in ("engine:", "latency:", "frames:", "overhead (a):", "overhead (b):", "memory:"):
+    for header in ("engine:", "latency:", "frames:", "overhead (a):", "overhead (b):", "memory:",
+                   "input:"):
         assert header in text, f"missing section {header!r}\n{text}"
     assert "median" in text and "p95" in text and "min–max" in text
 

@@ -105,3 +105,42 @@ def test_restart_starts_a_new_game(breakout: Path) -> None:
         host.press("F5")
         host.step(1)
         assert (host.game.score, host.game.lives, host.game.bricks.left()) == (0, 3, 32)
+
+
+def test_a_held_key_keeps_the_paddle_moving_until_released(breakout: Path) -> None:
+    from sandbox.sdl import push_event
+
+    with Host(breakout, headless=True, watch=False) as host:
+        assert host.display is not None
+        host.step(1)
+        start = host.game.paddle.x
+        push_event({"type": "keydown", "key": "Right"}, host.display.window_id)
+        host.step(3)
+        assert host.game.paddle.x == pytest.approx(start + 18)  # 6 pixels a step, held
+        push_event({"type": "keyup", "key": "Right"}, host.display.window_id)
+        host.step(3)
+        assert host.game.paddle.x == pytest.approx(start + 18)
+    assert "import sdl2" not in "".join(p.read_text() for p in breakout.glob("*.py"))
+
+
+def test_a_gamepad_moves_the_paddle(breakout: Path) -> None:
+    from sandbox.sdl import VirtualPad
+
+    with Host(breakout, headless=True, watch=False) as host:
+        host.step(1)  # gamepads start with the first frame
+        pad = VirtualPad("Breakout Pad")
+        try:
+            host.step(1)
+            start = host.game.paddle.x
+            pad.press("dpleft")
+            host.step(2)
+            assert host.game.paddle.x == pytest.approx(start - 12)
+            pad.release("dpleft")
+            pad.move("leftx", 32767)  # full right: full speed
+            host.step(2)
+            assert host.game.paddle.x == pytest.approx(start)
+            pad.move("leftx", 2000)  # inside the dead zone: still
+            host.step(2)
+            assert host.game.paddle.x == pytest.approx(start)
+        finally:
+            pad.detach()

@@ -18,7 +18,6 @@ from types import FrameType
 
 from ptyrun import REPO, Session
 
-from sandbox.debugger import debugger_holds, process_traced, trace_on_stack
 from sandbox.watchdog import HookTimeout, Watchdog
 
 BREAKING_GAME = '''\
@@ -154,33 +153,6 @@ def _spin(seconds: float) -> None:
     end = time.perf_counter() + seconds
     while time.perf_counter() < end:
         pass
-
-
-def test_a_trace_function_on_the_stack_is_a_debugger_but_coverage_is_not() -> None:
-    frame = sys._getframe()
-    assert not trace_on_stack(frame)
-    debugger = _Recorder()
-    frame.f_trace = debugger.trace_dispatch
-    try:
-        assert trace_on_stack(frame)
-        assert debugger_holds(threading.get_ident())
-    finally:
-        frame.f_trace = None
-    fake_coverage = type("CTracer", (), {"__module__": "coverage.tracer"})()
-    frame.f_trace = fake_coverage
-    try:
-        assert not trace_on_stack(frame)
-    finally:
-        frame.f_trace = None
-
-
-def test_tracer_pid_is_read_from_proc_status(tmp_path: Path) -> None:
-    status = tmp_path / "status"
-    status.write_text("Name:\tpython\nTracerPid:\t4242\n")
-    assert process_traced(status)
-    status.write_text("Name:\tpython\nTracerPid:\t0\n")
-    assert not process_traced(status)
-    assert not process_traced(tmp_path / "missing")
 
 
 def test_terminal_keys_step_aside_while_a_debugger_holds_the_game() -> None:

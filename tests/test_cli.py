@@ -26,6 +26,27 @@ def test_missing_folder_is_bad_usage(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "Traceback" not in err
 
 
+def test_a_misspelt_example_name_gets_a_did_you_mean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no folder called bouncee here
+    assert main(["bouncee", "--headless"]) == 2
+    err = capsys.readouterr().err
+    assert "No game folder at bouncee" in err
+    assert "Did you mean the example game 'bounce'? potato-sandbox bounce" in err
+    assert main(["Breakout", "--headless"]) == 2  # a case slip is close too
+    assert "Did you mean the example game 'breakout'?" in capsys.readouterr().err
+    assert main(["games/bouncee", "--headless"]) == 2  # a path is not an example's name
+    assert main(["zzz", "--headless"]) == 2
+    assert "Did you mean" not in capsys.readouterr().err
+
+
+def test_help_shows_new_from_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "potato-sandbox new PATH --from EXAMPLE" in out
+
+
 def test_folder_without_main_is_bad_usage(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -182,6 +182,12 @@ def test_bad_arguments_needing_a_texture(display: Display, sprite: Any) -> None:
         r.sprites(sprite, [(0, 0), 5])
     with pytest.raises(TypeError, match=r"SpriteBatch\(\): expected a texture"):
         SpriteBatch("sprite.png")
+    with pytest.raises(TypeError, match=r"renderer.image\(\): scale must be \(x, y\), got '2'"):
+        r.image(sprite, (0, 0), scale="2")
+    with pytest.raises(TypeError, match=r"renderer.sprites\(\): size must be \(x, y\)"):
+        r.sprites(sprite, [(0, 0)], size=16)
+    with pytest.raises(ValueError, match=r"renderer.sprites\(\): rect width and height"):
+        r.sprites(sprite, [(0, 0)], src=(0, 0, -4, 4))
 
 
 def test_a_bad_argument_in_draw_is_shown_and_the_session_goes_on(tmp_path: Path) -> None:
@@ -196,3 +202,63 @@ def test_a_bad_argument_in_draw_is_shown_and_the_session_goes_on(tmp_path: Path)
         assert host.last_error is not None and host.running
         assert "colour must be (r, g, b)" in host.last_error.message
         assert host.last_error.line == 3
+
+
+def test_a_game_using_the_helpers_type_checks_and_a_wrong_call_does_not(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    good = tmp_path / "good.py"
+    good.write_text(
+        "from sandbox import Flip, Renderer, SpriteBatch\n"
+        "def draw(renderer: Renderer, batch: SpriteBatch) -> None:\n"
+        "    renderer.fill_rect((1, 2, 3, 4), (255, 0, 0))\n"
+        "    renderer.rects([(1, 2, 3, 4)], (0, 0, 0, 128))\n"
+        "    renderer.circle((5, 5), 3.5, (1, 2, 3), width=1)\n"
+        "    w, h = renderer.text('score', (0, 0), size=12)\n"
+        "    renderer.image('ship.png', (w, h), angle=90, flip=Flip.VERTICAL)\n"
+        "    renderer.batch(batch)\n")
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "from sandbox import Renderer\n"
+        "def draw(renderer: Renderer) -> None:\n"
+        "    renderer.circle((5, 5), 'big', (1, 2, 3))\n")
+    cmd = [sys.executable, "-m", "mypy", "--strict", "--no-error-summary",
+           "--cache-dir", str(tmp_path / "cache")]
+    ok = subprocess.run([*cmd, str(good)], capture_output=True, text=True, check=False)
+    assert ok.returncode == 0, ok.stdout
+    wrong = subprocess.run([*cmd, str(bad)], capture_output=True, text=True, check=False)
+    assert wrong.returncode == 1
+    assert 'bad.py:3: error: Argument 2 to "circle" of "Renderer"' in wrong.stdout
+
+
+def test_text_in_a_game_font_follows_the_font_file_when_it_is_saved(tmp_path: Path) -> None:
+    import os
+    import shutil
+
+    from sandbox.sdl import FONT_PATH
+
+    game = tmp_path / "fontgame"
+    game.mkdir()
+    shutil.copy(FONT_PATH, game / "face.ttf")
+    (game / "main.py").write_text(
+        "SIZE = (96, 32)\n"
+        "label = 'Hi 7'\n"
+        "def draw(renderer):\n"
+        "    renderer.clear((0, 0, 0))\n"
+        "    renderer.text(label, (2, 2), font='face.ttf', size=14)\n")
+    with Display("expected", (96, 32), headless=True) as expected:
+        expected.clear((0, 0, 0))
+        expected.renderer.text("Yo 8", (2, 2), font=FONT_PATH, size=14)
+        expected.present()
+        want = expected.pixels()
+    with Host(game, headless=True, watch=False) as host:
+        host.step(1)
+        assert host.display is not None and host.assets is not None
+        stat = (game / "face.ttf").stat()  # saved again: a later mtime, the same face
+        os.utime(game / "face.ttf", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000))
+        assert [e.error for e in host.assets.refresh(None)] == [None]
+        host.game.label = "Yo 8"  # a new line: rendered with the swapped-in face
+        host.step(1)
+        assert host.last_error is None
+        assert host.display.pixels() == want

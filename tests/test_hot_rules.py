@@ -632,3 +632,90 @@ def test_15_a_statement_reading_a_deleted_name_fails_as_a_fresh_start(game: Game
     """)
     assert not report.ok
     assert main.B == 2
+
+
+def test_5_closures_follow_an_edit_after_their_factory_moved(game: Game) -> None:
+    # Found by the oracle: a move shifted make's code, then an edit of make missed ADD.
+    factory = """
+        {above}
+        def make(n):
+            def inner(x):
+                return x + n + {k}
+            return inner
+        ADD = make(1)
+    """
+    main = game.load(factory.format(above="X = 1\n        Y = 2", k=1))
+    assert game.edit(factory.format(above="", k=1)).ok
+    assert main.ADD(1) == 3
+    report = game.edit(factory.format(above="", k=0))
+    assert report.ok, report
+    assert main.ADD(1) == 2
+
+
+def test_15_a_frozen_dataclass_stays_frozen_after_a_field_change(game: Game) -> None:
+    import dataclasses
+
+    import pytest
+    main = game.load("""
+        from dataclasses import dataclass
+        @dataclass(frozen=True)
+        class P:
+            x: int = 1
+    """)
+    old = main.P()
+    report = game.edit("""
+        from dataclasses import dataclass
+        @dataclass(frozen=True)
+        class P:
+            x: int = 1
+            y: int = 2
+    """)
+    assert report.ok, report
+    for p in (old, main.P()):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            p.x = 5
+    assert main.P() == main.P(1, 2)
+
+
+def test_15_a_name_from_a_module_getattr_follows_its_edit(game: Game) -> None:
+    game.write("def __getattr__(name):\n    return 1\n", "foo")
+    main = game.load("from foo import b\n")
+    assert main.b == 1
+    game.write("def __getattr__(name):\n    return 2\n", "foo")
+    report = game.r.reload()
+    assert report.ok, report
+    assert main.b == 2
+
+
+def test_7_removing_a_star_import_removes_what_it_provided(game: Game) -> None:
+    game.write("SPEED = 3\n", "consts")
+    main = game.load("""
+        from consts import *
+        X = 1
+    """)
+    report = game.edit("X = 1\n")
+    assert report.ok, report
+    assert not hasattr(main, "SPEED")
+
+
+def test_3_an_import_rerun_for_an_edit_follows_it_over_play(game: Game) -> None:
+    game.write("SPEED = 2\n", "physics")
+    main = game.load("from physics import SPEED\n")
+    main.SPEED = 7  # play
+    game.write("SPEED = 40\n", "physics")
+    report = game.r.reload()
+    assert report.ok, report
+    assert main.SPEED == 40  # the edit is of that very value
+    assert report.kept == []
+
+
+def test_4_removing_a_registered_function_unregisters_it(game: Game) -> None:
+    main = game.load(REGISTER.format(n=1))
+    report = game.edit("""
+        HANDLERS = []
+        def on(fn):
+            HANDLERS.append(fn)
+            return fn
+    """)
+    assert report.ok, report
+    assert main.HANDLERS == []

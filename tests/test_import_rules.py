@@ -248,9 +248,18 @@ def test_the_cycle_finder_finds_a_cycle_through_type_checking(tmp_path: Path) ->
 
 # The engine and the SDL layer are other parts' concern (and other work in progress).
 PRIVATE_RULE_SKIPS = ("sandbox/hot/", "sandbox/sdl/")
-# Interpreter functions documented with an underscore: no object's privates (the one way to
-# see another thread's stack, which sandbox/debugger.py needs).
-DOCUMENTED_UNDERSCORE = frozenset({"sys._current_frames"})
+# CPython's documented functions that carry an underscore (they are nobody's private state).
+DOCUMENTED_UNDERSCORE = frozenset({"sys._current_frames", "sys._getframe"})
+
+
+def _reaches_private(node: ast.AST) -> bool:
+    """``node`` is ``x._name`` with ``x`` not ``self``/``cls`` (and not CPython's ``sys._…``)."""
+    if not (isinstance(node, ast.Attribute) and node.attr.startswith("_")) \
+            or node.attr.startswith("__"):
+        return False
+    if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
+        return False
+    return ast.unparse(node) not in DOCUMENTED_UNDERSCORE
 
 
 def private_reaches(root: Path) -> list[str]:
@@ -261,11 +270,7 @@ def private_reaches(root: Path) -> list[str]:
         if rel.startswith(PRIVATE_RULE_SKIPS):
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            own = isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                and node.value.id in ("self", "cls")
-            if isinstance(node, ast.Attribute) and node.attr.startswith("_") \
-                    and not node.attr.startswith("__") and not own \
-                    and ast.unparse(node) not in DOCUMENTED_UNDERSCORE:
+            if _reaches_private(node):
                 found.append(f"{rel}:{node.lineno} {ast.unparse(node)}")
     return found
 
@@ -276,5 +281,6 @@ def test_no_module_reaches_into_another_objects_private_names() -> None:
 
 def test_the_private_rule_sees_a_reach(tmp_path: Path) -> None:
     root = _tree(tmp_path, {"sandbox/changes.py": "def f(host):\n    host._emit(1)\n"
-                                                  "    self._ok = host.__class__\n"})
+                                                  "    self._ok = host.__class__\n"
+                                                  "    sys._getframe(0)\n"})
     assert private_reaches(root) == ["sandbox/changes.py:2 host._emit"]

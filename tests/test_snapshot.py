@@ -137,11 +137,12 @@ def test_recording_round_trips_plain_data(
     rec.save(path, mods)
     assert rec.skipped == ["game_main.texture (a object, not plain data)"]
     doc = json.loads(path.read_text())
-    assert doc["format"] == FORMAT and doc["version"] == 1 and doc["ticks"] == 120
+    assert doc["format"] == FORMAT and doc["version"] == 2 and doc["ticks"] == 120
+    assert doc["sources"] == {"game_main": SOURCE}  # the code the values belong to
 
     loaded = Recording.load(path, "bounce", mods)
     assert loaded.events == [(3, {"type": "keydown", "key": "Left"})]
-    assert loaded.seed == 42 and loaded.ticks == 120
+    assert loaded.seed == 42 and loaded.ticks == 120 and loaded.sources == {"game_main": SOURCE}
     values = loaded.snapshot.values["game_main"]
     assert values["pos"] == (1, 2)
     assert values["seen"] == {"a", "b"}
@@ -159,9 +160,11 @@ def test_recording_round_trips_plain_data(
         ('{"format": "potato-sandbox-recording", "vers', "not a complete recording"),
         ('{"hello": 1}', "not a potato-sandbox recording"),
         ('{"format": "potato-sandbox-recording", "version": 99}', "version 99 recording"),
-        ('{"format": "potato-sandbox-recording", "version": 1, "game": "pong"}',
+        ('{"format": "potato-sandbox-recording", "version": 1, "game": "bounce"}',
+         "version 1 recording; this sandbox reads version 2 — record it again"),
+        ('{"format": "potato-sandbox-recording", "version": 2, "game": "pong"}',
          "recorded in game 'pong'"),
-        ('{"format": "potato-sandbox-recording", "version": 1, "game": "bounce"}', "damaged"),
+        ('{"format": "potato-sandbox-recording", "version": 2, "game": "bounce"}', "damaged"),
     ],
 )
 def test_bad_recordings_give_a_clear_error(tmp_path: Path, content: str, message: str) -> None:

@@ -149,3 +149,44 @@ def test_the_command_line_can_ask_for_the_overlays(bounce_copy: Path, tmp_path: 
     bottom_left = ((h - 3) * w + 2) * 4
     assert tuple(rgba[bottom_left:bottom_left + 4]) == BLUE  # no notice strip in the game
     assert read_png(with_hud)[2][bottom_left:bottom_left + 4] != bytes(BLUE)
+
+
+def test_f10_shows_a_pause_badge_top_right_under_the_loop_badge_not_in_screenshots(
+        bounce_copy: Path, tmp_path: Path) -> None:
+    """A newcomer pressed F10 and saw a frozen game with no sign why: the window says so.
+
+    Top right, small (breakout's score line is at the top, centred it covered "lives"),
+    under the loop badge when both show; F12 / --screenshot save the game's frame only.
+    """
+    from sandbox.controls import PAUSE_BADGE
+    from sandbox.overlay import loop_indicator_height
+    from sandbox.sdl import read_png
+
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        assert host.display is not None
+        width = host.display.size[0]
+        host.step(5)
+        assert host.pixel(width - 3, 3) == BLUE
+        host.press("F10")
+        host.step(2)
+        assert host.paused
+        text_w, text_h = host.display.text_size(PAUSE_BADGE)
+        badge = [x for x in range(width // 2, width) if host.pixel(x, 3) != BLUE]
+        assert badge and badge[-1] == width - 1 and len(badge) <= text_w + 16  # small, right
+        assert host.pixel(width - 3, text_h + 20) == BLUE and host.pixel(width // 2, 3) == BLUE
+        shot = tmp_path / "paused.png"
+        host.screenshot(shot)  # F12 / --screenshot: the game's frame, without the badge
+        w, _, rgba = read_png(shot)
+        i = (3 * w + width - 3) * 4
+        assert tuple(rgba[i:i + 4]) == BLUE
+        host.press("F10")
+        host.step(2)
+        assert not host.paused and host.pixel(width - 3, 3) == BLUE
+        host.press("F6")  # recording: the loop badge takes the corner
+        host.step(2)
+        host.press("F10")
+        host.step(2)
+        below = loop_indicator_height(host.display)
+        assert host.pixel(width - 3, 3) != BLUE                  # the loop badge
+        assert host.pixel(width - 3, below + text_h // 2) != BLUE  # the pause badge under it
+        assert host.pixel(width - 3, below + text_h + 20) == BLUE

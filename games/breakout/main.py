@@ -1,6 +1,6 @@
 """breakout: a small game in several modules, with an image and a sound, to try the tools on.
 
-Run it with `potato-sandbox games/breakout`. Left/Right (or A/D) move the paddle.
+Run it with `potato-sandbox games/breakout`. Left/Right (or A/D, or a gamepad) move the paddle.
 Try, while it runs: change a colour in bricks.py, SPEED in ball.py, or repaint ball.png and
 save; the game changes at once and the score, the bricks left and the ball stay as they are.
 F5 starts over, F10 pauses, F11 steps, F3 shows frame times, F12 takes a screenshot.
@@ -80,9 +80,9 @@ def _score_label():
     return _label
 
 
-def on_event(event):
-    """Keys go to the paddle."""
-    paddle.on_event(event)
+def on_key_down(key):
+    """Keys go to the paddle ("left", "right", "a", "d")."""
+    paddle.on_key_down(key)
 
 
 @hot.after_reload

@@ -1,43 +1,46 @@
-"""The paddle: Left/Right (or A/D) move it; held keys keep it moving, a tap moves one step."""
+"""The paddle: Left/Right (or A/D, or a gamepad's d-pad or left stick) move it.
 
-import sdl2
+Held keys keep it moving, a tap moves one step; the stick moves it as far as it is pushed.
+"""
+
+from sandbox import gamepads, keyboard
 
 WIDTH = 64
 HEIGHT = 10
 Y = 330
 SPEED = 360.0  # pixels per second
 COLOUR = (200, 200, 255)
-KEYS = {sdl2.SDLK_LEFT: -1, sdl2.SDLK_RIGHT: 1, sdl2.SDLK_a: -1, sdl2.SDLK_d: 1}
+KEYS = {"left": -1, "right": 1, "a": -1, "d": 1}
 
 x = 240.0
-held = 0    # direction of the key held down
 tapped = 0  # direction of a key pressed since the last step (a press and release in one frame)
 
 
 def reset(width):
     """Centre the paddle."""
-    global x, held, tapped
-    x, held, tapped = width / 2, 0, 0
+    global x, tapped
+    x, tapped = width / 2, 0
 
 
-def on_event(event):
-    """Key down starts moving, key up stops; auto-repeat is ignored (held already moves)."""
-    global held, tapped
-    if event.type not in (sdl2.SDL_KEYDOWN, sdl2.SDL_KEYUP):
-        return
-    direction = KEYS.get(event.key.keysym.sym)
-    if direction is None:
-        return
-    if event.type == sdl2.SDL_KEYDOWN and not event.key.repeat:
-        held = tapped = direction
-    elif event.type == sdl2.SDL_KEYUP and held == direction:
-        held = 0
+def on_key_down(key):
+    """A press moves at least one step, even when it is released before the next one."""
+    global tapped
+    tapped = KEYS.get(key, tapped)
+
+
+def held():
+    """-1 .. 1: where the keys (or the first gamepad) held now point; opposites cancel."""
+    direction = sum(step for key, step in KEYS.items() if keyboard.is_down(key))
+    pad = gamepads.get(0)
+    if pad is not None:
+        direction += pad.is_down("dpright") - pad.is_down("dpleft") + pad.axis("leftx")
+    return max(-1, min(1, direction))
 
 
 def update(dt, width):
     """One fixed step of movement, kept inside the window."""
     global x, tapped
-    direction = held or tapped
+    direction = held() or tapped
     tapped = 0
     x = min(width - WIDTH / 2, max(WIDTH / 2, x + direction * SPEED * dt))
 

@@ -16,23 +16,28 @@ from __future__ import annotations
 import builtins
 import difflib
 import dis
+import functools
 import linecache
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from types import TracebackType
+from types import CodeType, TracebackType
 
 __all__ = [
+    "RUNAWAY_HINT",
     "ErrorInfo",
     "FrameInfo",
     "GameExit",
     "HookTimeout",
+    "MemoryRunaway",
     "asset_error",
     "drop_traceback",
     "error_info",
+    "init_attributes",
     "recursion_info",
     "reload_error_info",
+    "stale_object_hint",
     "startup_error",
 ]
 
@@ -42,6 +47,14 @@ HANG_HINT = "an endless loop? fix it and save to retry (F9)"
 
 class HookTimeout(Exception):
     """A hook ran longer than the limit; its traceback ends where the hook was stuck."""
+
+
+class MemoryRunaway(Exception):
+    """The process grew by more than the memory limit during a hook; it was interrupted."""
+
+
+RUNAWAY_HINT = ("an infinite recursion, or a list that grows forever? fix it and save to "
+                "retry (F9)")
 
 
 class GameExit(Exception):
@@ -142,7 +155,7 @@ class ErrorInfo:
         :func:`error_info` gives hangs, recursion and exits.
         """
         paths = _GamePaths(Path(root) if root is not None else None)
-        summaries = traceback.extract_tb(_at_loop_head(exc.__traceback__))
+        summaries = traceback.extract_tb(_readable(exc.__traceback__))
         frames = tuple(_game_frames(summaries, paths))
         if isinstance(exc, SyntaxError) and exc.filename and not exc.filename.startswith("<"):
             return _syntax_error(exc, paths, frames, hint)
@@ -200,8 +213,13 @@ def drop_traceback(exc: BaseException | None) -> None:
         exc = exc.__cause__ or exc.__context__
 
 
-def _at_loop_head(tb: TracebackType | None) -> TracebackType | None:
-    """``tb`` with its innermost entry moved from a loop's jump back to the loop's first line.
+# Of a very long traceback (an interrupted runaway recursion is millions of frames deep, and
+# locating each would take minutes), the outermost and the innermost this many are shown.
+_KEPT_FRAMES = 100
+
+
+def _readable(tb: TracebackType | None) -> TracebackType | None:
+    """``tb`` cut to its ends when very long, and moved to the loop's head when at a jump back.
 
     Only an interrupt (the watchdog's or Ctrl+C) is raised at a backward jump, and CPython
     numbers that jump differently by version: 3.11-3.13 give a ``while`` loop's the ``while``
@@ -216,22 +234,32 @@ def _at_loop_head(tb: TracebackType | None) -> TracebackType | None:
         tb = tb.tb_next
     if not entries:
         return None
-    last = entries[-1]
-    code = last.tb_frame.f_code
+    chain = [(e.tb_frame, e.tb_lasti, e.tb_lineno) for e in
+             (entries if len(entries) <= 2 * _KEPT_FRAMES
+              else entries[:_KEPT_FRAMES] + entries[-_KEPT_FRAMES:])]
+    head = _loop_head(entries[-1])
+    if head is not None:
+        chain[-1] = (entries[-1].tb_frame, -1, head)
+    elif len(chain) == len(entries):
+        return entries[0]
+    rebuilt: TracebackType | None = None
+    for frame, lasti, line in reversed(chain):
+        rebuilt = TracebackType(rebuilt, frame, lasti, line)
+    return rebuilt
+
+
+def _loop_head(tb: TracebackType) -> int | None:
+    """The first line of the loop whose jump back ``tb`` stopped at, or None."""
+    code = tb.tb_frame.f_code
     at = {i.offset: i for i in dis.get_instructions(code) if "JUMP" in i.opname}
-    jump = at.get(last.tb_lasti)
+    jump = at.get(tb.tb_lasti)
     if jump is not None and jump.argval in at and jump.argval > jump.offset:
         jump = at[jump.argval]  # 3.10 also stops at a jump forward to the jump back
     if jump is None or not isinstance(jump.argval, int) or jump.argval >= jump.offset:
-        return entries[0]
+        return None
     lines = [line for start, end, line in code.co_lines()
              for offset in (jump.offset, jump.argval) if start <= offset < end and line]
-    if not lines:
-        return entries[0]
-    moved = TracebackType(None, last.tb_frame, -1, min(lines))
-    for entry in reversed(entries[:-1]):
-        moved = TracebackType(moved, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
-    return moved
+    return min(lines) if lines else None
 
 
 def _innermost_game_summary(summaries: traceback.StackSummary,
@@ -318,11 +346,96 @@ def error_info(exc: BaseException, root: str | Path | None = None) -> ErrorInfo:
     info = ErrorInfo.from_exception(exc, root)
     if isinstance(exc, HookTimeout):
         return replace(info, hint=HANG_HINT)
+    if isinstance(exc, MemoryRunaway):
+        return replace(_at_recursive_call(info)[0], hint=RUNAWAY_HINT)
     if isinstance(exc, GameExit):
         # str(exc) is a whole sentence with its own "at file:line"; keep the first clause.
         return replace(info, message=str(exc).split(" in ")[0],
                        hint="the session stays up — press Esc to quit, or save to continue")
-    return info
+    stale = stale_object_hint(exc)
+    return replace(info, hint=stale) if stale else info
+
+
+def stale_object_hint(exc: BaseException) -> str | None:
+    """The hint for an object made before a reload added the attribute it lacks, else None.
+
+    ``self.age = 0`` added to ``Enemy.__init__`` and read in ``step()``: hot reload patches
+    the methods in place but does not run ``__init__`` again, so every Enemy made before the
+    edit has no ``age`` (Flutter's "hot restart needed"). Told when building an object of
+    its class now assigns that attribute (:func:`init_attributes`; the engine patches code in
+    place, so this is the current code) — unless the error was raised inside that
+    ``__init__`` itself, where the object is a new one.
+    """
+    if not isinstance(exc, AttributeError):
+        return None
+    name, obj = getattr(exc, "name", None), getattr(exc, "obj", None)
+    if not isinstance(name, str) or obj is None or isinstance(obj, type):
+        return None
+    cls = type(obj)
+    init = getattr(cls.__init__, "__code__", None)
+    if init is None or name not in init_attributes(cls) or _raised_in(exc, init):
+        return None
+    return f"existing {cls.__name__} objects were made before this change: press F5 to restart"
+
+
+def init_attributes(cls: type) -> frozenset[str]:
+    """The attributes building a ``cls`` object assigns: ``self.age = 0`` in ``__init__``.
+
+    Methods of the class that ``__init__`` uses (``self.reset()``) are followed too, and
+    theirs, each once: a common way to set an object up.
+    """
+    names: set[str] = set()
+    seen: set[CodeType] = set()
+    todo = [getattr(getattr(cls, "__init__", None), "__code__", None)]
+    while todo:
+        code = todo.pop()
+        if not isinstance(code, CodeType) or code in seen:
+            continue
+        seen.add(code)
+        stored, used = _attribute_use(code)
+        names |= stored
+        todo.extend(_method_code(cls, attr) for attr in used)
+    return frozenset(names)
+
+
+def _method_code(cls: type, name: str) -> CodeType | None:
+    """The code of the function ``name`` in ``cls`` or a base, found without running any."""
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            code = getattr(vars(klass)[name], "__code__", None)
+            return code if isinstance(code, CodeType) else None
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _attribute_use(code: CodeType) -> tuple[frozenset[str], frozenset[str]]:
+    """The attribute names ``code`` (or a function nested in it) assigns, and those it reads.
+
+    Cached by code object: after a reload every class is looked at again, and ``dis`` of
+    400 unchanged ``__init__``s cost 25 ms a reload (a cache hit is a hash of the code).
+    """
+    stored: set[str] = set()
+    used: set[str] = set()
+    for i in dis.get_instructions(code):
+        if i.opname == "STORE_ATTR":
+            stored.add(i.argval)
+        elif i.opname in ("LOAD_ATTR", "LOAD_METHOD"):
+            used.add(i.argval)
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            inner_stored, inner_used = _attribute_use(const)
+            stored |= inner_stored
+            used |= inner_used
+    return frozenset(stored), frozenset(used)
+
+
+def _raised_in(exc: BaseException, code: CodeType) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code is code:
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def startup_error(exc: BaseException, root: str | Path | None, timeout: float) -> ErrorInfo:
@@ -350,35 +463,48 @@ def recursion_info(exc: RecursionError, root: str | Path | None = None,
     ``base``: the error as located already (the engine does it before rolling back, while
     the source lines are still the new code's).
     """
-    base = base or ErrorInfo.from_exception(exc, root)
+    info, inner = _at_recursive_call(base or ErrorInfo.from_exception(exc, root))
+    if inner is None:
+        return info
+    return replace(
+        info,
+        kind="RecursionError",
+        message=f"infinite recursion in {inner.function}() ({inner.path}:{inner.line})",
+        hint="the function calls itself without end: add a stopping case, then save (F9)",
+        exception=exc,
+    )
+
+
+def _at_recursive_call(base: ErrorInfo) -> tuple[ErrorInfo, FrameInfo | None]:
+    """``base`` at its recursive call, each frame once; and that call's frame (None: none).
+
+    The recursive call is the innermost of the most repeated frames. Usually it is the
+    innermost frame itself: then its line and caret are kept. A memory runaway is most often
+    a recursion too, so it is shown the same way.
+    """
     counts = Counter((f.path, f.line, f.function) for f in base.frames)
     if not counts:
-        return base
+        return base, None
     top = max(counts.values())
-    # The innermost frame among the most repeated ones is the recursive call site.
     inner = next(f for f in reversed(base.frames) if counts[(f.path, f.line, f.function)] == top)
     distinct: dict[tuple[str, int, str], FrameInfo] = {}
     for frame in base.frames:  # keep each distinct frame once, outermost first
         distinct.setdefault((frame.path, frame.line, frame.function), frame)
-    # Usually the innermost frame is the recursive call itself: keep its line and caret.
     same = (base.path, base.line) == (inner.path, inner.line)
-    return ErrorInfo(
-        kind="RecursionError",
-        message=f"infinite recursion in {inner.function}() ({inner.path}:{inner.line})",
+    return replace(
+        base,
         path=inner.path,
         line=inner.line,
         column=base.column if same else None,
         source_line=(base.source_line if same else None) or inner.source or None,
         frames=tuple(distinct.values()),
-        hint="the function calls itself without end: add a stopping case, then save (F9)",
-        exception=exc,
         end_column=base.end_column if same else None,
-    )
+    ), inner
 
 
 def reload_error_info(exc: BaseException | None, info: ErrorInfo | None, what: str,
                       timeout: float, root: str | Path | None = None, *,
-                      interrupted: bool = False) -> ErrorInfo | None:
+                      interrupted: bool = False, runaway: str | None = None) -> ErrorInfo | None:
     """Reword the error of a failed reload that ran under the watchdog.
 
     The engine catches everything a reload raises (to roll back) and returns it in its report,
@@ -386,6 +512,10 @@ def reload_error_info(exc: BaseException | None, info: ErrorInfo | None, what: s
     HookTimeout. ``info`` was located by the engine before its rollback, so its source line is
     the new code's: keep it and only change the wording. None when there is nothing to reword.
     """
+    if runaway is not None and exc is not None:  # interrupted for memory: "ran away with …"
+        base, _ = _at_recursive_call(info or ErrorInfo.from_exception(exc, root))
+        return replace(base, kind="MemoryRunaway", message=f"{what} {runaway}",
+                       hint=RUNAWAY_HINT)
     if interrupted and exc is not None:
         base = info or ErrorInfo.from_exception(exc, root)
         return replace(base, kind="HookTimeout",

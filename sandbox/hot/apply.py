@@ -15,10 +15,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from sandbox.hot.context import ReloadContext
-from sandbox.hot.definitions import Definition, patch_body_only
+from sandbox.hot.definitions import Definition, defined_by, patch_body_only
 from sandbox.hot.names import resolve
 from sandbox.hot.patch import shift_functions
 from sandbox.hot.plan import Status, Step
+from sandbox.hot.reach import find_function, purge
 from sandbox.hot.source import Kind, Statement
 
 __all__ = ["ModuleApplier"]
@@ -62,10 +63,10 @@ class ModuleApplier:
         self._forget_registrations(step)
         exec(st.code(self.filename, self.flags), ns)
         names = set(st.binds) - {"*"}
+        rebinds: set[str] = set()
         if star:
             names |= {n for n, value in ns.items() if before.get(n, _MISSING) is not value}
-            self._drop_unexported(st, before)
-        rebinds: set[str] = set()
+            rebinds |= self._drop_unexported(st, before)
         for n in sorted(names):
             if self._settle(n, before.get(n, _MISSING), step, rebound):
                 rebinds.add(n)
@@ -110,25 +111,50 @@ class ModuleApplier:
                 # A docstring statement alone does not set __doc__; the module's first one does.
                 ns["__doc__"] = st.docstring
 
-    def _drop_unexported(self, st: Statement, before: dict[str, Any]) -> None:
+    def _star_targets(self, st: Statement) -> list[str]:
+        """The modules ``st`` star-imports (``from m import *``)."""
+        found = []
+        for ref in st.imports:
+            if any(n == "*" for n, _ in ref[2]):
+                targets = resolve(ref, self.package)
+                if targets:
+                    found.append(targets[0])
+        return found
+
+    def _unbind(self, n: str) -> None:
+        del self.ns[n]
+        self.bound.pop(n, None)
+        self.ctx.gone.setdefault(self.name, set()).add(n)
+        self.ctx.changes.removed.append(f"{self.name}.{n}")
+
+    def _drop_unexported(self, st: Statement, before: dict[str, Any]) -> set[str]:
         """After ``from m import *`` ran again: names m no longer has leave this module too.
 
         Only names this reload deleted from m, still holding what they held, and bound by no
-        statement of this module (``SPEED = 9`` here stays).
+        statement of this module (``SPEED = 9`` here stays). Returns the names dropped.
         """
-        for ref in st.imports:
-            if not any(n == "*" for n, _ in ref[2]):
-                continue
-            targets = resolve(ref, self.package)
-            module = sys.modules.get(targets[0]) if targets else None
-            exports = getattr(module, "__dict__", {})
-            for n in sorted(self.ctx.gone.get(targets[0], ()) if targets else ()):
+        dropped: set[str] = set()
+        for target in self._star_targets(st):
+            exports = getattr(sys.modules.get(target), "__dict__", {})
+            for n in sorted(self.ctx.gone.get(target, ())):
                 if (n in self.ns and n not in exports and n not in self.own_names
                         and self.ns[n] is before.get(n, _MISSING)):
-                    del self.ns[n]
-                    self.bound.pop(n, None)
-                    self.ctx.gone.setdefault(self.name, set()).add(n)
-                    self.ctx.changes.removed.append(f"{self.name}.{n}")
+                    self._unbind(n)
+                    dropped.add(n)
+        return dropped
+
+    def _drop_star_provided(self, removed: Sequence[Statement]) -> set[str]:
+        """A removed ``from m import *``: the names it provided (still m's) leave."""
+        dropped: set[str] = set()
+        for st in removed:
+            for target in self._star_targets(st):
+                exports = getattr(sys.modules.get(target), "__dict__", {})
+                for n, value in list(self.ns.items()):
+                    if (not n.startswith("_") and n not in self.own_names
+                            and exports.get(n, _MISSING) is value):
+                        self._unbind(n)
+                        dropped.add(n)
+        return dropped
 
     def _changed_by_play(self, st: Statement) -> list[str]:
         """Names ``st`` bound that now hold another object than it bound (play set them)."""
@@ -162,6 +188,18 @@ class ModuleApplier:
                 journal.save_class(value)
             elif type(value) in (list, dict, set):
                 journal.save_contents(value)
+
+    def _unregister(self, removed: Sequence[Statement]) -> None:
+        """A removed decorated def leaves the lists, dicts and sets its decorators put it in."""
+        for st in removed:
+            if st.kind is not Kind.DEF or not st.def_offset or st.name is None:
+                continue
+            value = self.ns.get(st.name, _MISSING)
+            raw = find_function([value, *self.ns.values()], st.name, self.filename, st.start,
+                                st.end)
+            if raw is not None:
+                stale = [raw] + ([value] if defined_by(value, raw) else [])
+                purge(self.ctx.namespaces(), stale, self.ctx.journal)
 
     def _delete(self, deleted: frozenset[str]) -> set[str]:
         # Deleted first and counted as rebound: a statement still reading a deleted name runs
@@ -215,15 +253,22 @@ class ModuleApplier:
         moves: list[tuple[int, int, int]] = []
         for gone in removed:
             self.ctx.handlers.forget_lines(self.name, self.filename, gone.start, gone.end)
+        self._unregister(removed)
         touched = self._delete(deleted)
+        if "*" in deleted:
+            touched |= self._drop_star_provided([st for st in removed if "*" in st.binds])
         if deleted:  # a name a star import provides comes back from it
             force = force | {i for i, s in enumerate(steps) if "*" in s.new.binds}
         rebound |= touched
         for i, step in enumerate(steps):
+            st = step.new
             if self._runs(i, step, force, rebound):
                 names = self.run(step, frozenset(rebound), first=i == 0)
                 rebound |= names
                 touched |= names
+                if "__getattr__" in st.binds:
+                    # Patched in place, yet what ``from m import b`` got from it may differ.
+                    touched.add("__getattr__")
             elif step.status is Status.MOVED and step.old is not None:
                 self.shift(step)
                 moves.append((step.old.start, step.old.end, step.new.start - step.old.start))

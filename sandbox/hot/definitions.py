@@ -19,7 +19,7 @@ from sandbox.hot.plan import Status, Step
 from sandbox.hot.reach import find_function, purge
 from sandbox.hot.source import Kind, Statement
 
-__all__ = ["Definition", "innermost_function", "patch_body_only"]
+__all__ = ["Definition", "defined_by", "innermost_function", "patch_body_only"]
 
 _MISSING: Any = object()
 
@@ -36,6 +36,14 @@ def _innermost(obj: object) -> object:
 def innermost_function(obj: object) -> bool:
     """True when ``obj`` is a function, or wraps one through ``__wrapped__``."""
     return isinstance(_innermost(obj), FunctionType)
+
+
+def defined_by(value: object, raw: FunctionType) -> bool:
+    """True when ``value`` is ``raw`` or wraps it (its ``__wrapped__`` chain or closure)."""
+    if value is raw:
+        return True
+    return find_function([value], raw.__name__, raw.__code__.co_filename,
+                         raw.__code__.co_firstlineno, raw.__code__.co_firstlineno) is raw
 
 
 def _clear_caches(obj: object) -> None:

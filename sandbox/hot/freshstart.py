@@ -13,9 +13,10 @@ import builtins
 import sys
 from pathlib import Path
 
+from sandbox.hot.names import resolve
 from sandbox.hot.source import Kind, ParsedSource, SourceError, Statement
 
-__all__ = ["FreshStartError", "check_fresh_start"]
+__all__ = ["FreshStartError", "check_fresh_start", "star_exports"]
 
 # Names a module has before its first statement runs.
 _PRESET = frozenset(dir(builtins)) | frozenset({
@@ -45,27 +46,66 @@ def _own_names(st: Statement) -> frozenset[str]:
     return frozenset()
 
 
-def check_fresh_start(parsed: ParsedSource, path: Path, shown: str) -> None:
+def star_exports(module: str) -> frozenset[str] | None:
+    """The names ``from module import *`` binds now (None: the module is not loaded)."""
+    loaded = sys.modules.get(module)
+    if loaded is None:
+        return None
+    names = getattr(loaded, "__all__", None)
+    if names is None:
+        names = [n for n in list(vars(loaded)) if not n.startswith("_")]
+    return frozenset(str(n) for n in names)
+
+
+def _star_binds(st: Statement, package: str) -> frozenset[str] | None:
+    """What ``st``'s star imports bind; None when a target is unknown (may bind anything)."""
+    found: set[str] = set()
+    for ref in st.imports:
+        if any(n == "*" for n, _ in ref[2]):
+            targets = resolve(ref, package)
+            names = star_exports(targets[0]) if targets else None
+            if names is None:
+                return None
+            found |= names
+    return frozenset(found)
+
+
+def _first_unbound_read(st: Statement, bound: set[str], later: dict[str, int],
+                        stars_later: int, lazy: bool) -> str | None:
+    skip = _own_names(st) | (frozenset(st.lazy_reads) if lazy else frozenset())
+    for n in sorted(st.reads):
+        if ("." not in n and n not in bound and n not in _PRESET and n not in skip
+                and (later.get(n, 0) > 0 or stars_later) and n not in st.binds):
+            return n
+    return None
+
+
+def check_fresh_start(parsed: ParsedSource, path: Path, shown: str, package: str = "") -> None:
     """Raise :class:`FreshStartError` for the first name read before any statement binds it.
 
-    Only names some later statement binds count (anything else is a NameError the reload
-    reports by itself), and a ``from m import *`` above the reader may bind anything.
+    Only names some later statement binds count, or any name when a ``from m import *``
+    comes later (anything else is a NameError the reload reports by itself). A star import
+    binds what its module exports now; one of a module not loaded may bind anything, so
+    nothing is checked after it.
     """
     later: dict[str, int] = {}
+    stars_later = 0  # ``from m import *`` still to come: it may bind any name
     for st in parsed.statements:
         for n in st.binds:
             later[n] = later.get(n, 0) + 1
+        stars_later += "*" in st.binds
     lazy = _LAZY_ANNOTATIONS or bool(parsed.flags & _FUTURE_ANNOTATIONS)
     bound: set[str] = set()
-    star = False
     for st in parsed.statements:
-        if not star:
-            skip = _own_names(st) | (frozenset(st.lazy_reads) if lazy else frozenset())
-            for n in st.reads:
-                if ("." not in n and n not in bound and n not in _PRESET and n not in skip
-                        and later.get(n, 0) > 0 and n not in st.binds):
-                    raise FreshStartError(n, path, shown, st.start)
+        name = _first_unbound_read(st, bound, later, stars_later, lazy)
+        if name is not None:
+            raise FreshStartError(name, path, shown, st.start)
         for n in st.binds:
             later[n] -= 1
             bound.add(n)
-        star = star or "*" in st.binds
+        if "*" in st.binds:
+            stars_later -= 1
+            provided = _star_binds(st, package)
+            if provided is None:
+                return
+            bound |= provided

@@ -157,5 +157,8 @@ def shift_functions(value: object, delta: int, filename: str, first: int, last: 
             seen.add(id(func))
             journal.save_function(func)
             func.__code__ = shift_code(code, delta)
+            # Closures its inner functions made take the shifted code too (follow_closures):
+            # a later edit of this function must still find them by their code.
+            journal.replaced_code[code] = func.__code__
             moved += 1
     return moved

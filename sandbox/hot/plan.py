@@ -304,7 +304,7 @@ def _module_plan(t: Tracked, source: SourceFile, parsed: ParsedSource, root: Pat
         for step in steps:
             if step.new.kind is not Kind.STMT and step.status is not Status.NEW:
                 step.status = Status.CHANGED
-    check_fresh_start(parsed, t.path, shown_path(t, root))
+    check_fresh_start(parsed, t.path, shown_path(t, root), t.package)
     kept: set[str] = set()
     for step in steps:
         kept.update(step.new.binds)

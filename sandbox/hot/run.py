@@ -49,7 +49,8 @@ def importers(parsed: ParsedSource, package: str, module: str,
                 if ref[1] == module:
                     dotted.update(f"{pairs[0][1]}.{n}" for n in names)
                 continue
-            if not any(n == "*" or n in names for n, _ in pairs):
+            # A module's ``__getattr__`` (PEP 562) edited: any name imported from it may differ.
+            if "__getattr__" not in names and not any(n == "*" or n in names for n, _ in pairs):
                 continue
             targets = resolve(ref, package)
             if targets and targets[0] == module:

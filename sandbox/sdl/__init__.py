@@ -11,7 +11,9 @@ Display``); the engine, ``sandbox.hot``, never does. One module per concept:
 - ``pixels``: RGBA32 buffers and PNG files;
 - ``text``: the overlay's font;
 - ``media``: textures, sounds and game fonts for ``sandbox.assets``, swapped in place;
-- ``input``: the event queue, key names, events as dicts for recordings.
+- ``quiet``: ALSA's lines on stderr while SDL probes for a sound card, dropped;
+- ``input``: the event queue, key names, events as dicts for recordings;
+- ``gamepad``: the GameController subsystem, pad and joystick events as dicts, virtual pads.
 """
 
 # ruff: noqa: E402 -- locate() must run before the submodules below import sdl2.
@@ -24,7 +26,15 @@ locate()  # before the first ``import sdl2``: skips pysdl2's library search (san
 from sandbox.sdl.display import Display
 from sandbox.sdl.draw import Flip, Renderer
 from sandbox.sdl.errors import NoDisplayError, SDLError, check
-from sandbox.sdl.input import event_from_dict, event_to_dict, keycode_name
+from sandbox.sdl.gamepad import VirtualPad, start_gamepads, stop_gamepads
+from sandbox.sdl.input import (
+    drop_queued_events,
+    event_from_dict,
+    event_to_dict,
+    key_names,
+    keycode_name,
+    push_event,
+)
 from sandbox.sdl.media import (
     FONT_SUFFIXES,
     IMAGE_SUFFIXES,
@@ -43,6 +53,7 @@ from sandbox.sdl.text import FONT_PATH, Font
 
 __all__ = ["FONT_PATH", "FONT_SUFFIXES", "IMAGE_SUFFIXES", "SOUND_SUFFIXES", "Audio", "Display",
            "Flip", "Font", "GameFont", "NoDisplayError", "Renderer", "SDLError", "Sound",
-           "SpriteBatch", "check",
-           "event_from_dict", "event_to_dict", "keycode_name", "load_texture", "read_png",
-           "swap_font", "swap_sound", "swap_texture", "write_png"]
+           "SpriteBatch", "VirtualPad", "check", "drop_queued_events", "event_from_dict",
+           "event_to_dict", "key_names", "keycode_name", "load_texture", "push_event",
+           "read_png", "start_gamepads", "stop_gamepads", "swap_font", "swap_sound",
+           "swap_texture", "write_png"]

@@ -41,7 +41,10 @@ from sandbox.sdl.input import is_quit, key_of, poll_events, push_key, push_quit
 from sandbox.sdl.pixels import PACKED32, RGB, RGBA, RGBA32, to_rgba, write_png
 from sandbox.sdl.text import Font
 
-__all__ = ["Display"]
+__all__ = ["WINDOW_CLASS", "Display"]
+
+WINDOW_CLASS = "potato-sandbox"
+WINDOW_CLASS_VARIABLES = ("SDL_VIDEO_X11_WMCLASS", "SDL_VIDEO_WAYLAND_WMCLASS")
 
 
 class Display:
@@ -55,6 +58,12 @@ class Display:
         if headless:
             # OVERRIDE beats an SDL_VIDEODRIVER set in the environment.
             sdl2.SDL_SetHintWithPriority(b"SDL_VIDEODRIVER", b"dummy", sdl2.SDL_HINT_OVERRIDE)
+        # The window's class (X11 WM_CLASS, Wayland app id) is the executable's name,
+        # "python3.11", unless these are set; task bars, window rules and
+        # `xdotool search --class potato-sandbox` go by it. SDL 2.32 reads them from the
+        # environment when it creates a window (SDL_SetHint does not reach them).
+        for variable in WINDOW_CLASS_VARIABLES:
+            os.environ.setdefault(variable, WINDOW_CLASS)
         if sdl2.SDL_InitSubSystem(sdl2.SDL_INIT_VIDEO) < 0:
             reason = sdl_reason()
             if headless:

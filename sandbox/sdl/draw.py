@@ -62,9 +62,10 @@ class Renderer(sdl2.ext.Renderer):  # type: ignore[misc]  # pysdl2 is untyped
         # Before super().__init__, which sets ``color`` through the property below.
         self._game: _State = ((0, 0, 0, 0), sdl2.SDL_BLENDMODE_NONE)
         self._now: _State = self._game  # what SDL has, as far as the helpers know
-        self._fonts: dict[tuple[str, int], Font] = {}
+        self._fonts: dict[tuple[str, int], Font] = {}  # by path, or "asset:" name, and size
+        self._versions: dict[tuple[str, int], int] = {}  # the asset font's version cached
         self._load_image: Callable[[str], Any] | None = None
-        self._find: Callable[[str], Path] | None = None
+        self._load_font: Callable[[str, int], Any] | None = None
         super().__init__(target, **kwargs)
 
     # -- the game's state, lent to the helpers ---------------------------------------------------
@@ -213,9 +214,13 @@ class Renderer(sdl2.ext.Renderer):  # type: ignore[misc]  # pysdl2 is untyped
         fill_rects(self._paint(rgba), rows)
 
     # -- text and images ---------------------------------------------------------------------
-    def use_assets(self, load_image: Callable[[str], Any], find: Callable[[str], Path]) -> None:
-        """Let ``image("ball.png")`` and ``text(font="name.ttf")`` look names up (the host)."""
-        self._load_image, self._find = load_image, find
+    def use_assets(self, load_image: Callable[[str], Any],
+                   load_font: Callable[[str, int], Any]) -> None:
+        """Let ``image("ball.png")`` and ``text(font="name.ttf")`` load assets (the host).
+
+        ``load_font(name, size)`` returns a ``GameFont`` that asset reloads update in place.
+        """
+        self._load_image, self._load_font = load_image, load_font
 
     def text(self, text: str, pos: Sequence[float], size: int = 16,
              colour: args.Colour = WHITE, font: str | Path | None = None) -> tuple[int, int]:
@@ -246,20 +251,31 @@ class Renderer(sdl2.ext.Renderer):  # type: ignore[misc]  # pysdl2 is untyped
         return width, face.line_height * (len(lines) - 1) + face.height
 
     def _font(self, font: str | Path | None, size: int) -> Font:
-        if font is None:
-            path = FONT_PATH
-        elif isinstance(font, Path):
-            path = font
-        elif isinstance(font, str) and self._find is not None:
-            path = self._find(font)
-        elif isinstance(font, str):
-            path = Path(font)
-        else:
+        if isinstance(font, str) and self._load_font is not None:
+            return self._asset_font(self._load_font, font, size)
+        if font is not None and not isinstance(font, str | Path):
             raise TypeError(f"renderer.text(): font must be a file name or None, got {font!r}")
+        path = FONT_PATH if font is None else Path(font)
         key = (str(path), size)
         face = self._fonts.get(key)
         if face is None:
-            face = self._fonts[key] = Font(self.sdlrenderer, path, size, cache_size=64)
+            face = self._fonts[key] = Font(self.sdlrenderer, path, size)
+        return face
+
+    def _asset_font(self, load_font: Callable[[str, int], Any], name: str, size: int) -> Font:
+        """The line cache over the asset library's font (a dict lookup once loaded).
+
+        When the font file is saved, the library swaps a new face into the same ``GameFont``
+        and closes the old one: lines drawn with it are dropped, never drawn with it again.
+        """
+        game_font = load_font(name, size)
+        key = ("asset:" + name, size)
+        face = self._fonts.get(key)
+        if face is None or self._versions.get(key) != game_font.version:
+            if face is not None:
+                face.close()  # frees its textures; the face itself belongs to the GameFont
+            face = self._fonts[key] = Font(self.sdlrenderer, size=size, face=game_font.face)
+            self._versions[key] = game_font.version
         return face
 
     def image(self, image: str | Any, pos: Sequence[float], angle: float = 0.0,

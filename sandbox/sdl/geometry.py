@@ -38,22 +38,21 @@ def floats(values: Any) -> array[float]:
 
 def fill_rects(renderer: Any, flat: array[float]) -> None:
     """Fill ``len(flat) // 4`` rectangles ``x, y, w, h`` with the current colour, one call."""
-    n = len(flat) // 4
-    if n == 0:
-        return
-    ptr = ctypes.cast((ctypes.c_float * len(flat)).from_buffer(flat),
-                      ctypes.POINTER(sdl2.SDL_FRect))
-    check(sdl2.SDL_RenderFillRectsF(renderer, ptr, n), "filling rectangles")
+    _fill(renderer, flat, ctypes.c_float, sdl2.SDL_FRect, sdl2.SDL_RenderFillRectsF)
 
 
 def fill_int_rects(renderer: Any, flat: array[int]) -> None:
     """``fill_rects`` for whole-pixel rectangles (an ``array('i')``: cheaper to build)."""
+    _fill(renderer, flat, ctypes.c_int, sdl2.SDL_Rect, sdl2.SDL_RenderFillRects)
+
+
+def _fill(renderer: Any, flat: array[Any], item: Any, rect: Any, fill: Any) -> None:
+    """Hand ``flat``'s memory to SDL's ``fill`` as ``len(flat) // 4`` ``rect`` structs."""
     n = len(flat) // 4
     if n == 0:
         return
-    ptr = ctypes.cast((ctypes.c_int * len(flat)).from_buffer(flat),
-                      ctypes.POINTER(sdl2.SDL_Rect))
-    check(sdl2.SDL_RenderFillRects(renderer, ptr, n), "filling rectangles")
+    ptr = ctypes.cast((item * len(flat)).from_buffer(flat), ctypes.POINTER(rect))
+    check(fill(renderer, ptr, n), "filling rectangles")
 
 
 @dataclass

@@ -1,8 +1,10 @@
 """Input events: SDL's event queue, key names, and events as plain dicts for recordings.
 
 ``Display`` polls and pushes through these functions (``Display.poll()``, ``push_key()``…).
-Recordings (``sandbox.recording``) store key, text and mouse events as the JSON-able dicts of
-``event_to_dict``; ``event_from_dict`` turns them back into real ``SDL_Event`` structs.
+Recordings (``sandbox.recording``) store key, text, mouse, gamepad and joystick events as the
+JSON-able dicts of ``event_to_dict``; ``event_from_dict`` turns them back into real
+``SDL_Event`` structs (pads and joysticks: ``sandbox.sdl.gamepad``). The game's plain input
+(``sandbox.input_state``) is read from the same dicts.
 """
 
 from __future__ import annotations
@@ -13,15 +15,23 @@ from typing import Any
 import sdl2
 
 from sandbox.sdl.errors import check
+from sandbox.sdl.gamepad import device_from_dict, device_to_dict, open_or_close_pad
 
-__all__ = ["event_from_dict", "event_to_dict", "is_quit", "key_of", "keycode_name",
-           "poll_events", "push_key", "push_quit"]
+__all__ = ["drop_queued_events", "event_from_dict", "event_to_dict", "is_quit", "key_names",
+           "key_of", "keycode_name", "poll_events", "push_event", "push_key", "push_quit"]
 
 
 def keycode_name(sym: int) -> str:
     """SDL's name for a key code: ``"F9"``, ``"Escape"``, ``"A"``, ``"Space"``."""
     name: bytes = sdl2.SDL_GetKeyName(sym)
     return name.decode("utf-8", "replace")
+
+
+def key_names() -> frozenset[str]:
+    """SDL's name of every key it knows ("Left", "Space", "A", "Keypad 1", "F9")."""
+    names = (keycode_name(sdl2.SDL_GetKeyFromScancode(code))
+             for code in range(sdl2.SDL_NUM_SCANCODES))
+    return frozenset(name for name in names if name)
 
 
 # -- the queue ---------------------------------------------------------------------------------
@@ -31,7 +41,18 @@ def poll_events() -> list[Any]:
     ev = sdl2.SDL_Event()
     while sdl2.SDL_PollEvent(ctypes.byref(ev)):
         events.append(sdl2.SDL_Event.from_buffer_copy(ev))
+        open_or_close_pad(ev)
     return events
+
+
+def drop_queued_events() -> None:
+    """Forget every event still queued: a new game must not get the last one's.
+
+    SDL's queue lives as long as a subsystem that needs it: the gamepads stay up for the
+    whole process (``sandbox.sdl.gamepad.stop_gamepads``), so a key a test pushed, or the
+    window events of a closed game, would otherwise reach the next one.
+    """
+    sdl2.SDL_FlushEvents(sdl2.SDL_FIRSTEVENT, sdl2.SDL_LASTEVENT)
 
 
 def key_of(event: Any, released: bool = False) -> str | None:
@@ -64,6 +85,12 @@ def push_key(name: str, window_id: int) -> None:
         ev.key.keysym.scancode = sdl2.SDL_GetScancodeFromKey(sym)
         # SDL_PushEvent returns 1 on success, 0 when filtered, <0 on error.
         check(sdl2.SDL_PushEvent(ctypes.byref(ev)), f"pushing the key {name}")
+
+
+def push_event(data: dict[str, Any], window_id: int = 0) -> None:
+    """Push the real SDL event ``data`` describes (``event_to_dict``'s form) into the queue."""
+    ev = event_from_dict(data, window_id)
+    check(sdl2.SDL_PushEvent(ctypes.byref(ev)), f"pushing a {data.get('type')} event")
 
 
 def push_quit() -> None:
@@ -105,7 +132,7 @@ def event_to_dict(event: Any) -> dict[str, Any] | None:
         w = event.wheel
         return {"type": "wheel", "x": int(w.x), "y": int(w.y), "direction": int(w.direction),
                 "precise_x": float(w.preciseX), "precise_y": float(w.preciseY)}
-    return None
+    return device_to_dict(event)
 
 
 def event_from_dict(data: dict[str, Any], window_id: int = 0) -> Any:
@@ -146,7 +173,7 @@ def event_from_dict(data: dict[str, Any], window_id: int = 0) -> Any:
             w.direction = int(data["direction"])
             w.preciseX = float(data.get("precise_x", w.x))
             w.preciseY = float(data.get("precise_y", w.y))
-        else:
+        elif not device_from_dict(data, ev):
             raise ValueError(f"unknown event type {kind!r}")
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"cannot make an SDL event from {data!r}: {exc}") from None

@@ -20,6 +20,7 @@ import sdl2.sdlttf as sdlttf
 
 from sandbox.sdl.errors import SDLError, check, sdl_reason
 from sandbox.sdl.pixels import RGB
+from sandbox.sdl.quiet import without_lines
 from sandbox.sdl.text import text_size
 
 __all__ = ["FONT_SUFFIXES", "IMAGE_SUFFIXES", "SOUND_SUFFIXES", "Audio", "GameFont", "Sound",
@@ -104,12 +105,16 @@ class Audio:
         self._sounds: list[Sound] = []
         if headless:
             sdl2.SDL_SetHintWithPriority(b"SDL_AUDIODRIVER", b"dummy", sdl2.SDL_HINT_OVERRIDE)
-        self._subsystem = sdl2.SDL_InitSubSystem(sdl2.SDL_INIT_AUDIO) == 0
+        # Without a sound card ALSA prints eight lines of its own while SDL probes; the
+        # reason that matters comes back through SDL_GetError (sandbox.sdl.quiet).
+        with without_lines():
+            self._subsystem = sdl2.SDL_InitSubSystem(sdl2.SDL_INIT_AUDIO) == 0
+            opened = self._subsystem and _mixer().Mix_OpenAudio(
+                44100, _mixer().MIX_DEFAULT_FORMAT, 2, 1024) == 0
         if not self._subsystem:
             self.error = f"no audio device ({sdl_reason()})"
             return
-        sdlmixer = _mixer()
-        if sdlmixer.Mix_OpenAudio(44100, sdlmixer.MIX_DEFAULT_FORMAT, 2, 1024) < 0:
+        if not opened:
             self.error = f"no audio device ({sdl_reason()})"
             sdl2.SDL_QuitSubSystem(sdl2.SDL_INIT_AUDIO)
             self._subsystem = False
@@ -159,6 +164,12 @@ class GameFont:
         self._renderer = renderer
         self._font = check(sdlttf.TTF_OpenFont(str(path).encode(), size),
                            f"opening the font {Path(path).name}")
+        self.version = 0  # counts the faces swapped in: text drawn with the old one is stale
+
+    @property
+    def face(self) -> Any:
+        """The SDL_ttf font (valid until the next swap; check ``version``)."""
+        return self._font
 
     @property
     def line_height(self) -> int:
@@ -189,5 +200,6 @@ class GameFont:
 def swap_font(old: GameFont, new: GameFont) -> GameFont:
     """Give ``old`` the face of ``new`` in place and close the former one."""
     old._font, new._font = new._font, old._font
+    old.version += 1
     new.close()
     return old

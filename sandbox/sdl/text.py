@@ -36,10 +36,12 @@ class Font:
     """A TTF font with a small cache of rendered lines (texture, width, height) per colour."""
 
     def __init__(self, renderer: Any, path: Path = FONT_PATH, size: int = 14,
-                 cache_size: int = 256) -> None:
+                 cache_size: int = 256, face: Any = None) -> None:
         self._renderer = renderer
+        # ``face``: an SDL_ttf font someone else owns (a game font asset): used, never closed.
+        self._owns = face is None
         self._font = check(sdlttf.TTF_OpenFont(str(path).encode(), size),
-                           f"opening the font {path}")
+                           f"opening the font {path}") if face is None else face
         self.line_height: int = int(sdlttf.TTF_FontLineSkip(self._font))
         self.height: int = int(sdlttf.TTF_FontHeight(self._font))
         self._cache: OrderedDict[tuple[str, RGB], tuple[Any, int, int]] = OrderedDict()
@@ -76,6 +78,6 @@ class Font:
         for tex, _w, _h in self._cache.values():
             sdl2.SDL_DestroyTexture(tex)
         self._cache.clear()
-        if self._font:
+        if self._font and self._owns:
             sdlttf.TTF_CloseFont(self._font)
-            self._font = None
+        self._font = None

@@ -1,0 +1,224 @@
+"""Property: a random three-module game under random edits and play equals a fresh import.
+
+After each reload, everything the game's modules reach (``hot_oracle.observe``: values,
+function results, class attributes and methods, enum members, registries) equals a fresh
+import of the new sources — except the values play changed, which are kept unless their own
+statement was edited. Old references (functions, instances, enum members taken before) run
+the new code and stay instances of the live classes. A reload is accepted exactly when a
+fresh import succeeds; after a refused or failed one, everything equals what it was before.
+
+``HOT_EXAMPLES`` sets the number of examples (CI runs the default, 2,000).
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+import tempfile
+import types
+from dataclasses import dataclass, field, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from hot_oracle import (
+    MODULES,
+    SIDE_EFFECTS,
+    TEMPLATES,
+    Item,
+    Model,
+    call,
+    fresh_import,
+    frozen,
+    observe,
+)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sandbox.hot import Reloader
+
+EXAMPLES = int(os.environ.get("HOT_EXAMPLES", "2000"))
+# Names play changes, with the item whose statement binds them.
+PLAYED = {("main", "score"): "score", ("main", "vy"): "vy", ("main", "state"): "state",
+          ("ents", "EVENTS"): "events"}
+
+
+@dataclass
+class Run:
+    """A live game: its reloader, model, what play changed, and references taken."""
+
+    root: Path
+    r: Reloader
+    model: Model
+    played: dict[tuple[str, str], Any] = field(default_factory=dict)
+    refs: dict[tuple[str, str], Any] = field(default_factory=dict)
+    instances: dict[tuple[str, str], Any] = field(default_factory=dict)
+    members: dict[str, Any] = field(default_factory=dict)
+    written: dict[str, str] = field(default_factory=dict)
+
+    def namespaces(self) -> dict[str, dict[str, Any]]:
+        return {m: sys.modules[m].__dict__ for m in MODULES}
+
+    def write(self, model: Model) -> None:
+        """Write the modules whose source differs from what was written last."""
+        for m in MODULES:
+            text = model.source(m)
+            if self.written.get(m) != text:
+                (self.root / f"{m}.py").write_text(text, encoding="utf-8")
+                self.written[m] = text
+
+    def take_references(self) -> None:
+        for m, ns in self.namespaces().items():
+            for n, value in ns.items():
+                if n.startswith("_") or n in SIDE_EFFECTS:
+                    continue
+                # Definitions only: an old reference to what a re-run plain statement made
+                # (``ADD = make(2)``) rightly keeps the old object.
+                if getattr(value, "__name__", None) != n:
+                    continue
+                if isinstance(value, types.FunctionType) and value.__module__ in MODULES:
+                    self.refs.setdefault((m, n), value)
+                elif (isinstance(value, type) and value.__module__ in MODULES
+                      and not issubclass(value, enum.Enum)):
+                    self.instances.setdefault((m, n), value())
+                elif isinstance(value, type) and issubclass(value, enum.Enum):
+                    for member in value:
+                        self.members.setdefault(member.name, member)
+
+
+def play(data: st.DataObject, run: Run) -> None:
+    """What playing does between edits: rebind some names, append to a list."""
+    ns = run.namespaces()
+    for (m, n), _ in PLAYED.items():
+        if n not in ns[m] or not data.draw(st.booleans(), label=f"play {n}"):
+            continue
+        if n == "EVENTS":
+            ns[m][n].append("hit")
+            run.played[(m, n)] = run.played.get((m, n), 0) + 1
+        elif n == "state":
+            if "RUN" in ns["ents"].get("State", {}).__members__:
+                ns[m][n] = ns["ents"]["State"].RUN
+                run.played[(m, n)] = ns[m][n]
+        else:
+            ns[m][n] = 99 if n == "vy" else 1000
+            run.played[(m, n)] = ns[m][n]
+
+
+def edit(data: st.DataObject, model: Model) -> Model:
+    """One random edit of one module (a new model)."""
+    new = model.copy()
+    module = data.draw(st.sampled_from(MODULES), label="module")
+    items = new.items[module]
+    kind = data.draw(st.sampled_from(["param", "param", "param", "move", "remove", "add",
+                                      "invalid", "raise"]), label="edit")
+    keys = [k for (m, k) in TEMPLATES if m == module]
+    missing = [k for k in keys if all(it.key != k for it in items)]
+    if kind == "param" and items:
+        i = data.draw(st.integers(0, len(items) - 1))
+        items[i] = Item(items[i].key, data.draw(st.integers(0, 9)), data.draw(st.integers(0, 9)))
+    elif kind == "move" and len(items) > 1:
+        item = items.pop(data.draw(st.integers(0, len(items) - 1)))
+        items.insert(data.draw(st.integers(0, len(items))), item)
+    elif kind == "remove" and items:
+        items.pop(data.draw(st.integers(0, len(items) - 1)))
+    elif kind == "add" and missing:
+        key = data.draw(st.sampled_from(missing))
+        items.insert(data.draw(st.integers(0, len(items))),
+                     Item(key, data.draw(st.integers(0, 9)), data.draw(st.integers(0, 9))))
+    elif kind == "invalid":
+        new.tails[module] = "def broken(:\n    pass\n"
+    elif kind == "raise":
+        new.tails[module] = "BAD = 1 // 0\n"
+    return new
+
+
+def expected(run: Run, fresh: dict[str, dict[str, Any]]) -> dict[str, object]:
+    """What the live game must look like: the fresh import, with play's values kept."""
+    want = observe(fresh)
+    for (m, n), value in run.played.items():
+        key = f"{m}.{n}"
+        if n == "EVENTS":
+            base = fresh[m].get(n, [])
+            want[key] = observe({m: {n: [*base, *["hit"] * value]}})[key]
+        else:
+            want[key] = observe({m: {n: value}})[key]
+    return want
+
+
+def forget_edited_play(run: Run, old: Model, new: Model) -> None:
+    """A played name whose own statement was edited, added or removed takes the edit."""
+    for (m, n), key in PLAYED.items():
+        if (m, n) in run.played and old.text_of(m, key) != new.text_of(m, key):
+            del run.played[(m, n)]
+
+
+def check_references(run: Run, fresh: dict[str, dict[str, Any]]) -> None:
+    live = run.namespaces()
+    for (m, n), ref in run.refs.items():
+        if n in fresh[m] and callable(fresh[m][n]):
+            assert call(ref, 1) == call(fresh[m][n], 1), f"old reference {m}.{n}"
+    for (m, n), obj in run.instances.items():
+        cls = live[m].get(n)
+        if n not in fresh[m] or not isinstance(cls, type):
+            continue
+        assert isinstance(obj, cls), f"old {m}.{n} instance is not an instance of {m}.{n}"
+        if is_dataclass(obj):
+            assert frozen(obj) == frozen(fresh[m][n]()), f"old {m}.{n} instance frozen"
+        else:
+            assert call(getattr(obj, "act", getattr(obj, "hp", None))) == call(
+                getattr(fresh[m][n](), "act", getattr(fresh[m][n](), "hp", None))), (
+                f"old {m}.{n} instance's methods")
+    state = live["ents"].get("State")
+    for name, member in run.members.items():
+        if state is not None and name in state.__members__:
+            assert state[name] is member, f"State.{name} is not the member taken before"
+
+
+def step(data: st.DataObject, run: Run) -> None:
+    play(data, run)
+    new = edit(data, run.model)
+    before = observe(run.namespaces())
+    run.write(new)
+    report = run.r.reload()
+    fresh = fresh_import(new, run.root)
+    if fresh is None:
+        assert not report.ok, f"accepted what a fresh import refuses: {report}"
+        assert observe(run.namespaces()) == before, "a failed reload left changes"
+        run.write(run.model)  # the developer puts the running version back
+        assert run.r.reload().ok
+        return
+    assert report.ok, f"refused what a fresh import accepts: {report}"
+    forget_edited_play(run, run.model, new)
+    run.model = new
+    assert observe(run.namespaces()) == expected(run, fresh)
+    check_references(run, fresh)
+    # A definition removed is gone: what was taken from it before is nobody's old reference
+    # to the one a later edit adds again.
+    for table in (run.refs, run.instances):
+        for m, n in [key for key in table if key[1] not in fresh[key[0]]]:
+            del table[(m, n)]
+    members = getattr(fresh["ents"].get("State"), "__members__", {})
+    for name in [name for name in run.members if name not in members]:
+        del run.members[name]
+    run.take_references()
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
+          derandomize=EXAMPLES <= 2000)
+@given(st.data())
+def test_random_games_and_edits_equal_a_fresh_import(data: st.DataObject) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        model = Model.start()
+        r = Reloader(root, retry_delay=0.0)
+        run = Run(root, r, model)
+        try:
+            run.write(model)
+            r.import_module("main")
+            run.take_references()
+            for _ in range(data.draw(st.integers(1, 3), label="edits")):
+                step(data, run)
+        finally:
+            r.close()
+            for m in MODULES:
+                sys.modules.pop(m, None)
