@@ -14,12 +14,10 @@ import fcntl
 import os
 import re
 import shutil
-import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import FrameType
 
 SUITE = "forky"
 PACKAGES = "python3,python3-venv,git,ca-certificates"
@@ -79,9 +77,10 @@ def apt_mirror(sources: Path = Path("/etc/apt")) -> str:
 class Chroot:
     """The forky chroot at ``root``: checked, built when needed, and entered in sessions."""
 
-    def __init__(self, root: Path, log: Path) -> None:
+    def __init__(self, root: Path, log: Path, say: Callable[[str], None] = print) -> None:
         self.root = root
         self.log = log
+        self.say = say
 
     def ensure(self, expect_python: str) -> None:
         """Make sure a healthy chroot with Python ``expect_python`` is there; build one if not."""
@@ -89,9 +88,9 @@ class Chroot:
         with self._locked():
             problem = self.problem(expect_python)
             if problem is None:
-                print(f"reusing the chroot at {self.root}", flush=True)
+                self.say(f"reusing the chroot at {self.root}")
                 return
-            print(f"building the chroot at {self.root} ({problem})", flush=True)
+            self.say(f"building the chroot at {self.root} ({problem})")
             self._build()
             problem = self.problem(expect_python)
             if problem is not None:
@@ -135,7 +134,7 @@ class Chroot:
         (staging / MARKER).write_text(f"{SUITE} from {mirror}, built {time.ctime()}\n")
         remove_tree(self.root)
         staging.rename(self.root)
-        print(f"built in {time.monotonic() - started:.0f} s from {mirror}", flush=True)
+        self.say(f"built in {time.monotonic() - started:.0f} s from {mirror}")
 
     def _install_debootstrap(self) -> None:
         if shutil.which("debootstrap") and Path("/usr/share/debootstrap/scripts/sid").exists():
@@ -156,17 +155,16 @@ class Chroot:
 
     @contextlib.contextmanager
     def session(self, source: Path) -> Iterator[Session]:
-        """Copy ``source`` in, mount /proc and /dev; unmount on the way out, whatever happens."""
-        previous = signal.signal(signal.SIGTERM, _exit_on_signal)
-        try:
-            with self._locked():
-                try:
-                    self._prepare(source)
-                    yield Session(self.root)
-                finally:
-                    unmount_all(self.root)
-        finally:
-            signal.signal(signal.SIGTERM, previous)
+        """Copy ``source`` in, mount /proc and /dev; unmount on the way out, whatever happens.
+
+        (A SIGTERM is turned into an orderly exit by the caller, ci_pythons.main.)
+        """
+        with self._locked():
+            try:
+                self._prepare(source)
+                yield Session(self.root)
+            finally:
+                unmount_all(self.root)
 
     def _prepare(self, source: Path) -> None:
         unmount_all(self.root)  # left over from a run that was killed outright
@@ -221,7 +219,3 @@ class Session:
         }
         return ["chroot", str(self.root), "/usr/bin/env", "-i",
                 *(f"{k}={v}" for k, v in env.items()), "/bin/sh", "-c", shell]
-
-
-def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)  # unwinds through the session's finally: unmounts

@@ -19,6 +19,7 @@ machine down.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import resource
@@ -28,8 +29,12 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ci_chroot import Chroot, ChrootError  # a sibling script, not a package
@@ -42,6 +47,9 @@ SDL_ENV = {"SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
 PYTEST = ["-m", "pytest", "-q", "-p", "no:cacheprovider"]
 VERSION_QUERY = "import platform; print(platform.python_version())"
 COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)")
+
+
+Say = Callable[[str], None]  # where a version's lines go (printed whole when it ends)
 
 
 class SetupFailed(Exception):
@@ -105,11 +113,40 @@ def run_logged(cmd: list[str], log: Path, *, env: dict[str, str] | None = None,
     with log.open("a") as out:
         out.write(f"$ {' '.join(cmd)}\n")
         out.flush()
-        done = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                              env=env, cwd=cwd, check=False)
-    if done.returncode != 0:
+        with spawn(cmd, stdout=out, env=env, cwd=cwd) as proc:
+            code = proc.wait()
+    if code != 0:
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-25:])
-        raise SetupFailed(f"{what} failed (exit {done.returncode}); the end of {log}:\n{tail}")
+        raise SetupFailed(f"{what} failed (exit {code}); the end of {log}:\n{tail}")
+
+
+_running: set[subprocess.Popen[str]] = set()
+_stopping = threading.Event()
+
+
+@contextlib.contextmanager
+def spawn(cmd: list[str], stdout: Any, env: dict[str, str] | None, cwd: Path,
+          preexec_fn: Callable[[], None] | None = None) -> Iterator[subprocess.Popen[str]]:
+    """Start ``cmd`` in its own process group, known to ``stop_everything``."""
+    if _stopping.is_set():
+        raise SetupFailed("stopped (SIGTERM or Ctrl+C)")
+    with subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                          env=env, cwd=cwd, text=True, errors="replace",
+                          start_new_session=True, preexec_fn=preexec_fn) as proc:
+        _running.add(proc)
+        try:
+            yield proc
+        finally:
+            _running.discard(proc)
+
+
+def stop_everything(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM/SIGINT: kill every child's process group. The versions then end on their own,
+    each chroot session unmounting on its way out, and main exits non-zero."""
+    _stopping.set()
+    for proc in list(_running):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def cap_memory(limit: int) -> None:
@@ -119,22 +156,18 @@ def cap_memory(limit: int) -> None:
 
 def run_pytest(cmd: list[str], log: Path, cap: int, env: dict[str, str] | None,
                cwd: Path, timeout: float) -> str:
-    """Run pytest, echoing its output as it comes and keeping it in ``log``; return the output.
+    """Run pytest with its output kept in ``log``; return the output.
 
     Past ``timeout`` seconds its whole process group is killed (a hung suite fails, loudly).
     """
     lines: list[str] = []
-    with log.open("w") as out, subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-        cwd=cwd, text=True, errors="replace", start_new_session=True,
-        preexec_fn=lambda: cap_memory(cap),
-    ) as proc:
+    with log.open("w") as out, spawn(cmd, stdout=subprocess.PIPE, env=env, cwd=cwd,
+                                     preexec_fn=lambda: cap_memory(cap)) as proc:
         timer = threading.Timer(timeout, os.killpg, (proc.pid, signal.SIGKILL))
         timer.start()
         try:
             assert proc.stdout is not None
             for line in proc.stdout:
-                sys.stdout.write(line)
                 out.write(line)
                 lines.append(line)
         finally:
@@ -142,8 +175,6 @@ def run_pytest(cmd: list[str], log: Path, cap: int, env: dict[str, str] | None,
         if proc.wait() < 0:
             lines.append(f"pytest was killed by signal {-proc.returncode} "
                          f"(the {timeout:g} s limit, or memory)\n")
-            print(lines[-1], end="")
-        sys.stdout.flush()
     return "".join(lines)
 
 
@@ -162,7 +193,7 @@ def settle(outcome: Outcome, output: str) -> None:
         outcome.failed = 1  # "no tests ran" is a broken run, not a green one
 
 
-def host_version(version: str, args: argparse.Namespace, logs: Path) -> Outcome:
+def host_version(version: str, args: argparse.Namespace, logs: Path, say: Say) -> Outcome:
     """Set up and test one pyenv version in a fresh venv under ``.ci-venvs/``."""
     outcome = Outcome(version)
     python = pyenv_python(version, args.pyenv_root)
@@ -174,11 +205,12 @@ def host_version(version: str, args: argparse.Namespace, logs: Path) -> Outcome:
     run_logged([vpy, "-m", "pip", "install", "-q", "-e", ".[test]"], log,
                what=f"pip install -e '.[test]' on {version}")
     outcome.interpreter = interpreter_version([vpy, "-c", VERSION_QUERY])
-    print(f"== Python {outcome.interpreter} ({python})", flush=True)
-    lint_failures = lint(venv) if version == args.lint_on else []
+    say(f"== Python {outcome.interpreter} ({python})")
+    lint_failures = lint(venv, say) if version == args.lint_on else []
     env = {**os.environ, **SDL_ENV}
     output = run_pytest([vpy, *PYTEST], logs / f"pytest-{version}.log", args.memory_cap,
                         env, REPO, args.timeout)
+    say(output)
     settle(outcome, output)
     if lint_failures:
         outcome.failed += len(lint_failures)
@@ -186,13 +218,13 @@ def host_version(version: str, args: argparse.Namespace, logs: Path) -> Outcome:
     return outcome
 
 
-def lint(venv: Path) -> list[str]:
+def lint(venv: Path, say: Say) -> list[str]:
     """Run ruff and mypy --strict (once, on one version); the names of those that found faults."""
     failed = []
     for cmd in (["ruff", "check", "."], ["mypy", "--strict", "sandbox"]):
-        print(f"== {' '.join(cmd)}", flush=True)
-        done = subprocess.run([str(venv / "bin" / cmd[0]), *cmd[1:]], cwd=REPO,
-                              stdin=subprocess.DEVNULL, check=False)
+        done = subprocess.run([str(venv / "bin" / cmd[0]), *cmd[1:]], cwd=REPO, text=True,
+                              stdin=subprocess.DEVNULL, capture_output=True, check=False)
+        say(f"== {' '.join(cmd)}\n{done.stdout.rstrip()}{done.stderr.rstrip()}")
         if done.returncode != 0:
             failed.append(cmd[0])
     return failed
@@ -207,10 +239,10 @@ def interpreter_version(cmd: list[str]) -> str:
     return out.stdout.strip()
 
 
-def chroot_version(version: str, args: argparse.Namespace, logs: Path) -> Outcome:
+def chroot_version(version: str, args: argparse.Namespace, logs: Path, say: Say) -> Outcome:
     """Set up and test Debian testing's Python inside the cached forky chroot."""
     outcome = Outcome(version)
-    chroot = Chroot(args.chroot, log=logs / "chroot.log")
+    chroot = Chroot(args.chroot, log=logs / "chroot.log", say=say)
     try:
         chroot.ensure(expect_python=version)
     except ChrootError as exc:
@@ -222,11 +254,12 @@ def chroot_version(version: str, args: argparse.Namespace, logs: Path) -> Outcom
                    what=f"pip install -e '.[test]' in the chroot ({version})")
         outcome.interpreter = interpreter_version(
             box.command(f"/work/venv/bin/python -c '{VERSION_QUERY}'"))
-        print(f"== Python {outcome.interpreter} (Debian forky chroot {args.chroot})", flush=True)
+        say(f"== Python {outcome.interpreter} (Debian forky chroot {args.chroot})")
         pytest = " ".join(["/work/venv/bin/python", *PYTEST])
         output = run_pytest(box.command(f"cd /work/src && exec {pytest}"),
                             logs / f"pytest-{version}.log", args.memory_cap, None, REPO,
                             args.timeout)
+    say(output)
     settle(outcome, output)
     return outcome
 
@@ -240,8 +273,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="where the forky chroot is cached (default: %(default)s)")
     parser.add_argument("--pyenv-root", type=Path, default=None)
     parser.add_argument("--lint-on", default="3.11", help="the version that runs ruff and mypy")
-    parser.add_argument("--memory-cap", type=int, default=8 << 30,
-                        help="address-space cap for each pytest, bytes (default 8 GiB)")
+    parser.add_argument("--memory-cap", type=int, default=6 << 30,
+                        help="address-space cap for each pytest, bytes (default 6 GiB)")
+    parser.add_argument("--jobs", type=int, default=2,
+                        help="versions run at once (default 2: this machine's cores)")
     parser.add_argument("--timeout", type=float, default=600.0,
                         help="seconds one version's pytest may take (default %(default)s)")
     args = parser.parse_args(argv)
@@ -250,7 +285,19 @@ def main(argv: list[str] | None = None) -> int:
     logs = REPO / ".ci-venvs" / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    outcomes = [run_version(v, args, logs) for v in versions]
+    done: dict[str, Outcome] = {}
+    # The chroot first: its set-up is the longest. Each version's output is printed whole
+    # when it ends, so versions run at once do not interleave.
+    order = sorted(versions, key=lambda v: v != CHROOT_VERSION)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, stop_everything)
+    with ThreadPoolExecutor(max(1, args.jobs)) as pool:
+        running = [pool.submit(run_version, v, args, logs) for v in order]
+        for future in as_completed(running):
+            outcome, text = future.result()
+            print(text, flush=True)
+            done[outcome.version] = outcome
+    outcomes = [done[v] for v in versions]
     print(f"\n== every Python ({time.monotonic() - started:.0f} s)")
     for o in outcomes:
         print(f"Python {o.interpreter:<8} ({o.version}): {o.summary}")
@@ -258,20 +305,23 @@ def main(argv: list[str] | None = None) -> int:
     failed = sum(o.failed for o in outcomes)
     skipped = sum(o.skipped for o in outcomes)
     print(f"total: {passed} passed, {failed} failed, {skipped} skipped", flush=True)
-    return 1 if failed else 0
+    return 1 if failed or _stopping.is_set() else 0
 
 
-def run_version(version: str, args: argparse.Namespace, logs: Path) -> Outcome:
-    """One version, start to end; a set-up failure becomes a loud failed outcome."""
-    print(f"\n======== Python {version}", flush=True)
+def run_version(version: str, args: argparse.Namespace, logs: Path) -> tuple[Outcome, str]:
+    """One version, start to end, and what it printed; a set-up failure fails it loudly."""
+    lines = [f"\n======== Python {version}"]
+    say: Say = lines.append
     try:
         if version == CHROOT_VERSION:
-            return chroot_version(version, args, logs)
-        return host_version(version, args, logs)
+            outcome = chroot_version(version, args, logs, say)
+        else:
+            outcome = host_version(version, args, logs, say)
     except (SetupFailed, ChrootError) as exc:
-        print(f"FAILED: Python {version} could not be set up or checked: {exc}", flush=True)
-        return Outcome(version, summary=f"FAILED to set up: {str(exc).splitlines()[0]}",
-                       failed=1)
+        say(f"FAILED: Python {version} could not be set up or checked: {exc}")
+        outcome = Outcome(version, summary=f"FAILED to set up: {str(exc).splitlines()[0]}",
+                          failed=1)
+    return outcome, "\n".join(line.rstrip("\n") for line in lines)
 
 
 if __name__ == "__main__":

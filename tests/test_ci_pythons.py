@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -87,3 +89,28 @@ def test_a_chroot_is_unmounted_before_it_is_deleted(tmp_path: Path) -> None:
     finally:
         if mounts_under(root):
             subprocess.run(["umount", str(root / "dev")], check=False)
+
+
+def test_sigterm_stops_every_step_and_fails_the_run(tmp_path: Path) -> None:
+    # A stand-in interpreter whose first step (making the venv) would take a minute.
+    fake = tmp_path / "versions" / "3.99.0" / "bin" / "python3.99"
+    fake.parent.mkdir(parents=True)
+    fake.write_text(f"#!/bin/sh\necho $$ > {tmp_path}/pid\nexec sleep 60\n")
+    fake.chmod(0o755)
+    run = subprocess.Popen([sys.executable, str(REPO / "scripts" / "ci_pythons.py"),
+                            "--versions", "3.99", "--pyenv-root", str(tmp_path)],
+                           stdout=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "pid").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        step = int((tmp_path / "pid").read_text())
+        run.send_signal(signal.SIGTERM)
+        out, _ = run.communicate(timeout=20)
+    finally:
+        run.kill()
+    assert run.returncode == 1
+    assert "FAILED: Python 3.99 could not be set up" in out
+    assert out.splitlines()[-1] == "total: 0 passed, 1 failed, 0 skipped"
+    with pytest.raises(ProcessLookupError):
+        os.kill(step, 0)  # the step was killed, not left running

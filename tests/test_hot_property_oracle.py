@@ -177,10 +177,10 @@ def check_references(run: Run, fresh: dict[str, dict[str, Any]]) -> None:
 def step(data: st.DataObject, run: Run) -> None:
     play(data, run)
     new = edit(data, run.model)
-    before = observe(run.namespaces())
+    fresh = fresh_import(new, run.root)  # first: ``before`` is needed only when it fails
+    before = observe(run.namespaces()) if fresh is None else {}
     run.write(new)
     report = run.r.reload()
-    fresh = fresh_import(new, run.root)
     if fresh is None:
         assert not report.ok, f"accepted what a fresh import refuses: {report}"
         assert observe(run.namespaces()) == before, "a failed reload left changes"

@@ -520,6 +520,7 @@ def test_11_a_parser_recursion_error_is_a_failed_report(game: Game) -> None:
     report = game.edit("X = " + "+".join(["1"] * 200_000) + "\n")
     assert not report.ok
     assert report.error_info is not None and report.error_info.path == "main.py"
+    assert str(report).startswith("reload failed: main.py is nested too deeply to parse")
 
 
 def test_11_a_nul_byte_names_the_game_file(game: Game) -> None:
@@ -527,6 +528,8 @@ def test_11_a_nul_byte_names_the_game_file(game: Game) -> None:
     report = game.edit("X = 1\nY = '\x00'\n")
     assert not report.ok
     assert report.error_info is not None and report.error_info.path == "main.py"
+    assert report.error_info.line == 2
+    assert str(report).startswith("reload failed: main.py contains a NUL byte (line 2)")
     assert "ast.py" not in str(report)
 
 
@@ -719,3 +722,71 @@ def test_4_removing_a_registered_function_unregisters_it(game: Game) -> None:
     """)
     assert report.ok, report
     assert main.HANDLERS == []
+
+
+INCREMENTED = """
+    import functools
+    def incremented(fn):
+        @functools.wraps(fn)
+        def w(*a):
+            return fn(*a) + 1
+        return w
+    class Foo:
+        @classmethod
+        {deco}
+        def foo(cls, x):
+            return x
+"""
+
+
+def test_5_a_decorator_dropped_from_a_classmethod_old_references_follow(game: Game) -> None:
+    main = game.load(INCREMENTED.format(deco="@incremented"))
+    foo = main.Foo.foo  # held by the game before the edit
+    assert foo(1) == 2
+    report = game.edit(INCREMENTED.format(deco=""))
+    assert report.ok, report
+    assert main.Foo.foo(1) == 1 and foo(1) == 1
+    report = game.edit(INCREMENTED.format(deco="@incremented"))
+    assert report.ok, report
+    assert main.Foo.foo(1) == 2 and foo(1) == 2
+
+
+def test_15_a_function_rebound_for_new_free_variables_old_references_follow(
+        game: Game) -> None:
+    source = """
+        def deco(func):
+            {cells}
+            def wrapper():
+                return func() + {add}
+            return wrapper
+        @deco
+        def f():
+            return 1
+    """
+    main = game.load(source.format(cells="pass", add="1"))
+    old = main.f
+    report = game.edit(source.format(cells="extra = 10", add="extra"))
+    assert report.ok, report
+    assert main.f() == 11 and old() == 11
+
+
+def test_9_rollback_restores_a_list_a_before_reload_handler_mutated(game: Game) -> None:
+    main = game.load("""
+        from sandbox import hot
+        EVENTS = []
+        @hot.before_reload
+        def note():
+            EVENTS.append("reloading")
+        X = 1
+    """)
+    events = main.EVENTS
+    report = game.edit("""
+        from sandbox import hot
+        EVENTS = []
+        @hot.before_reload
+        def note():
+            EVENTS.append("reloading")
+        X = 1 // 0
+    """)
+    assert not report.ok
+    assert main.EVENTS is events and events == []

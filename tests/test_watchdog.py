@@ -20,12 +20,12 @@ from types import ModuleType
 import pytest
 
 from sandbox.events import ErrorInfo
+from sandbox.process import debugger_in
 from sandbox.watchdog import (
     GameExit,
     HookTimeout,
     MemoryRunaway,
     Watchdog,
-    debugger_in,
     error_info,
     recursion_info,
 )

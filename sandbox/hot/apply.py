@@ -25,6 +25,7 @@ from sandbox.hot.source import Kind, Statement
 __all__ = ["ModuleApplier"]
 
 _MISSING: Any = object()
+_CONTAINERS = frozenset({list, dict, set})  # exactly these: a subclass may not copy back
 
 
 class ModuleApplier:
@@ -45,7 +46,16 @@ class ModuleApplier:
         self.bound = bound
         self.ctx = ctx
         self.definitions = Definition(name, ns, filename, ctx)
-        self.own_names: frozenset[str] = frozenset()  # what the new source's statements bind
+        self._steps: list[Step] = []
+        self._own_names: frozenset[str] | None = None
+
+    @property
+    def own_names(self) -> frozenset[str]:
+        """What the new source's statements bind (star imports aside); made when first asked."""
+        if self._own_names is None:
+            self._own_names = frozenset(n for step in self._steps for n in step.new.binds
+                                        if n != "*")
+        return self._own_names
 
     # -- one statement ---------------------------------------------------------------------
 
@@ -186,7 +196,7 @@ class ModuleApplier:
         for value in list(self.ns.values()):
             if isinstance(value, type) and value.__module__ == self.name:
                 journal.save_class(value)
-            elif type(value) in (list, dict, set):
+            elif value.__class__ in _CONTAINERS:
                 journal.save_contents(value)
 
     def _unregister(self, removed: Sequence[Statement]) -> None:
@@ -246,7 +256,7 @@ class ModuleApplier:
         ``removed``: the running statements the new source no longer has.
         """
         self._save()
-        self.own_names = frozenset(n for step in steps for n in step.new.binds if n != "*")
+        self._steps, self._own_names = steps, None
         # Lambda handlers belong to no name: they go and move with the lines of their statement.
         # Their old line numbers stay valid until every step has run, then moves are applied.
         lambdas = self.ctx.handlers.anonymous(self.name)
@@ -262,6 +272,14 @@ class ModuleApplier:
         rebound |= touched
         for i, step in enumerate(steps):
             st = step.new
+            status = step.status
+            # The common case first, without a call: unchanged, reading nothing rebound.
+            if (status is not Status.CHANGED and status is not Status.NEW and i not in force
+                    and (not rebound or rebound.isdisjoint(st.reads))):
+                if status is Status.MOVED and step.old is not None:
+                    self.shift(step)
+                    moves.append((step.old.start, step.old.end, st.start - step.old.start))
+                continue
             if self._runs(i, step, force, rebound):
                 names = self.run(step, frozenset(rebound), first=i == 0)
                 rebound |= names
@@ -269,9 +287,6 @@ class ModuleApplier:
                 if "__getattr__" in st.binds:
                     # Patched in place, yet what ``from m import b`` got from it may differ.
                     touched.add("__getattr__")
-            elif step.status is Status.MOVED and step.old is not None:
-                self.shift(step)
-                moves.append((step.old.start, step.old.end, step.new.start - step.old.start))
         if moves and lambdas:
             self._shift_lambdas(lambdas, moves)
         return touched

@@ -24,7 +24,7 @@ from typing import Any
 
 from sandbox.hot.enums import is_enum, patch_members
 from sandbox.hot.names import ClassBody
-from sandbox.hot.patch import functions_in, patch_callable, shift_functions
+from sandbox.hot.patch import forward, functions_in, patch_callable, shift_functions
 from sandbox.hot.transaction import Journal
 
 __all__ = ["ClassPatch", "changed_names", "migrate_instances", "move_first_line", "patch_class",
@@ -243,6 +243,7 @@ class _ClassPatcher:
         if (current is not _MISSING and not isinstance(current, property)
                 and functions_in(current) and functions_in(value)):
             self.result.rebound.append(f"{self.prefix}.{name}: free variables changed")
+            _forward_member(current, value, self.journal)
 
     def _remove_gone(self) -> None:
         """Attributes the new body no longer binds leave the class."""
@@ -255,6 +256,15 @@ class _ClassPatcher:
             if bound_before or self.changed is None or name.startswith("__"):
                 delattr(old, name)
                 self.result.removed.append(f"{self.prefix}.{name}")
+
+
+def _forward_member(current: Any, value: Any, journal: Journal) -> None:
+    """A method replaced, not patched: references taken before (``foo = Foo.foo``) follow."""
+    unwrap = (classmethod, staticmethod)
+    old_func = current.__func__ if isinstance(current, unwrap) else current
+    new_func = value.__func__ if isinstance(value, unwrap) else value
+    if isinstance(old_func, FunctionType) and type(current) is type(value):
+        forward(old_func, new_func, journal)  # same kind: the same arguments arrive
 
 
 def move_first_line(old: type, new: type, journal: Journal) -> None:

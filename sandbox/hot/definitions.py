@@ -14,9 +14,9 @@ from typing import Any
 
 from sandbox.hot.classes import migrate_instances, patch_class, unpatchable
 from sandbox.hot.context import ReloadContext
-from sandbox.hot.patch import defined_in, patch_callable, patch_function
+from sandbox.hot.patch import defined_in, forward, patch_callable, patch_function
 from sandbox.hot.plan import Status, Step
-from sandbox.hot.reach import find_function, purge
+from sandbox.hot.reach import find_function, inner_cells_changed, purge
 from sandbox.hot.source import Kind, Statement
 
 __all__ = ["Definition", "defined_by", "innermost_function", "patch_body_only"]
@@ -124,12 +124,20 @@ class Definition:
         if step.old is not None and step.new.decorators != step.old.decorators:
             self._redecorated(n, old, new, step)
             return True
+        inner = _innermost(old)
+        before = inner.__code__ if isinstance(inner, FunctionType) else None
         if patch_callable(old, new, self.ctx.journal):
             self.ns[n] = old
             self.ctx.changes.patched.append(qualname)
-            return False
+            # Patched, but closures it made before cannot follow (new cells): the statements
+            # reading it run again (``@deco def f`` after ``deco``'s wrapper changed).
+            now = _innermost(old)
+            return (before is not None and isinstance(now, FunctionType)
+                    and inner_cells_changed(before, now.__code__))
         if innermost_function(old) and innermost_function(new):
             self.ctx.changes.rebound.append(f"{qualname}: free variables changed")
+            if isinstance(old, FunctionType):
+                forward(old, new, self.ctx.journal)  # old references run the new one
         return True
 
     def _redecorated(self, n: str, old: Any, new: Any, step: Step) -> None:
@@ -141,6 +149,8 @@ class Definition:
         new_raw = find_function([new], n, self.filename, st.start, st.end)
         if old_raw is not None and new_raw is not None:
             patch_function(old_raw, new_raw, self.ctx.journal)
+        if isinstance(old, FunctionType) and old is not old_raw:
+            forward(old, new, self.ctx.journal)  # a decorator's wrapper: old refs run the new
         stale = [x for x in (old, old_raw) if x is not None and x is not new and x is not new_raw]
         purge(self.ctx.namespaces(), stale, self.ctx.journal)
         same_cells = (isinstance(old, FunctionType) and isinstance(new, FunctionType)

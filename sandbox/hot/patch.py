@@ -15,7 +15,8 @@ from typing import Any
 
 from sandbox.hot.transaction import Journal, get_annotations, set_annotations
 
-__all__ = ["functions_in", "patch_callable", "patch_function", "shift_code", "shift_functions"]
+__all__ = ["forward", "functions_in", "patch_callable", "patch_function", "shift_code",
+           "shift_functions"]
 
 _MAX_WRAPPED = 16  # a __wrapped__ chain longer than this is a cycle or not worth following
 
@@ -85,6 +86,49 @@ def patch_callable(old: object, new: object, journal: Journal, depth: int = 0) -
     clear = getattr(old, "cache_clear", None)
     if callable(clear):  # functools.lru_cache: results of the old code are stale
         clear()
+    return True
+
+
+_FORWARDERS: dict[tuple[str, ...], CodeType] = {}
+
+
+def _forwarder(freevars: tuple[str, ...]) -> CodeType:
+    """Code that calls ``__hot_target__`` (a keyword-only default) with its arguments.
+
+    It has exactly the free variables given, so it can be assigned to a function with
+    those (``__code__`` assignment requires the same closure size).
+    """
+    code = _FORWARDERS.get(freevars)
+    if code is None:
+        names = ", ".join(freevars)
+        keep = f"        if __hot_target__ is None:\n            ({names},)\n" if freevars else ""
+        source = (f"def _outer({names}):\n"
+                  "    def forward(*args, __hot_target__=None, **kwargs):\n"
+                  f"{keep}"
+                  "        return __hot_target__(*args, **kwargs)\n"
+                  "    return forward\n")
+        outer = compile(source, "<hot forward>", "exec", dont_inherit=True)
+        made = next(c for c in outer.co_consts if isinstance(c, CodeType))
+        code = next(c for c in made.co_consts if isinstance(c, CodeType))
+        _FORWARDERS[freevars] = code
+    return code
+
+
+def forward(old: FunctionType, new: object, journal: Journal) -> bool:
+    """Make ``old`` call ``new``: references to ``old`` run the new behaviour.
+
+    For a function that cannot take the new code (its free variables differ: a decorator
+    added or removed, a wrapper rebuilt). Costs one extra call, only through old references.
+    """
+    code = _forwarder(old.__code__.co_freevars)
+    if code.co_freevars != old.__code__.co_freevars or not callable(new) or id(old) == id(new):
+        return False
+    journal.save_function(old)
+    old.__code__ = code.replace(co_name=old.__code__.co_name,
+                                co_filename=old.__code__.co_filename,
+                                co_firstlineno=old.__code__.co_firstlineno)
+    old.__defaults__ = None
+    old.__kwdefaults__ = {"__hot_target__": new}
     return True
 
 

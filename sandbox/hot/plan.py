@@ -92,7 +92,8 @@ def match(old: list[Statement], new: list[Statement]) -> tuple[list[Step], list[
     pairs = _pair_definitions(old, new)
     _pair_statements([st for st in old if st.kind is Kind.STMT],
                      [i for i, st in enumerate(new) if st.kind is Kind.STMT], new, pairs)
-    steps = [Step(st, pairs.get(i), _status(pairs.get(i), st)) for i, st in enumerate(new)]
+    steps = [Step(st, before, _status(before, st))
+             for i, st in enumerate(new) for before in (pairs.get(i),)]
     _rerun_reordered_bindings(steps)
     matched = {id(st) for st in pairs.values()}
     return steps, [st for st in old if id(st) not in matched]
@@ -162,13 +163,16 @@ def _rerun_reordered_bindings(steps: list[Step]) -> None:
     ``X = 1`` / ``X = 2`` swapped changes which binding wins; running the moved ones again,
     in their new order, gives what a fresh start gives.
     """
+    moved = [step for step in steps if step.status is Status.MOVED
+             and step.new.kind is Kind.STMT]
+    if not moved:
+        return  # the usual edit: nothing moved
     binders: dict[str, int] = {}
     for step in steps:
         for n in step.new.binds:
             binders[n] = binders.get(n, 0) + 1
-    for step in steps:
-        if step.status is Status.MOVED and step.new.kind is Kind.STMT and any(
-                binders[n] > 1 for n in step.new.binds):
+    for step in moved:
+        if any(binders[n] > 1 for n in step.new.binds):
             step.status = Status.CHANGED
 
 
@@ -241,8 +245,6 @@ def _parse(t: Tracked, root: Path, text: str) -> ParsedSource:
     except (RecursionError, MemoryError) as exc:
         raise UnparsableSourceError(f"{shown} is nested too deeply to parse "
                                     f"({type(exc).__name__})", t.path, shown) from None
-    except ValueError as exc:
-        raise UnparsableSourceError(f"{shown} cannot be parsed: {exc}", t.path, shown) from None
 
 
 def _load(t: Tracked, root: Path, source: SourceFile | None) -> tuple[SourceFile, ParsedSource]:
@@ -304,15 +306,30 @@ def _module_plan(t: Tracked, source: SourceFile, parsed: ParsedSource, root: Pat
         for step in steps:
             if step.new.kind is not Kind.STMT and step.status is not Status.NEW:
                 step.status = Status.CHANGED
-    check_fresh_start(parsed, t.path, shown_path(t, root), t.package)
     kept: set[str] = set()
+    check = bool(removed)
     for step in steps:
         kept.update(step.new.binds)
-        if step.status.runs:
-            step.new.code(t.filename, parsed.flags)
+        if step.status is not Status.SAME:
+            check = check or not _same_names(step)
+            if step.status is Status.CHANGED or step.status is Status.NEW:
+                step.new.code(t.filename, parsed.flags)
+    if check:
+        check_fresh_start(parsed, t.path, shown_path(t, root), t.package)
     gone = frozenset().union(*(st.binds for st in removed)) - kept if removed else frozenset()
     deps = None if parsed.imports == t.parsed.imports else frozenset(t.depends_on(parsed))
     return ModulePlan(t, source, parsed, steps, removed, gone, deps)
+
+
+def _same_names(step: Step) -> bool:
+    """True when the step binds and reads what its running statement did, in the same place.
+
+    Then it cannot make a name read before it is bound: the usual edit (a function's body)
+    skips that check.
+    """
+    old = step.old
+    return (step.status is Status.SAME or (step.status is Status.CHANGED and old is not None
+            and old.reads == step.new.reads and old.binds == step.new.binds))
 
 
 def prepare(candidates: Iterable[Tracked], root: Path, retry_delay: float) -> Plan:

@@ -16,7 +16,7 @@ from typing import Any
 from sandbox.hot.patch import defined_in
 from sandbox.hot.transaction import Journal
 
-__all__ = ["find_function", "follow_closures", "purge", "reachable"]
+__all__ = ["find_function", "follow_closures", "inner_cells_changed", "purge", "reachable"]
 
 _CONTAINERS = (list, dict, set)
 _MAX_DEPTH = 3
@@ -124,6 +124,23 @@ def _nested(old: CodeType, new: CodeType, pairs: dict[CodeType, CodeType]) -> No
                 and twin.co_freevars == code.co_freevars):
             pairs[code] = twin
         _nested(code, twin, pairs)
+
+
+def inner_cells_changed(old: CodeType, new: CodeType) -> bool:
+    """True when an inner function of ``new`` closes over other names than ``old``'s.
+
+    Closures the old code made cannot take the new inner code (their cells differ): the
+    statements that made them must run again, as a fresh start would run them.
+    """
+    news = {_qualname(c): c for c in new.co_consts if isinstance(c, CodeType)}
+    for code in old.co_consts:
+        if not isinstance(code, CodeType):
+            continue
+        twin = news.get(_qualname(code))
+        if twin is not None and (twin.co_freevars != code.co_freevars
+                                 or inner_cells_changed(code, twin)):
+            return True
+    return False
 
 
 def _qualname(code: CodeType) -> str:

@@ -60,34 +60,34 @@ class ReloadReport:
 
     def __str__(self) -> str:
         if not self.ok:
-            info = self.error_info
-            text = str(info) if info is not None else repr(self.error)
-            if info is not None and info.kind in SELF_EXPLAINED:
-                text = info.message
-            hint = info.hint if info is not None else "fix and save to retry (F9)"
-            verb = "restart failed" if self.restart else "reload failed"
-            return f"{verb}: {text} — {hint}"
+            return self._failure()
         ms = f"({self.seconds * 1000:.1f} ms)"
         if self.restart:
             return f"restarted: {_plural(len(self.changed), 'module')} imported fresh {ms}"
         note = "".join(f"; {n}" for n in self.notes)
         if not self.changed:
             return f"nothing changed{note}"
-        parts: list[str] = []
-        if self.patched:
-            parts.append(_plural(len(self.patched), "function") + " patched")
-        if self.added:
-            parts.append(_plural(len(self.added), "definition") + " added")
-        if self.removed:
-            parts.append(_plural(len(self.removed), "definition") + " removed")
-        if self.rerun:
-            parts.append(_plural(len(self.rerun), "statement") + " re-run")
+        files = ", ".join(self.files or [f"{name}.py" for name in self.changed])
+        detail = ", ".join(self._parts()) or "no code changes"
+        return f"reloaded {files}: {detail} {ms}{note}"
+
+    def _failure(self) -> str:
+        info = self.error_info
+        text = str(info) if info is not None else repr(self.error)
+        if info is not None and info.kind in SELF_EXPLAINED:
+            text = info.message
+        hint = info.hint if info is not None else "fix and save to retry (F9)"
+        verb = "restart failed" if self.restart else "reload failed"
+        return f"{verb}: {text} — {hint}"
+
+    def _parts(self) -> list[str]:
+        counts = [(self.patched, "function", "patched"), (self.added, "definition", "added"),
+                  (self.removed, "definition", "removed"), (self.rerun, "statement", "re-run")]
+        parts = [f"{_plural(len(items), word)} {verb}" for items, word, verb in counts if items]
         if self.rebound:
             why = "; ".join(self.rebound)
             parts.append(_plural(len(self.rebound), "name") + f" rebound ({why})")
         if self.kept:
             names = ", ".join(k.rsplit(".", 1)[-1] for k in self.kept)
             parts.append(f"kept {names}: changed while playing")
-        files = ", ".join(self.files or [f"{name}.py" for name in self.changed])
-        detail = ", ".join(parts) if parts else "no code changes"
-        return f"reloaded {files}: {detail} {ms}{note}"
+        return parts
