@@ -2,7 +2,7 @@
 
 debugpy is the optional extra ``potato-sandbox[debug]`` and is imported here alone. Whether a
 debugger holds the game (the watchdog's stand-down, the terminal keys stepping aside for pdb)
-is ``sandbox.watchdog.debugger_in``.
+is ``sandbox.process.debugger_in``.
 """
 
 from __future__ import annotations

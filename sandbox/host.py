@@ -38,6 +38,7 @@ from sandbox.keys import Action, banner_rows
 from sandbox.live_assets import LiveAssets
 from sandbox.looping import Looper
 from sandbox.overlay import Overlay
+from sandbox.process import debugger_in
 from sandbox.repl import REPL_BANNER, Repl
 from sandbox.screen import Screen
 from sandbox.sdl import Display
@@ -46,7 +47,7 @@ from sandbox.status import Status
 from sandbox.tweak_edit import TweakEditor
 from sandbox.tweak_list import Tweakable
 from sandbox.tweak_panel import TweakPanel
-from sandbox.watchdog import DEFAULT_MEMORY_LIMIT, Watchdog, debugger_in
+from sandbox.watchdog import DEFAULT_MEMORY_LIMIT, Watchdog
 
 if TYPE_CHECKING:
     from sandbox.watcher import Watcher  # imported at run time only when watching
