@@ -73,6 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--history", type=_seconds, default=10.0, metavar="SECONDS",
                         help="keep the last SECONDS of play for the timeline (F8) to rewind "
                              "(default 10; 0 turns the history off)")
+    parser.add_argument("--repl", action="store_true",
+                        help="a Python prompt into the running game: lines run in main's "
+                             "namespace at the frame boundary (the terminal's r/R/q keys are "
+                             "off meanwhile)")
+    parser.add_argument("--debug", action="store_true",
+                        help="let a debugger attach (VS Code, any DAP client): debugpy listens "
+                             "on 127.0.0.1 only; needs pip install 'potato-sandbox[debug]'")
+    parser.add_argument("--debug-port", type=_port, default=5678, metavar="N",
+                        help="the port --debug listens on (default 5678; 0 picks a free one)")
     parser.add_argument("--memory-limit", type=_positive_float, default=DEFAULT_MEMORY_LIMIT / 1e9,
                         metavar="GB", help="interrupt a hook, reload or restart under which the "
                         "process grows by more than GB gigabytes (default 1)")
@@ -136,10 +145,13 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
                     "WAYLAND_DISPLAY are unset). Run it with --headless, e.g. "
                     f"potato-sandbox {args.game} --headless --frames 60 --screenshot out.png")
         return 2
+    if args.debug:
+        _listen_for_debugger(args.debug_port, console, errors)
     try:
         host = Host(args.game, headless=args.headless, watch=args.watch, fps=args.fps,
                     hang_timeout=args.hang_timeout, memory_limit=int(args.memory_limit * 1e9),
-                    console=console, terminal_keys=True, history=args.history)
+                    console=console, terminal_keys=not args.repl, repl=args.repl,
+                    history=args.history)
     except GameFailed as exc:
         # The reload hint ("save to retry (F9)") does not apply: there is no session yet.
         command = shlex.join(["potato-sandbox", *argv])
@@ -168,6 +180,19 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
             host.screenshot(args.screenshot)
         failed = args.frames is not None and host.last_error is not None
     return 1 if failed else 0
+
+
+def _listen_for_debugger(port: int, console: Console, errors: Console) -> None:
+    """``--debug``: start debugpy on 127.0.0.1; without it, say how to install it and go on."""
+    from sandbox.debugger import DebugpyMissing, listen
+
+    try:
+        console.info(str(listen(port)))
+    except DebugpyMissing as exc:
+        errors.info(f"potato-sandbox: {exc}; the game runs without it")
+    except (OSError, RuntimeError) as exc:  # the port is taken, the adapter did not start
+        errors.info(f"potato-sandbox: --debug: debugpy could not listen on 127.0.0.1:{port}: "
+                    f"{exc}; the game runs without it (try another: --debug-port 0)")
 
 
 def _replay(host: Host, path: Path, errors: Console) -> bool:
@@ -241,6 +266,13 @@ def _positive_int(text: str) -> int:
     value = _whole(text)
     if value <= 0:
         raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _whole(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {value}")
     return value
 
 

@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -148,10 +148,15 @@ class TerminalKeys:
     Only works when ``stream`` is a TTY (``start()`` returns False otherwise). cbreak mode
     (not raw) keeps Ctrl+C working and output newlines intact. The thread waits in ``select``
     with a short timeout so ``stop()`` returns promptly and can restore the terminal.
+
+    ``hold()`` True (a debugger stopped the game: pdb's prompt reads this terminal) makes the
+    reader give the terminal its own settings back and read nothing until it is False again.
     """
 
-    def __init__(self, stream: Any = None) -> None:
+    def __init__(self, stream: Any = None, hold: Callable[[], bool] | None = None) -> None:
         self._stream = stream if stream is not None else sys.stdin
+        self._hold = hold
+        self._held = False
         self._keys: deque[str] = deque()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -180,8 +185,12 @@ class TerminalKeys:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
+                if self._holding():
+                    self._stop.wait(0.05)
+                    continue
                 ready, _, _ = select.select([self._fd], [], [], 0.05)
-                if not ready:
+                # Asked again just before reading: pdb may have started while we waited.
+                if not ready or self._holding():
                     continue
                 data = os.read(self._fd, 64)
             except (OSError, ValueError):
@@ -189,6 +198,23 @@ class TerminalKeys:
             if not data:  # the terminal went away
                 return
             self._keys.extend(data.decode("utf-8", "replace"))
+
+    def _holding(self) -> bool:
+        """Whether to stay off the terminal now; switches its mode when that changes."""
+        held = self._hold is not None and self._hold()
+        if held != self._held:
+            import termios
+            import tty
+
+            try:
+                if held:  # the debugger's prompt wants line editing and echo
+                    termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved)
+                else:
+                    tty.setcbreak(self._fd)
+            except termios.error as exc:  # not an OSError: _run ends on OSError
+                raise OSError(str(exc)) from exc
+            self._held = held
+        return held
 
     def drain(self) -> list[str]:
         """Every key queued since the last drain (deque pops are thread-safe)."""

@@ -15,6 +15,7 @@ last good frame is re-presented under the error panel; a half-drawn frame is nev
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -31,12 +32,15 @@ from sandbox.events.errors import error_info, startup_error
 from sandbox.events.tweaks import Tweaked
 from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
 from sandbox.history import DEFAULT_SECONDS, History
+from sandbox.game_output import GameOutput, OutputStrip
 from sandbox.hot import Reloader, ReloadReport
 from sandbox.input_router import InputRouter
 from sandbox.keys import Action, banner_rows
 from sandbox.live_assets import LiveAssets
 from sandbox.looping import Looper, Mode
 from sandbox.overlay import Overlay
+from sandbox.process import debugger_in
+from sandbox.repl import REPL_BANNER, Repl
 from sandbox.screen import Screen
 from sandbox.sdl import Display
 from sandbox.stale import StaleObjects
@@ -51,6 +55,8 @@ if TYPE_CHECKING:
     from sandbox.watcher import Watcher  # imported at run time only when watching
 
 __all__ = ["ConsoleLike", "GameFailed", "Host"]
+
+OUTPUT_PAGE = 4  # lines PageUp/PageDown move the output strip
 
 
 class ConsoleLike(Protocol):
@@ -69,7 +75,7 @@ class Host:
                  fps: int = 60, hang_timeout: float = 2.0,
                  memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
                  console: ConsoleLike | None = None, terminal_keys: bool = False,
-                 history: float = DEFAULT_SECONDS) -> None:
+                 history: float = DEFAULT_SECONDS, repl: bool = False) -> None:
         self.spec = find_game(game_dir)
         self.root = self.spec.root
         self.headless, self.fps, self.hang_timeout = headless, fps, hang_timeout
@@ -109,21 +115,27 @@ class Host:
                                     if headless else time.perf_counter)
         self.tweak_panel = TweakPanel(self.tweaking)
         self.keys: TerminalKeys | None = None
+        self.repl: Repl | None = None  # --repl: a prompt into the game (sandbox.repl)
         self.assets: LiveAssets | None = None
         self.running, self.frames = True, 0
         self.screenshot_overlays = False  # F12 and --screenshot: the game's frame only
         # Game code runs only under the watchdog: hooks, and a reload's own statements.
         self.watchdog = Watchdog(hang_timeout, root=self.root, memory_limit=memory_limit)
+        # The game's print output, kept for the output strip (` in the window).
+        self.output = GameOutput(root=self.root)
+        self.output.install()
         self.display: Display | None = None
         self.watcher: Watcher | None = None
         try:
             try:
-                self.game: ModuleType = self.watchdog.call(self.reloader.import_module, "main")
+                with self.output.capturing():
+                    self.game: ModuleType = self.watchdog.call(self.reloader.import_module,
+                                                               "main")
             except Exception as exc:  # HookTimeout and GameExit are Exceptions too
                 raise GameFailed(startup_error(exc, self.root, hang_timeout)) from exc
             self.settings: GameSettings = read_settings(self.game, self.spec.name)
             self.stale.remember()
-            self._open(watch, terminal_keys)
+            self._open(watch, terminal_keys, repl)
             for problem in self.settings.problems:
                 self.events.emit(Notice(problem))
             self._check_hooks()
@@ -134,13 +146,14 @@ class Host:
             self.close()
             raise
 
-    def _open(self, watch: bool, terminal_keys: bool) -> None:
+    def _open(self, watch: bool, terminal_keys: bool, repl: bool) -> None:
         """Open the window, the watcher and the terminal, and compose the parts that use them."""
         self.display = Display(self.settings.title, self.settings.size, headless=self.headless)
         self.overlay = Overlay()
         # The loop's badge is drawn with the overlay, so it is no part of the game's frame.
+        self.output_strip = OutputStrip(self.output, lambda: self.paused)
         self.screen = Screen(self.display, self.overlay, self.status,
-                             [self.looping, self.tweak_panel, self.timeline])
+                             [self.output_strip, self.looping, self.tweak_panel, self.timeline])
         self.assets = LiveAssets(self.root, self.display, self.headless)
         if watch:
             from sandbox.watcher import Watcher  # watchfiles only when watching
@@ -151,10 +164,12 @@ class Host:
                                    {shared: self.assets.suffixes} if shared else None)
             self.watcher.start()
         if terminal_keys:  # r / R / q from the terminal, only when stdin is one
-            self.keys = TerminalKeys()
+            # pdb's prompt reads this terminal: the key reader stays off it meanwhile.
+            main = threading.get_ident()
+            self.keys = TerminalKeys(hold=lambda: debugger_in(main) is not None)
             if not self.keys.start():
                 self.keys = None
-        hooks = HostHooks(call_hook=self.call_hook, run_engine=self.watchdog.run_engine,
+        hooks = HostHooks(call_hook=self.call_hook, run_engine=self._run_engine,
                           around_reload=self._around_reload,
                           code_changed=self._code_changed, restarted=self._restarted)
         self.changes = Changes(self.reloader, self.status, self.events, hooks,
@@ -167,7 +182,10 @@ class Host:
             Action.TIMELINE: self.timeline.toggle,
             Action.HUD: lambda: setattr(overlay, "show_hud", not overlay.show_hud),
             Action.HELP: lambda: setattr(overlay, "show_help", not overlay.show_help),
-            Action.FOLD: lambda: setattr(overlay, "fold_errors", not overlay.fold_errors)}
+            Action.FOLD: lambda: setattr(overlay, "fold_errors", not overlay.fold_errors),
+            Action.OUTPUT: self.output_strip.toggle,
+            Action.SCROLL_BACK: lambda: self.output_strip.scroll(OUTPUT_PAGE),
+            Action.SCROLL_ON: lambda: self.output_strip.scroll(-OUTPUT_PAGE)}
         looping = self.looping
         self.controls = Controls(actions, emit=self.events.emit, to_game=self._to_game,
                                  screenshot=self.screenshot, game=self.spec.name,
@@ -178,6 +196,12 @@ class Host:
             # Headless there is no window to press keys in: only the terminal's keys, if any.
             keys = banner_rows(self.keys is not None, window=not self.headless)
             self.console.banner(self.spec.name, self.root, keys)
+        if repl:  # its lines run at the frame boundary, in the live main, under the watchdog
+            self.repl = Repl(lambda: vars(self.game), self.watchdog.call, self.events.emit,
+                             self.root)
+            if self.console is not None:
+                self.console.info(REPL_BANNER)
+            self.repl.start()
 
     # -- context manager -----------------------------------------------------------------------
     def __enter__(self) -> Host:
@@ -189,6 +213,9 @@ class Host:
     def close(self) -> None:
         """Stop watching, close the window and forget the game's modules (idempotent)."""
         self.looping.close()  # a recording still running is saved first (--record)
+        if self.repl is not None:
+            self.repl.stop()
+            self.repl = None
         self.input.close()  # input: SDL's gamepads
         if self.keys is not None:
             self.keys.stop()  # gives the terminal its settings back
@@ -204,6 +231,7 @@ class Host:
             self.display = None
         self.reloader.close()
         self.watchdog.close()
+        self.output.uninstall()
 
     # -- state -----------------------------------------------------------------------------------
     @property
@@ -259,7 +287,14 @@ class Host:
         A hang raises ``HookTimeout`` and ``sys.exit()``/``KeyboardInterrupt`` in game code
         raise ``GameExit`` (both ``Exception``): the caller pauses the game on them.
         """
-        return self.watchdog.call(fn, *args)
+        with self.output.capturing():
+            return self.watchdog.call(fn, *args)
+
+    def _run_engine(self, what: str, run: Callable[..., ReloadReport], *args: object,
+                    restart: bool = False) -> ReloadReport:
+        """A reload or restart's game code, under the watchdog, its prints kept for the strip."""
+        with self.output.capturing():
+            return self.watchdog.run_engine(what, run, *args, restart=restart)
 
     def standing_error(self) -> ErrorInfo | None:
         """The error still true after a fix of something else: an asset broken on disk.
@@ -368,6 +403,8 @@ class Host:
         self.controls.handle_terminal(self.keys)
         self.tweaking.frame()  # a drag's coalesced write, when due
         self.changes.apply_pending()
+        if self.repl is not None:
+            self.repl.run_pending()
         ticks = self.controls.ticks(self.clock.tick())  # F10 pauses, F11 steps
         if self.timeline.is_open and not self.status.paused:
             ticks = 0

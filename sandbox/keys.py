@@ -32,6 +32,9 @@ class Action(enum.Enum):
     TIMELINE = "timeline"
     HELP = "help"
     FOLD = "fold"
+    OUTPUT = "output"
+    SCROLL_BACK = "scroll back"
+    SCROLL_ON = "scroll on"
     TWEAK = "tweak"
     QUIT = "quit"
 
@@ -78,6 +81,11 @@ KEYS: tuple[Key, ...] = (
     Key("F1", Action.HELP, "help"),
     Key("F2", Action.FOLD, "fold the error panel to one line",
         "fold the error panel to one line, so the game shows (again: unfold)"),
+    Key("`", Action.OUTPUT, "game output strip (print, warnings)",
+        "the game's print output and warnings in a strip at the top (they still go to the "
+        "terminal)"),
+    Key("PageUp", Action.SCROLL_BACK, "output strip: older lines (while paused)"),
+    Key("PageDown", Action.SCROLL_ON, "output strip: newer lines (while paused)"),
     Key("Escape", Action.QUIT, "quit", "quit (also: the window's close button)", ("q", "quit")),
 )
 

@@ -51,7 +51,9 @@ def wrap(line: str, columns: int) -> list[str]:
 
 def help_lines() -> list[tuple[str, tuple[int, int, int]]]:
     """The help panel (F1): every host key, then the terminal's keys."""
-    lines = [(f"{key:>6}  {does}", TEXT_RGB) for key, does in help_rows()]
+    rows = help_rows()
+    width = max(len(key) for key, _ in rows)  # "PageDown" is longer than the F-keys
+    lines = [(f"{key:>{width}}  {does}", TEXT_RGB) for key, does in rows]
     lines.append((terminal_line(), DIM_RGB))
     return lines
 

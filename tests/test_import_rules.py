@@ -23,7 +23,7 @@ SANDBOX = Path(__file__).resolve().parent.parent / "sandbox"
 SDL = frozenset({"sdl2", "sdl2dll"})
 # Third-party packages confined to one place: top-level name -> the file or folder that may.
 OWNERS = {**dict.fromkeys(SDL, "sandbox/sdl/"), "watchfiles": "sandbox/watcher.py",
-          "rich": "sandbox/console.py"}
+          "rich": "sandbox/console.py", "debugpy": "sandbox/debugger.py"}
 HOT_MAY_IMPORT = ("sandbox.events",)  # besides sandbox.hot itself
 
 

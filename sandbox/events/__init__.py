@@ -18,6 +18,7 @@ __all__ = [
     "FrameInfo",
     "GameError",
     "Notice",
+    "ReplFailed",
     "Restarted",
     "Resumed",
     "ScreenshotSaved",
@@ -80,3 +81,13 @@ class Resumed(Event):
 
     def __str__(self) -> str:
         return f"resumed: {self.fixed} fixed"
+
+
+@dataclass(frozen=True)
+class ReplFailed(Event):
+    """A line typed at the REPL (``--repl``) raised, hung or exited; the game keeps running."""
+
+    error_info: ErrorInfo
+
+    def __str__(self) -> str:
+        return f"repl: {self.error_info} — {self.error_info.hint}"
