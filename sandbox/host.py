@@ -31,8 +31,8 @@ from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSa
 from sandbox.events.errors import error_info, startup_error
 from sandbox.events.tweaks import Tweaked
 from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
-from sandbox.history import DEFAULT_SECONDS, History
 from sandbox.game_output import GameOutput, OutputStrip
+from sandbox.history import DEFAULT_SECONDS, History
 from sandbox.hot import Reloader, ReloadReport
 from sandbox.input_router import InputRouter
 from sandbox.keys import Action, banner_rows
