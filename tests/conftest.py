@@ -44,3 +44,22 @@ def _restore_sys_modules() -> Iterator[None]:
         ):
             del sys.modules[name]
     sys.path[:] = path_before
+
+
+@pytest.fixture
+def returned_heap() -> None:
+    """Give the allocator's free memory back to the system before a memory-guard test.
+
+    The guard watches the process's resident size. After hundreds of tests the heap holds
+    hundreds of MB that are free but still resident, and a hog that reuses them never makes the
+    process grow: seen as "DID NOT RAISE MemoryRunaway" in full runs only. ``malloc_trim``
+    (glibc) returns those pages, so the hog's allocations must grow the process again.
+    """
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    libc = ctypes.util.find_library("c")
+    if libc and sys.platform.startswith("linux"):
+        ctypes.CDLL(libc).malloc_trim(0)

@@ -30,6 +30,7 @@ EAT = ("hog = []\n"
        "for _ in range(400):\n"
        "    hog.append(bytearray(10**6))  # eats memory\n"
        "    __import__('time').sleep(0.001)\n")
+pytestmark = pytest.mark.usefixtures("returned_heap")  # see conftest.returned_heap
 RAN_AWAY = r"ran away with memory: (\d+ MB|\d+\.\d GB) in \d+\.\d s; infinite recursion\?"
 
 
