@@ -20,6 +20,7 @@ import enum
 import io
 import os
 import re
+import sys
 import time
 import tokenize
 from dataclasses import dataclass
@@ -301,11 +302,47 @@ def _cut(text: str) -> list[tuple[int, int, int]] | None:
     return cuts
 
 
+# Python 3.10 turns its parse tree into ``ast`` objects recursively with no depth check: a
+# left-deep chain of 200,000 ``+`` (a data-dense source) overflows the C stack and kills the
+# process (3.11+ raises RecursionError). A chain this long is refused before the parser sees it.
+_CHAIN_LIMIT = 50_000
+_BINARY_OPS = frozenset(["+", "-", "*", "/", "//", "%", "@", "**", "<<", ">>", "&", "|", "^"])
+_OPERATOR_CHARS = re.compile(r"[-+*/%@&|^<>]")
+
+
+def _parse(text: str, filename: str = "<unknown>") -> ast.Module:
+    """``ast.parse``, but a RecursionError (not a crash) for a chain too deep for 3.10."""
+    if sys.version_info < (3, 11) and len(_OPERATOR_CHARS.findall(text)) > _CHAIN_LIMIT \
+            and _longest_chain(text) > _CHAIN_LIMIT:
+        raise RecursionError("an operator chain too long for Python 3.10's parser")
+    return ast.parse(text, filename)
+
+
+def _longest_chain(text: str) -> int:
+    """The most binary-operator tokens at one bracket depth: a bound on a chain's AST depth."""
+    counts: dict[int, int] = {}
+    depth = longest = 0
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        if token.type == tokenize.NEWLINE:  # a statement ends: its chains end with it
+            counts.clear()
+        if token.type != tokenize.OP:
+            continue
+        if token.string in "([{":
+            depth += 1
+        elif token.string in ")]}":
+            counts[depth] = 0
+            depth -= 1
+        elif token.string in _BINARY_OPS:
+            counts[depth] = counts.get(depth, 0) + 1
+            longest = max(longest, counts[depth])
+    return longest
+
+
 def _statement(text: str, start: int, cache: dict[str, Statement]) -> Statement:
     known = cache.get(text)
     if known is not None:
         return known if known.start == start else known.moved(start)
-    tree = ast.parse(text)
+    tree = _parse(text)
     return Statement(text, start, tree, analyze(tree))
 
 
@@ -346,7 +383,7 @@ def _by_tree(lines: list[str], filename: str, cache: dict[str, Statement]) -> li
 
     ``lines`` are split on newlines (dropped); the texts match what the line cut gives.
     """
-    tree = ast.parse("\n".join(lines), filename)
+    tree = _parse("\n".join(lines), filename)
     spans: list[list[int]] = []
     for node in tree.body:
         first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
