@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """potato-sandbox benchmarks: apply cost, save-to-screen latency, frames, overhead, memory.
 
-    scripts/bench.py [engine|latency|frames|memory|overhead|startup|input|history|all] [--quick]
-                     [--json FILE]
+    scripts/bench.py [engine|latency|frames|overhead|memory|startup|drawing|input|tweak|history
+                      |all] [--quick] [--json FILE]
 
 Every measurement prints its median, p95 and min–max; ratios are computed from numbers taken
 in the same run. ``--quick`` uses tiny counts (a smoke test, not a measurement). See
