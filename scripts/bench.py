@@ -481,6 +481,10 @@ def section_drawing(quick: bool) -> dict[str, Any]:
     for name, value in checks.items():
         shown = "–" if value is None else f"{value:.2f}×"
         print(f"  {name}: {shown}; {verdict(None if value is None else value >= 1)}")
+    ceiling = ratio("sprites: SDL alone (vertex arrays built once)",
+                    "sprites: pygame-ce blit per sprite")
+    if ceiling is not None:  # what no Python-side work on the batch can exceed
+        print(f"  SDL alone (no Python) / pygame-ce blit: {ceiling:.2f}× (the batch's ceiling)")
     text = text_ms.get("renderer.text")
     print(f"  text ≤ 1 ms: {verdict(None if text is None else text <= 0.001)}\n")
     return {"runs": runs, "per_frame": best, "ratios": checks, "text_seconds": text_ms}

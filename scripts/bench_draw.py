@@ -13,6 +13,9 @@ on a shared machine wall time also counts the time other processes had the core.
   because SDL's renderer queues commands until present) gives the cost of N items;
   ``N * 16.7 ms / cost`` is how many fit in a 60 fps frame. Rects are 16x16, opaque, at
   random positions fixed before timing; sprites are a 16x16 texture with alpha.
+- **SDL alone**: the batch's own vertex arrays, built once before timing and handed to
+  ``SDL_RenderGeometryRaw`` every frame: what SDL's software renderer costs with no Python
+  at all, the ceiling of any Python-side work on the batch (a diagnostic, not a target).
 - **text**: 20 lines whose text changes every frame (a counter), drawn after a first frame
   that has cached the glyphs; the median frame cost minus an empty frame.
 """
@@ -26,6 +29,7 @@ import random
 import statistics
 import sys
 import time
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -93,11 +97,40 @@ def _sandbox(n: int, repeats: int) -> dict[str, Any]:
         framed(lambda k: [r.fill(rc, colour) for rc in rects[:k]]), n // 8, repeats)
     out["sprites: renderer.sprites (one call)"] = _per_frame(
         framed(lambda k: r.sprites(tex, points[:k])), n, repeats)
+    out["sprites: SDL alone (vertex arrays built once)"] = _per_frame(
+        framed(_sdl_alone(r.sdlrenderer, tex.tx, points)), n, repeats)
     out["sprites: sdl2.ext copy per sprite"] = _per_frame(
         framed(lambda k: [r.copy(tex, dstrect=p) for p in points[:k]]), n // 4, repeats)
     out["text"] = _text(display, r, repeats)
     display.close()
     return out
+
+
+def _sdl_alone(renderer: Any, texture: Any, points: list[tuple[int, int]]
+               ) -> Callable[[int], None]:
+    """Draw the first k of ``points`` from vertex arrays built once (see the module doc)."""
+    import ctypes
+
+    import sdl2
+
+    from sandbox.sdl.geometry import quad_vertices
+    from sandbox.sdl.sprites import quads_at
+
+    n = len(points)
+    xy, uv = quad_vertices(quads_at(points, (16, 16), None, (16, 16), "bench"))
+    colours = bytearray(b"\xff" * (16 * n))
+    indices = array("i", (4 * q + i for q in range(n) for i in (0, 1, 2, 0, 2, 3)))
+    args = ((ctypes.c_float * len(xy)).from_buffer(xy),
+            ctypes.cast((ctypes.c_ubyte * len(colours)).from_buffer(colours),
+                        ctypes.POINTER(sdl2.SDL_Color)),
+            (ctypes.c_float * len(uv)).from_buffer(uv),
+            (ctypes.c_int * len(indices)).from_buffer(indices))
+
+    def draw(k: int) -> None:
+        if k:
+            sdl2.SDL_RenderGeometryRaw(renderer, texture, args[0], 8, args[1], 4, args[2], 8,
+                                       4 * k, args[3], 6 * k, 4)
+    return draw
 
 
 def _text(display: Any, r: Any, repeats: int) -> dict[str, Any]:

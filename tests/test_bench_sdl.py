@@ -44,5 +44,8 @@ def test_drawing_section_counts_items_per_frame(tmp_path: Path) -> None:
     assert isinstance(per_frame, dict)
     assert per_frame["rects: renderer.rects (one call)"] > 0
     assert per_frame["sprites: renderer.sprites (one call)"] > 0
+    assert per_frame["sprites: SDL alone (vertex arrays built once)"] > 0
+    if "sprites: pygame-ce blit per sprite" in per_frame:  # the bench extra is installed
+        assert "SDL alone (no Python) / pygame-ce blit: " in text
     text_seconds = data["text_seconds"]
     assert isinstance(text_seconds, dict) and "renderer.text" in text_seconds

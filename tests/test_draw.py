@@ -7,11 +7,14 @@ whole picture. Each bad argument gets its own message naming the helper.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import ctypes
+import random
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sdl2
 from golden import assert_matches_golden
 
 from sandbox import Flip, Host, Renderer, SpriteBatch
@@ -117,6 +120,62 @@ def test_image_sprites_and_batch(display: Display, sprite: Any) -> None:
     assert 130 <= frame[0] <= 140 and frame[1] < 30  # red at alpha 128 over the background
     assert at(display, 86, 84) == WHITE and len(batch) == 2
     assert_matches_golden(display, "draw_sprites")
+
+
+def _one_call_per_sprite(r: Any, sprite: Any, positions: list[tuple[float, float]],
+                         size: tuple[int, int], src: tuple[int, int, int, int]) -> None:
+    """The oracle: SDL_RenderGeometry per sprite, its four corners written out one by one."""
+    w, h = size
+    u0, v0, u1, v1 = src[0] / 16, src[1] / 16, (src[0] + src[2]) / 16, (src[1] + src[3]) / 16
+    white = sdl2.SDL_Color(255, 255, 255, 255)
+    indices = (ctypes.c_int * 6)(0, 1, 2, 0, 2, 3)
+    for x, y in positions:
+        corners = ((x, y, u0, v0), (x + w, y, u1, v0), (x + w, y + h, u1, v1), (x, y + h, u0, v1))
+        vertices = (sdl2.SDL_Vertex * 4)(*(sdl2.SDL_Vertex(sdl2.SDL_FPoint(cx, cy), white,
+                                                           sdl2.SDL_FPoint(cu, cv))
+                                           for cx, cy, cu, cv in corners))
+        assert sdl2.SDL_RenderGeometry(r.sdlrenderer, sprite.tx, vertices, 4, indices, 6) == 0
+
+
+def test_sprites_draw_exactly_what_a_call_per_sprite_draws(display: Display, sprite: Any) -> None:
+    """The batch builds its vertices in bulk; SDL given each sprite on its own is the oracle."""
+    rng = random.Random(7)
+    whole = [(rng.randrange(-8, 150), rng.randrange(-8, 110)) for _ in range(60)]
+    eighths = [(rng.randrange(-64, 1200) / 8, rng.randrange(-64, 880) / 8) for _ in range(60)]
+    r = display.renderer
+
+    def frame(draw: Callable[..., object], *args: Any, **kwargs: Any) -> bytes:
+        display.clear(BG)
+        draw(*args, **kwargs)
+        display.present()
+        return display.pixels()
+
+    nothing = frame(lambda: None)
+    for positions in (whole, eighths):
+        for size, src in (((16, 16), None), ((10, 6), (4, 2, 8, 8))):
+            batched = frame(r.sprites, sprite, positions, size=size, src=src)
+            assert batched == frame(_one_call_per_sprite, r, sprite, positions, size,
+                                    src or (0, 0, 16, 16))
+            assert batched != nothing
+
+    def copies() -> None:  # whole pixels: SDL_RenderCopy per sprite agrees too
+        for x, y in whole:
+            sdl2.SDL_RenderCopy(r.sdlrenderer, sprite.tx, None, sdl2.SDL_Rect(x, y, 16, 16))
+
+    assert frame(r.sprites, sprite, whole) == frame(copies)
+
+
+def test_bad_sprite_positions_say_what_was_expected(display: Display, sprite: Any) -> None:
+    r = display.renderer
+    for bad in (5, [(0, "a")], [{"x": 1, "y": 2}], [(1,)]):
+        with pytest.raises(TypeError, match=r"renderer.sprites\(\): positions must be a list "
+                                            r"of \(x, y\)"):
+            r.sprites(sprite, bad)
+    batch = SpriteBatch(sprite)
+    batch.add(("a", 0))
+    with pytest.raises(TypeError, match=r"renderer.batch\(\): every sprite's position and size "
+                                        r"must be numbers"):
+        r.batch(batch)
 
 
 def test_helpers_give_the_game_its_colour_and_blend_mode_back(display: Display) -> None:

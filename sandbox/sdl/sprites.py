@@ -9,12 +9,13 @@ to lists, so the cost per sprite is SDL's copy of its pixels.
 
 from __future__ import annotations
 
+import struct
 from array import array
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sandbox.sdl.geometry import Quads
+from sandbox.sdl.geometry import Quads, packed_floats
 
 __all__ = ["SpriteBatch", "quads_at", "texture_of"]
 
@@ -32,11 +33,12 @@ def quads_at(positions: Sequence[Sequence[float]], size: tuple[float, float],
              where: str) -> Quads:
     """Quads of one ``size`` at every (x, y) of ``positions``, all showing ``src`` (or all)."""
     try:
-        xs = array("f", map(itemgetter(0), positions))
-        ys = array("f", map(itemgetter(1), positions))
-    except (TypeError, IndexError):
+        n = len(positions)
+        xs = packed_floats(map(itemgetter(0), positions), n)
+        ys = packed_floats(map(itemgetter(1), positions), n)
+    except (TypeError, IndexError, KeyError, struct.error):
         raise TypeError(f"{where}: positions must be a list of (x, y), got "
-                        f"{list(positions)[:3]!r}…") from None
+                        f"{_first(positions)!r}…") from None
     quads = Quads(xs, ys, array("f", (size[0],)), array("f", (size[1],)))
     if src is not None:
         tw, th = tex_size
@@ -44,6 +46,14 @@ def quads_at(positions: Sequence[Sequence[float]], size: tuple[float, float],
         quads.u1 = array("f", ((src[0] + src[2]) / tw,))
         quads.v1 = array("f", ((src[1] + src[3]) / th,))
     return quads
+
+
+def _first(positions: Any) -> list[Any]:
+    """The first few positions, for an error message (anything iterable, or the thing itself)."""
+    try:
+        return list(positions)[:3]
+    except TypeError:
+        return [positions]
 
 
 class SpriteBatch:
@@ -90,7 +100,11 @@ class SpriteBatch:
 
     def quads(self) -> Quads:
         """The batch as columns for ``sandbox.sdl.geometry.draw_quads``."""
-        return Quads(*(array("f", column) for column in self._columns))
+        try:
+            return Quads(*(packed_floats(column, len(column)) for column in self._columns))
+        except struct.error:
+            raise TypeError("renderer.batch(): every sprite's position and size must be "
+                            "numbers") from None
 
     @property
     def sdl_texture(self) -> Any:
