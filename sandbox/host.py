@@ -114,6 +114,7 @@ class Host:
                                     self.events.emit, now=(lambda: self.frames * step)
                                     if headless else time.perf_counter)
         self.tweak_panel = TweakPanel(self.tweaking)
+        self.events.sinks.append(self.tweak_panel.changed)  # its rows follow reloads, tweaks
         self.keys: TerminalKeys | None = None
         self.repl: Repl | None = None  # --repl: a prompt into the game (sandbox.repl)
         self.assets: LiveAssets | None = None
