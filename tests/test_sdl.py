@@ -150,6 +150,21 @@ def test_fill_rects_draws_what_as_many_fill_rects_would_and_gives_state_back(
     assert game.blendmode.value == sdl2.SDL_BLENDMODE_ADD and tuple(game.color) == (1, 2, 3, 4)
 
 
+def test_the_x11_name_is_left_alone_without_x11(display: Display) -> None:
+    import sdl2
+
+    from sandbox.sdl.x11_name import name_window, x11_handles
+
+    window = sdl2.SDL_CreateWindow(b"x", 0, 0, 10, 10, sdl2.SDL_WINDOW_HIDDEN)
+    try:
+        assert x11_handles(window) is None  # the dummy driver: no X display, no X window
+        assert name_window(window, "x") is False
+    finally:
+        sdl2.SDL_DestroyWindow(window)
+    display.set_title("still renamed")  # set_title calls it: nothing raised, SDL's title set
+    assert display.title == "still renamed"
+
+
 def test_title_and_size(display: Display) -> None:
     display.set_title("renamed")
     assert display.title == "renamed"

@@ -414,7 +414,8 @@ def test_a_string_is_typed_in_the_panel_and_escape_while_typing_does_not_quit(
         push({"type": "text", "text": "hop!"})
         key(host, "Return")
         assert 'TITLE = "hop!"' in main.read_text()
-        assert host.display is not None and host.display.title == "hop!"  # applied like a save
+        assert host.display is not None  # applied like a save:
+        assert host.display.title == "hop! - potato-sandbox"
         key(host, "Return")
         key(host, "Escape")  # cancels the typing, and is not the host's quit
         assert host.running and 'TITLE = "hop!"' in main.read_text()

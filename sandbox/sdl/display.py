@@ -44,6 +44,7 @@ from sandbox.sdl.geometry import fill_int_rects
 from sandbox.sdl.input import is_quit, key_of, poll_events, push_key, push_quit
 from sandbox.sdl.pixels import PACKED32, RGB, RGBA, RGBA32, to_rgba, write_png
 from sandbox.sdl.text import Font
+from sandbox.sdl.x11_name import name_window
 
 __all__ = ["WINDOW_CLASS", "Display"]
 
@@ -122,6 +123,8 @@ class Display:
         if renderer is None:
             raise SDLError(f"Error encountered creating the renderer: {error}")
         self._renderer_obj: Renderer = renderer
+        # After the renderer: an OpenGL one makes SDL recreate the X window, titled anew.
+        name_window(self._window, title)  # findable by `xdotool search --name` (x11_name)
         self._sdl_renderer: Any = self._renderer_obj.sdlrenderer
         # SDL's software renderer reports PRESENTVSYNC without ever waiting for a display
         # (seen with SDL 2.32 on dummy/X11), so only an accelerated renderer's vsync counts;
@@ -166,6 +169,7 @@ class Display:
     def set_title(self, title: str) -> None:
         """Change the window's title."""
         sdl2.SDL_SetWindowTitle(self._window, title.encode())
+        name_window(self._window, title)
 
     @property
     def title(self) -> str:
