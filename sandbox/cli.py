@@ -170,7 +170,8 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
                          f"then potato-sandbox {example} runs it")
         host.screenshot_overlays = args.screenshot_overlays
         host.looping.record_to = args.record
-        if args.replay is not None and not _replay(host, args.replay, errors):
+        if args.replay is not None and not _replay(host, args.replay, errors,
+                                                   args.frames if args.headless else None):
             return 2
         if args.frames is not None and args.headless:
             host.step(args.frames)  # no clock, no sleeping: exactly N frames
@@ -195,12 +196,16 @@ def _listen_for_debugger(port: int, console: Console, errors: Console) -> None:
                     f"{exc}; the game runs without it (try another: --debug-port 0)")
 
 
-def _replay(host: Host, path: Path, errors: Console) -> bool:
-    """Start looping the recording at ``path``; False (and a message) if it is unusable."""
+def _replay(host: Host, path: Path, errors: Console, frames: int | None) -> bool:
+    """Start looping the recording at ``path``; False (and a message) if it is unusable.
+
+    ``frames``: a headless run's ``--frames`` (None: a window, or headless without it).
+    """
     from sandbox.recording import Recording, RecordingError
 
     try:
-        host.looping.play(Recording.load(path, host.spec.name, host.reloader.modules))
+        host.looping.play(Recording.load(path, host.spec.name, host.reloader.modules),
+                          headless=host.headless, frames=frames)
     except RecordingError as exc:
         errors.info(f"potato-sandbox: {exc}")
         return False

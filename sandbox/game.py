@@ -120,6 +120,12 @@ class GameSettings:
     background: tuple[int, int, int]
     problems: tuple[str, ...] = ()
 
+    @property
+    def window_title(self) -> str:
+        """The window's title: the game's, then the sandbox's (``bounce - potato-sandbox``),
+        so task bars say what runs it and ``xdotool search --name potato-sandbox`` finds it."""
+        return f"{self.title} - potato-sandbox"
+
 
 def _where(module: ModuleType, name: str) -> str:
     """``main.py:3`` for the top-level assignment of ``name`` when it can be found."""

@@ -114,6 +114,7 @@ class Host:
                                     self.events.emit, now=(lambda: self.frames * step)
                                     if headless else time.perf_counter)
         self.tweak_panel = TweakPanel(self.tweaking)
+        self.events.sinks.append(self.tweak_panel.changed)  # its rows follow reloads, tweaks
         self.keys: TerminalKeys | None = None
         self.repl: Repl | None = None  # --repl: a prompt into the game (sandbox.repl)
         self.assets: LiveAssets | None = None
@@ -148,7 +149,8 @@ class Host:
 
     def _open(self, watch: bool, terminal_keys: bool, repl: bool) -> None:
         """Open the window, the watcher and the terminal, and compose the parts that use them."""
-        self.display = Display(self.settings.title, self.settings.size, headless=self.headless)
+        self.display = Display(self.settings.window_title, self.settings.size,
+                               headless=self.headless)
         self.overlay = Overlay()
         # The loop's badge is drawn with the overlay, so it is no part of the game's frame.
         self.output_strip = OutputStrip(self.output, lambda: self.paused)
@@ -364,7 +366,7 @@ class Host:
         new = read_settings(self.game, self.spec.name)
         assert self.display is not None
         if new.title != self.settings.title:
-            self.display.set_title(new.title)
+            self.display.set_title(new.window_title)
         if new.size != self.settings.size:
             self.display.set_size(new.size)
             self.screen.forget()

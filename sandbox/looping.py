@@ -61,6 +61,17 @@ class Mode(enum.Enum):
     LOOPING = "looping"
 
 
+def _how_it_ends(ticks: int, frames: int | None) -> str:
+    """How a headless replay ends: after the run's frames (one tick each), or never."""
+    if frames is None:
+        return ("headless, so no key ends it: it repeats until the process is stopped "
+                "(Ctrl+C); add --frames N to end it by itself")
+    passes = frames / ticks
+    shown = f"{passes:.0f}" if passes == round(passes) else f"{passes:.2f}".rstrip("0")
+    return (f"headless: it runs for the {frames} frames of --frames ({shown} "
+            f"pass{'' if passes == 1 else 'es'}), then ends by itself")
+
+
 def _no_window() -> int:
     return 0
 
@@ -148,8 +159,13 @@ class Looper:
             self.save(self.record_to)
         self._loop(rec)
 
-    def play(self, recording: Recording) -> None:
-        """Loop a recording loaded from a file (``--replay``); RecordingError if unplayable."""
+    def play(self, recording: Recording, *, headless: bool = False,
+             frames: int | None = None) -> None:
+        """Loop a recording loaded from a file (``--replay``); RecordingError if unplayable.
+
+        ``headless`` runs have no keys, so no F7: the first line says instead how long the
+        loop runs (``frames``: the run's ``--frames``, one tick each) and that it ends itself.
+        """
         if recording.ticks <= 0:
             raise RecordingError("the recording has no ticks: nothing to replay")
         if abs(recording.step - self.step) > 1e-9:
@@ -165,7 +181,7 @@ class Looper:
             except ValueError as exc:
                 raise RecordingError(f"the recording is damaged at tick {tick}: {exc}") from None
         self._run_todays_code(recording)
-        self._loop(recording)
+        self._loop(recording, _how_it_ends(recording.ticks, frames) if headless else "")
 
     def _run_todays_code(self, recording: Recording) -> None:
         """Take into the snapshot the values today's code gives to what was edited since.
@@ -182,13 +198,14 @@ class Looper:
             self._say("edited since the recording, so today's code sets them: "
                       + ", ".join(shown[:8]) + more)
 
-    def _loop(self, rec: Recording) -> None:
+    def _loop(self, rec: Recording, ends: str = "") -> None:
+        """Loop ``rec``; ``ends`` says how the loop ends when it is not F7 (headless)."""
         self.recording, self.mode, self.passes = rec, Mode.LOOPING, 0
         self._by_tick = {}
         for tick, ev in rec.events:
             self._by_tick.setdefault(tick, []).append(ev)
         self._say(f"looping {rec.ticks * rec.step:.1f} s ({rec.ticks} ticks, {len(rec.events)} "
-                  "events); real input is ignored until F7 ends the loop")
+                  f"events); {ends or 'real input is ignored until F7 ends the loop'}")
         self._start_pass(rec)  # at once, so even a paused game (F10) jumps back to the start
 
     def _start_pass(self, rec: Recording) -> None:

@@ -33,6 +33,7 @@ PANEL_DARK = (0, 0, 0, 190)  # behind the loop indicator and the notice strip
 # Behind the HUD and the help: opaque, so the game's own text never shows through theirs.
 HUD_PANEL = (16, 16, 24, 255)
 FOLD_NOTE = "  (F2 unfolds)"
+FOLD_PAD = 1  # pixels above and below the folded strip's text
 GRAPH_ROWS = 3  # text rows the graph takes
 GRAPH_BG = (0, 0, 0, 160)
 GRAPH_OK = (90, 220, 90, 255)
@@ -107,13 +108,18 @@ class Overlay:
         surface.fill_rect(x, y + 2 + height // 2, GRAPH_FRAMES * 2, 1, GRAPH_LINE)
 
     def _folded(self, surface: Surface, error: ErrorInfo) -> None:
-        """The error panel folded to its first row (F2), at the bottom."""
+        """The error panel folded to its first row (F2): one text row at the very bottom.
+
+        As thin as its text (FOLD_PAD above and below, not the panel's MARGIN): games keep
+        their bottom rows for play. Breakout's paddle ends 20 rows above the bottom; a strip
+        of 25 hid the paddle's lower 5 rows, this one (19 with the overlay's font) none.
+        """
         width, height = surface.size
         columns = (width - 2 * MARGIN) // max(1, surface.text_size("M")[0])
         head = error_rows(error, max(8, columns - len(FOLD_NOTE)), 1)[0][0]
-        panel_h = surface.line_height + MARGIN
-        surface.fill_rect(0, height - panel_h, width, panel_h, PANEL)
-        surface.text(MARGIN, height - panel_h + MARGIN // 2, head + FOLD_NOTE, TITLE_RGB)
+        strip_h = surface.line_height + 2 * FOLD_PAD
+        surface.fill_rect(0, height - strip_h, width, strip_h, PANEL)
+        surface.text(MARGIN, height - strip_h + FOLD_PAD, head + FOLD_NOTE, TITLE_RGB)
 
     def _panel(self, surface: Surface, lines: list[tuple[str, tuple[int, int, int]]],
                top: bool, rgba: tuple[int, int, int, int] = PANEL) -> None:

@@ -21,6 +21,7 @@ rows of the last error are cached.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Protocol
 
@@ -53,6 +54,8 @@ class Surface(Protocol):
     def line_height(self) -> int: ...
     def fill_rect(self, x: int, y: int, w: int, h: int,
                   rgba: tuple[int, int, int, int]) -> None: ...
+    def fill_rects(self, rects: Sequence[tuple[int, int, int, int]],
+                   rgba: tuple[int, int, int, int]) -> None: ...
     def text(self, x: int, y: int, text: str, rgb: tuple[int, int, int] = ...) -> int: ...
     def text_size(self, text: str) -> tuple[int, int]: ...
 

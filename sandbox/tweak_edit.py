@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -101,6 +101,17 @@ class TweakEditor:
     def problems(self) -> list[str]:
         """Game modules whose values cannot be listed now, and why."""
         return self.catalog.problems()
+
+    def live(self, items: Sequence[Tweakable]) -> list[object]:
+        """The game's values of ``items`` now (``TweakCatalog.live``): play may change them."""
+        return self.catalog.live(items)
+
+    def listing_stamp(self) -> tuple[int, tuple[str, ...]]:
+        """What the list depends on besides events: files' literals seen changed, modules.
+
+        Equal stamps (and no event between) mean ``tweakables()`` would list the same rows.
+        """
+        return self.catalog.version, tuple(self.catalog.modules())
 
     def find(self, key: str) -> Tweakable:
         """The tweakable ``physics.SPEED``; TweakError with "did you mean …?" when unknown."""

@@ -1,17 +1,19 @@
 """The game's tweakable values: where each literal is, what the file says, what the game holds.
 
 :class:`TweakCatalog` reads each game module's file (``sandbox.tweaks`` finds the literals;
-cached by size and mtime, so an open panel costs a ``stat`` per module a frame) and pairs
-each literal with the live value in the module, so the panel can show where play changed
-it. ``find("physics.SPEED")`` says "did you mean …?" for a name it does not know, and
-``check`` says what a value must be. ``sandbox.tweak_edit`` changes them.
+cached by size and mtime, a ``stat`` per module a listing) and pairs each literal with the
+live value in the module, so the panel can show where play changed it. ``version`` counts
+the times a file's literals were found different: the panel keeps its rows until it, the
+game's modules or an event say the list changed, and reads only the live values a frame.
+``find("physics.SPEED")`` says "did you mean …?" for a name it does not know, and ``check``
+says what a value must be. ``sandbox.tweak_edit`` changes them.
 """
 
 from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -76,20 +78,25 @@ class TweakCatalog:
         # A range from a value's magnitude is kept for the session: a slider whose range
         # followed the value it sets would run away while dragging.
         self._ranges: dict[str, tuple[float, float]] = {}
+        self.version = 0  # bumped whenever a file's literals are found to have changed
 
     def literals(self, path: Path) -> list[Literal] | str:
         """The literals in ``path`` now, or why there are none (cached by size and mtime)."""
+        cached = self._cache.get(path)
         try:
             st = path.stat()
             stamp = (st.st_mtime_ns, st.st_size)
-            cached = self._cache.get(path)
             if cached is not None and cached[0] == stamp:
                 return cached[1]
             found: list[Literal] | str = find_literals(path.read_bytes())
         except OSError as exc:
+            if self._cache.pop(path, None) is not None:
+                self.version += 1
             return f"cannot be read: {exc.strerror or exc}"
         except TweakSourceError as exc:
             found = str(exc)
+        if cached is None or cached[1] != found:
+            self.version += 1
         self._cache[path] = (stamp, found)
         return found
 
@@ -108,6 +115,12 @@ class TweakCatalog:
                                  lit.value, _live(module, lit.name), self._range(name, lit),
                                  lit.colour) for lit in found)
         return out
+
+    def live(self, items: Sequence[Tweakable]) -> list[object]:
+        """The game's values of ``items`` now (None where a name is gone), in order."""
+        modules = self.modules()
+        return [_live(modules[t.module], t.name) if t.module in modules else None
+                for t in items]
 
     def _range(self, module: str, lit: Literal) -> tuple[float, float]:
         if lit.commented:

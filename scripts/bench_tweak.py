@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+DRAW_TARGET = 0.0005  # seconds: the panel's draw (issue 17)
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 if str(REPO) not in sys.path:
@@ -116,9 +117,10 @@ def report(res: dict[str, Any]) -> None:
     ok = "PASS" if res["extra_cpu_median"] <= 0.001 else "FAIL"
     wall = "PASS" if res["extra_median"] <= 0.001 else "FAIL"
     print(f"  dragging frame ≤ 1 ms more than idle (CPU medians): {ok} (wall medians: {wall})")
-    ok = "PASS" if res["draw_cpu_median"] <= 0.0005 else "FAIL"
+    ok = "PASS" if res["draw_cpu_median"] <= DRAW_TARGET else "FAIL"
     print(f"  panel draw median: CPU {res['draw_cpu_median'] * ms:.3f} ms, wall "
-          f"{res['draw_median'] * ms:.3f} ms (≤ 0.5 ms, CPU): {ok}\n")
+          f"{res['draw_median'] * ms:.3f} ms: {res['draw_cpu_median'] / DRAW_TARGET:.2f}× "
+          f"the {DRAW_TARGET * ms:.1f} ms target (CPU): {ok}\n")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from sandbox import Host
 def test_seed_window_and_first_frames(bounce_copy: Path) -> None:
     with Host(bounce_copy, headless=True, watch=False) as host:
         assert host.display is not None
-        assert host.display.title == "bounce" and host.display.size == (640, 480)
+        assert host.display.title == "bounce - potato-sandbox" and host.display.size == (640, 480)
         host.step(100)
         # pos starts (1, 0) and moves (1, 1) per fixed update: one update per headless frame.
         assert (host.game.pos_x, host.game.pos_y) == (101, 100)

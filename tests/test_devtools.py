@@ -231,10 +231,11 @@ def test_title_size_and_background_apply_on_reload(tmp_path: Path) -> None:
     with Host(tmp_path, headless=True, watch=False) as host:
         assert host.display is not None
         host.step(1)
-        assert host.display.title == "one" and host.pixel(5, 5) == (10, 20, 30, 255)
+        assert host.display.title == "one - potato-sandbox"
+        assert host.pixel(5, 5) == (10, 20, 30, 255)
         edit(main_py, '"one"', '"two"')
         assert host.reload().ok
-        assert host.display.title == "two" and host.display.size == (200, 100)
+        assert host.display.title == "two - potato-sandbox" and host.display.size == (200, 100)
         edit(main_py, "(200, 100)", "(300, 150)")
         assert host.reload().ok
         host.step(1)
@@ -243,7 +244,7 @@ def test_title_size_and_background_apply_on_reload(tmp_path: Path) -> None:
         assert host.reload().ok
         host.step(1)
         assert host.pixel(299, 149) == (200, 100, 0, 255)
-        assert host.display.title == "two"
+        assert host.display.title == "two - potato-sandbox"
 
 
 def test_a_bad_setting_on_reload_is_noticed_and_the_window_keeps_going(tmp_path: Path) -> None:

@@ -95,7 +95,7 @@ def test_title_and_size_changes_reach_the_window(bounce_copy: Path) -> None:
         edit(main, "SIZE = (640, 480)", "SIZE = (320, 240)")
         assert host.reload().ok
         assert host.display is not None
-        assert host.display.title == "boing" and host.display.size == (320, 240)
+        assert host.display.title == "boing - potato-sandbox" and host.display.size == (320, 240)
         host.step(1)
         assert host.pixel(319, 239) == BLUE
 

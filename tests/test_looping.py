@@ -19,6 +19,7 @@ from sandbox.events import Notice
 from sandbox.host import Host
 from sandbox.hot import ReloadReport
 from sandbox.looping import Mode
+from sandbox.recording import Recording
 from sandbox.sdl import event_from_dict, event_to_dict, read_png
 from sandbox.snapshot import Snapshot, carry_edits, identities
 
@@ -264,6 +265,36 @@ def test_a_saved_recording_replays_headless_to_the_same_screenshot(
                  "--frames", "150", "--screenshot", str(replayed)])
     assert code == 0, capsys.readouterr()
     assert read_png(replayed) == read_png(live)
+
+
+def test_a_headless_replay_says_how_long_it_runs_not_that_f7_ends_it(
+    arrows: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rec = tmp_path / "play.json"
+    with Host(arrows, headless=True, watch=False) as host:
+        host.looping.record_to = rec
+        record(host)  # 120 ticks
+    capsys.readouterr()
+    for frames, passes in (("150", "1.25 passes"), ("240", "2 passes"), ("120", "1 pass)")):
+        code = main([str(arrows), "--replay", str(rec), "--headless", "--no-watch",
+                     "--frames", frames])
+        out = capsys.readouterr().out
+        assert code == 0, out
+        assert (f"looping 2.0 s (120 ticks, 8 events); headless: it runs for the {frames} "
+                f"frames of --frames ({passes}") in out and "ends by itself" in out
+        assert "F7" not in out  # a headless run has no keys
+    # Headless with no --frames: it never ends by itself, and the line says so.
+    with Host(arrows, headless=True, watch=False) as host:
+        host.looping.play(Recording.load(rec, "bounce", host.reloader.modules), headless=True)
+        told = [str(e) for e in host.events if isinstance(e, Notice)]
+        assert any("no key ends it: it repeats until the process is stopped (Ctrl+C); add "
+                   "--frames N to end it by itself" in line for line in told), told
+        host.step(250)
+        assert host.looping.mode is Mode.LOOPING and host.looping.passes == 3
+    # With a window, F7 still ends it, and the line still says so.
+    with Host(arrows, headless=True, watch=False) as host:
+        host.looping.play(Recording.load(rec, "bounce", host.reloader.modules))
+        assert "real input is ignored until F7 ends the loop" in str(host.events[-1])
 
 
 def test_record_writes_the_file_at_exit_when_still_recording(arrows: Path, tmp_path: Path) -> None:

@@ -124,6 +124,47 @@ def test_push_key_round_trips_through_sdl(display: Display) -> None:
         display.push_key("NoSuchKey")
 
 
+def test_fill_rects_draws_what_as_many_fill_rects_would_and_gives_state_back(
+    display: Display,
+) -> None:
+    import sdl2
+
+    rects = [(0, 0, 10, 10), (5, 5, 10, 10), (30, 0, 4, 4)]  # overlapping: blended twice
+    frames = []
+    for batched in (False, True):
+        display.clear((0, 0, 200))
+        if batched:
+            display.fill_rects(rects, (255, 0, 0, 128))
+        else:
+            for rect in rects:
+                display.fill_rect(*rect, (255, 0, 0, 128))
+        display.fill_rects([], (0, 255, 0, 255))  # nothing to fill: no SDL error
+        display.present()
+        frames.append(display.pixels())
+    assert frames[0] == frames[1]
+    assert display.pixel(7, 7) != display.pixel(2, 2) != display.pixel(50, 50)
+    game = display.renderer
+    game.blendmode, game.color = sdl2.SDL_BLENDMODE_ADD, (1, 2, 3, 4)
+    display.fill_rects(rects, (0, 255, 0))
+    display.present()
+    assert game.blendmode.value == sdl2.SDL_BLENDMODE_ADD and tuple(game.color) == (1, 2, 3, 4)
+
+
+def test_the_x11_name_is_left_alone_without_x11(display: Display) -> None:
+    import sdl2
+
+    from sandbox.sdl.x11_name import name_window, x11_handles
+
+    window = sdl2.SDL_CreateWindow(b"x", 0, 0, 10, 10, sdl2.SDL_WINDOW_HIDDEN)
+    try:
+        assert x11_handles(window) is None  # the dummy driver: no X display, no X window
+        assert name_window(window, "x") is False
+    finally:
+        sdl2.SDL_DestroyWindow(window)
+    display.set_title("still renamed")  # set_title calls it: nothing raised, SDL's title set
+    assert display.title == "still renamed"
+
+
 def test_title_and_size(display: Display) -> None:
     display.set_title("renamed")
     assert display.title == "renamed"

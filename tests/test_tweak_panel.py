@@ -414,7 +414,8 @@ def test_a_string_is_typed_in_the_panel_and_escape_while_typing_does_not_quit(
         push({"type": "text", "text": "hop!"})
         key(host, "Return")
         assert 'TITLE = "hop!"' in main.read_text()
-        assert host.display is not None and host.display.title == "hop!"  # applied like a save
+        assert host.display is not None  # applied like a save:
+        assert host.display.title == "hop! - potato-sandbox"
         key(host, "Return")
         key(host, "Escape")  # cancels the typing, and is not the host's quit
         assert host.running and 'TITLE = "hop!"' in main.read_text()
@@ -481,3 +482,39 @@ def test_a_key_held_when_the_panel_opens_is_released_in_the_game(tmp_path: Path)
         host.step(1)
         assert host.game.events == [sdl2.SDL_KEYDOWN, sdl2.SDL_KEYUP]  # not stuck down
         assert host.game.GRAVITY == 0.5  # and the panel did not take it as its own
+
+
+def _yellow_in_value_column(host: Host, name: str) -> int:
+    """Pixels of the live-value text of ``name``'s row drawn in the HUD's yellow (changed)."""
+    where = host.tweak_panel.where(name)
+    assert where is not None
+    left, y, _ = where
+    count = 0
+    for py in range(y - 6, y + 6):
+        for px in range(left - 9 * 8, left - 4):  # the value column, before the slider
+            r, g, b, _a = host.pixel(px, py)
+            count += r > 200 and g > 200 and b < r - 40
+    return count
+
+
+def test_the_rows_follow_play_reloads_and_modules_imported_later(tmp_path: Path) -> None:
+    game = tmp_path / "later"
+    game.mkdir()
+    (game / "main.py").write_text("SPEED = 3\nframes = 0\n\n\ndef update(dt):\n"
+                                  "    global frames\n    frames += 1\n"
+                                  "    if frames == 5:\n        import extra  # noqa: F401\n")
+    (game / "extra.py").write_text("DELAY = 2\n")
+    with Host(game, headless=True, watch=False) as host:
+        open_panel(host)
+        assert _yellow_in_value_column(host, "main.SPEED") == 0  # as the file says: dim
+        host.game.SPEED = 7  # play changes it: shown at the next frame, in yellow
+        host.step(1)
+        assert _yellow_in_value_column(host, "main.SPEED") > 10
+        assert host.tweak_panel.where("extra.DELAY") is None
+        host.step(5)  # the game imports a module: its values get rows, no event needed
+        assert host.tweak_panel.where("extra.DELAY") is not None
+        edit(game / "main.py", "SPEED = 3\n", "SPEED = 3\nGRAVITY = 9.8\n")
+        assert host.tweak_panel.where("main.GRAVITY") is None
+        host.reload()  # F9: the reload's report tells the panel to list its rows again
+        host.step(1)
+        assert host.tweak_panel.where("main.GRAVITY") is not None

@@ -8,6 +8,7 @@ text never shows through theirs.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from gamefiles import BLUE
@@ -15,6 +16,8 @@ from gamefiles import BLUE
 from sandbox.host import Host
 from sandbox.overlay import HUD_PANEL
 from sandbox.sdl import write_png
+
+REPO = Path(__file__).resolve().parent.parent
 
 GAME = '''\
 from sandbox import assets
@@ -70,6 +73,32 @@ def test_the_error_panel_folds_to_one_line_and_back(tmp_path: Path) -> None:
         host.press("F2")
         host.step(1)
         assert host.pixel(5, 200) != grey  # unfolded again
+
+
+def test_the_folded_strip_leaves_breakouts_paddle_whole(tmp_path: Path) -> None:
+    """Breakout's paddle is rows 330-339 of 360: the folded strip fits the 20 rows below."""
+    game = tmp_path / "breakout"
+    shutil.copytree(REPO / "games" / "breakout", game,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    with Host(game, headless=True, watch=False) as host:
+        host.step(1)
+        paddle, main = host.game.paddle, host.game
+        left = int(paddle.x - paddle.WIDTH / 2)
+        rows = range(paddle.Y, paddle.Y + paddle.HEIGHT)
+        colour = (*paddle.COLOUR, 255)
+        assert all(host.pixel(left + 5, y) == colour for y in rows)  # the paddle, no overlay
+        (game / "ball.png").write_bytes(b"not a png")
+        host.press("F9")  # the broken image: the error panel, the game keeps running
+        host.press("F2")  # folded to one line
+        host.step(1)
+        assert host.last_error is not None and host.overlay.fold_errors and not host.paused
+        width, height = main.SIZE
+        for x in (left + 1, left + paddle.WIDTH // 2, left + paddle.WIDTH - 2):
+            assert [host.pixel(x, y) for y in rows] == [colour] * len(rows)
+        below = (*main.BACKGROUND, 255)
+        assert host.pixel(left + 5, paddle.Y + paddle.HEIGHT) == below  # a row of game between
+        assert host.pixel(left + 5, height - 1) != below  # the strip, at the very bottom
+        assert host.pixel(width - 1, height - 1) != below  # across the whole width
 
 
 def test_the_help_and_hud_are_opaque(tmp_path: Path) -> None:

@@ -27,6 +27,9 @@ from __future__ import annotations
 
 import ctypes
 import os
+from array import array
+from collections.abc import Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +40,11 @@ import sdl2.sdlttf as sdlttf
 
 from sandbox.sdl.draw import Renderer
 from sandbox.sdl.errors import NoDisplayError, SDLError, check, sdl_reason
+from sandbox.sdl.geometry import fill_int_rects
 from sandbox.sdl.input import is_quit, key_of, poll_events, push_key, push_quit
 from sandbox.sdl.pixels import PACKED32, RGB, RGBA, RGBA32, to_rgba, write_png
 from sandbox.sdl.text import Font
+from sandbox.sdl.x11_name import name_window
 
 __all__ = ["WINDOW_CLASS", "Display"]
 
@@ -118,6 +123,8 @@ class Display:
         if renderer is None:
             raise SDLError(f"Error encountered creating the renderer: {error}")
         self._renderer_obj: Renderer = renderer
+        # After the renderer: an OpenGL one makes SDL recreate the X window, titled anew.
+        name_window(self._window, title)  # findable by `xdotool search --name` (x11_name)
         self._sdl_renderer: Any = self._renderer_obj.sdlrenderer
         # SDL's software renderer reports PRESENTVSYNC without ever waiting for a display
         # (seen with SDL 2.32 on dummy/X11), so only an accelerated renderer's vsync counts;
@@ -162,6 +169,7 @@ class Display:
     def set_title(self, title: str) -> None:
         """Change the window's title."""
         sdl2.SDL_SetWindowTitle(self._window, title.encode())
+        name_window(self._window, title)
 
     @property
     def title(self) -> str:
@@ -210,6 +218,15 @@ class Display:
 
     def fill_rect(self, x: int, y: int, w: int, h: int, rgba: RGB | RGBA) -> None:
         """Alpha-blended rectangle; the renderer's state comes back at present (module doc)."""
+        check(sdl2.SDL_RenderFillRect(self._blend(rgba), ctypes.byref(sdl2.SDL_Rect(x, y, w, h))),
+              "filling a rectangle")
+
+    def fill_rects(self, rects: Sequence[tuple[int, int, int, int]], rgba: RGB | RGBA) -> None:
+        """``fill_rect`` for every ``(x, y, w, h)`` of ``rects``, in one SDL call."""
+        fill_int_rects(self._blend(rgba), array("i", chain.from_iterable(rects)))
+
+    def _blend(self, rgba: RGB | RGBA) -> Any:
+        """Lend SDL's renderer to a blended fill in ``rgba``; returns the SDL_Renderer."""
         r = self._sdl_renderer
         colour = tuple(rgba) if len(rgba) == 4 else (*rgba, 255)
         if self._saved is None:
@@ -223,8 +240,7 @@ class Display:
         if colour != self._drawn:
             sdl2.SDL_SetRenderDrawColor(r, *colour)
             self._drawn = colour
-        check(sdl2.SDL_RenderFillRect(r, ctypes.byref(sdl2.SDL_Rect(x, y, w, h))),
-              "filling a rectangle")
+        return r
 
     def _restore(self) -> None:
         """Give the renderer back the blend mode and colour the first ``fill_rect`` found."""
