@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from gamefiles import edit, game_folder
-from test_timeline import fresh_physics, open_timeline, tap
+from test_timeline import CRASHING_GAME, fresh_physics, open_timeline, tap
 
 from sandbox.ghosts import REACH, alpha_of, ghost_ticks
 from sandbox.history import History
@@ -229,20 +229,8 @@ def test_a_tweak_bends_the_ghosts_to_the_new_physics(bounce_copy: Path) -> None:
         assert len(draws) == 13
 
 
-CRASH_LATER = '''
-SIZE = (200, 100)
-x = 0
-
-
-def update(dt):
-    global x
-    x += 1
-
-
-def draw(renderer):
-    renderer.clear((0, 0, 0))
-    renderer.fill_rect((x, 40, 4, 20), (255, 255, 255))
-'''
+# A walk one pixel a tick (test_timeline's crashing game, without its crash).
+WALK = CRASHING_GAME.replace('    if x == 90:\n        raise ValueError("x reached 90")\n', "")
 
 
 @pytest.mark.parametrize(("hook", "line", "cursor"), [
@@ -251,7 +239,8 @@ def draw(renderer):
 ])
 def test_a_hook_failing_at_a_ghosts_tick_pauses_on_it_and_a_fix_brings_them_back(
         tmp_path: Path, hook: str, line: str, cursor: int) -> None:
-    game = game_folder(tmp_path, "walk", CRASH_LATER)
+    game = game_folder(tmp_path, "walk", WALK)
+    assert "raise" not in WALK
     with Host(game, headless=True, watch=False) as host:
         host.step(150)
         open_timeline(host)
@@ -287,3 +276,27 @@ def test_g_without_a_window_says_why() -> None:
     timeline = Timeline(history, emit=lambda ev: said.append(str(ev)))
     timeline.handle({"type": "keydown", "key": "G", "mod": 0})
     assert said == ["ghosts need the window's renderer: there is none in this session"]
+
+
+def test_a_real_drag_in_the_tweak_panel_bends_the_path_as_it_goes(bounce_copy: Path) -> None:
+    """F8, G, F4, then SPEED dragged with the mouse: the ghosts follow every write."""
+    from test_tweak_panel import drag, open_panel
+
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(300)
+        open_timeline(host)
+        host.timeline.move_to(200)
+        tap(host, "G")
+        open_panel(host)
+        x, y = 201 + 8 * 20, 200 + 8 * 20  # where SPEED 8 takes bounce in 20 ticks
+        assert shown_picture(host)(x, y) == BLUE  # at SPEED 2 no ghost reaches so far
+        version = host.ghosts.version
+        drag(host, "physics.SPEED", [3, 5, 8], 0, 10)
+        host.step(1)
+        assert host.ghosts.version > version and host.ghosts.visible
+        assert "SPEED = 8  #" in (bounce_copy / "physics.py").read_text()
+        # The ghost 20 ticks on is there now, alone: pink over blue.
+        a = alpha_of(20)
+        want = tuple(blend(p, b, a) for p, b in zip(PINK, BLUE, strict=True))
+        got = shown_picture(host)(x, y)
+        assert max(abs(g - w) for g, w in zip(got, want, strict=True)) <= TOLERANCE, (got, want)
