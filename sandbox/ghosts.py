@@ -49,8 +49,10 @@ class Frames(Protocol):
 
 def ghost_ticks(cursor: int, start: int, end: int, every: int = EVERY,
                 reach: int = REACH) -> list[int]:
-    """The ghosts' ticks, oldest first: the multiples of ``every`` within ``reach`` of
-    ``cursor`` and inside ``start`` .. ``end``, but the cursor's own."""
+    """The ghosts' ticks, oldest first: multiples of ``every`` near ``cursor``, in the history.
+
+    Near: within ``reach`` ticks; in the history: ``start`` .. ``end``; never the cursor's own.
+    """
     first = max(start, cursor - reach)
     first += -first % every
     return [t for t in range(first, min(end, cursor + reach) + 1, every) if t != cursor]

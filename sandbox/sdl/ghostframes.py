@@ -8,7 +8,9 @@ each with its own alpha, into one texture that
 :meth:`GhostFrames.show` draws over the window in a single copy. So a frame with ghosts costs
 one texture copy; composing (a read-back and a blit a ghost) happens only when asked. A ghost
 is blitted only in the bands of ``BAND`` rows where it drew anything but its background
-(found once, when it is captured): a bouncing rectangle's ghost is a few bands, not a frame.
+(found once, when it is captured) and differs from what it is blended over (breakout's bricks,
+the same in every ghost, are skipped): a bouncing rectangle's ghost is a few bands, not a
+frame. Bands are compared with ``SDL_memcmp``, in C.
 
 A ghost leaves its background out: the colour the game's ``renderer.clear()`` filled it with
 (``Renderer.cleared``) is the surface's colour key, so only what was drawn over it shows,
@@ -35,6 +37,9 @@ __all__ = ["GhostFrames"]
 
 FORMAT = sdl2.SDL_PIXELFORMAT_RGB888  # XRGB8888: no alpha (see the module docstring)
 BAND = 16  # rows: a ghost is blended band by band, only where it drew something
+# SDL's memcmp (pysdl2 does not wrap it): compares bands in place, without copying them out.
+_memcmp = sdl2.dll.dll.bind_function(
+    "SDL_memcmp", [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t], ctypes.c_int)
 
 
 class GhostFrames:
@@ -112,19 +117,29 @@ class GhostFrames:
         again before the next compose.
         """
         target = self._slots[base]
-        width = self.size[0]
         for slot, alpha in ghosts:
             ghost = self._slots[slot]
             sdl2.SDL_SetSurfaceBlendMode(ghost, sdl2.SDL_BLENDMODE_BLEND)
             sdl2.SDL_SetSurfaceAlphaMod(ghost, max(0, min(255, alpha)))
-            for top, bottom in self._drawn[slot]:
-                rows = sdl2.SDL_Rect(0, top, width, bottom - top)
-                # SDL_BlitSurface clips the destination rectangle in place: a copy each.
-                check(sdl2.SDL_BlitSurface(ghost, rows, target, sdl2.SDL_Rect(0, top, 0, 0)),
-                      "blending a ghost")
+            self._blend(ghost, target, self._drawn[slot])
         pixels = target.contents
         check(sdl2.SDL_UpdateTexture(self._shown, None, pixels.pixels, pixels.pitch),
               "uploading the ghosts")
+
+    def _blend(self, ghost: Any, target: Any, drawn: list[tuple[int, int]]) -> None:
+        """Blit ``ghost`` over ``target`` in its ``drawn`` rows, where the two differ."""
+        here, there = ghost.contents.pixels, target.contents.pixels
+        pitch, width = int(target.contents.pitch), self.size[0]
+
+        def differs(y: int, rows: int) -> bool:
+            return bool(_memcmp(here + y * pitch, there + y * pitch, rows * pitch) != 0)
+
+        for first, last in drawn:
+            for top, bottom in _bands(first, last, differs):
+                rows = sdl2.SDL_Rect(0, top, width, bottom - top)
+                # SDL_BlitSurface clips the destination rectangle in place: a new one each.
+                check(sdl2.SDL_BlitSurface(ghost, rows, target, sdl2.SDL_Rect(0, top, 0, 0)),
+                      "blending a ghost")
 
     def show(self) -> None:
         """Draw the last composite over the whole window."""
@@ -148,15 +163,23 @@ def _drawn_rows(surface: Any, key: int) -> list[tuple[int, int]]:
     # The unused byte of XRGB8888 is whatever the read-back wrote: take it from a pixel.
     pixel = (ctypes.c_uint32.from_address(surface.pixels).value & 0xFF000000) | (key & 0xFFFFFF)
     row = bytes(ctypes.c_uint32(pixel)) * width + bytes(pitch - 4 * width)
-    band = row * BAND
+    blank = ctypes.create_string_buffer(row * BAND, pitch * BAND)
+    pixels = surface.pixels
+    return _bands(0, height, lambda y, n: _memcmp(pixels + y * pitch, blank, n * pitch) != 0)
+
+
+def _bands(top: int, bottom: int, keep: Callable[[int, int], bool]) -> list[tuple[int, int]]:
+    """The runs of rows from ``top`` to ``bottom``, band by band, whose bands ``keep``.
+
+    ``keep(y, rows)`` is asked for each band of ``BAND`` rows (fewer at the bottom).
+    """
     runs: list[tuple[int, int]] = []
-    for top in range(0, height, BAND):
-        rows = min(BAND, height - top)
-        blank = band if rows == BAND else row * rows
-        if ctypes.string_at(surface.pixels + top * pitch, rows * pitch) == blank:
+    for y in range(top, bottom, BAND):
+        rows = min(BAND, bottom - y)
+        if not keep(y, rows):
             continue
-        if runs and runs[-1][1] == top:
-            runs[-1] = (runs[-1][0], top + rows)
+        if runs and runs[-1][1] == y:
+            runs[-1] = (runs[-1][0], y + rows)
         else:
-            runs.append((top, top + rows))
+            runs.append((y, y + rows))
     return runs
