@@ -300,3 +300,40 @@ def test_a_real_drag_in_the_tweak_panel_bends_the_path_as_it_goes(bounce_copy: P
         want = tuple(blend(p, b, a) for p, b in zip(PINK, BLUE, strict=True))
         got = shown_picture(host)(x, y)
         assert max(abs(g - w) for g, w in zip(got, want, strict=True)) <= TOLERANCE, (got, want)
+
+
+IMAGE_WALK = '''
+SIZE = (200, 100)
+x = 20
+
+
+def update(dt):
+    global x
+    x += 1
+
+
+def draw(renderer):
+    renderer.clear((0, 0, 0))
+    renderer.image("dot.png", (x, 40))
+'''
+
+
+def test_an_image_saved_while_ghosts_show_redraws_them_in_its_new_colour(tmp_path: Path) -> None:
+    from sandbox.sdl import write_png
+
+    game = game_folder(tmp_path, "dots", IMAGE_WALK)
+    write_png(game / "dot.png", (4, 4), bytes((255, 0, 0, 255)) * 16)
+    with Host(game, headless=True, watch=False) as host:
+        host.step(100)
+        open_timeline(host)
+        tap(host, "G")
+        # The ghost 30 ticks back (x = 20 + 70) is red and faint over black, alone there.
+        ghost_x = 20 + 70
+        assert shown_picture(host)(ghost_x + 1, 41) == (blend(255, 0, alpha_of(-30)), 0, 0)
+        draws = ghost_draws(host)
+        write_png(game / "dot.png", (4, 4), bytes((0, 255, 0, 255)) * 16)
+        host.press("F9")  # without the watcher, F9 also reloads changed assets
+        host.step(2)
+        assert len(draws) == 1 + 6  # at now: the cursor's frame and the past's six ghosts
+        assert shown_picture(host)(ghost_x + 1, 41) == (0, blend(255, 0, alpha_of(-30)), 0)
+        assert shown_picture(host)(120 + 1, 41) == (0, 255, 0)  # the cursor's own, at x = 120
