@@ -63,13 +63,13 @@ class Keyframe:
 
     tick: int
     snapshot: Snapshot
-    rng: object
+    rng: tuple[Any, ...]  # random.getstate()
     size: int
 
     def restore(self, modules: Mapping[str, ModuleType]) -> None:
         """Put this state back into ``modules`` (copied again: a keyframe can be restored often)."""
         self.snapshot.restore(modules)
-        random.setstate(self.rng)  # type: ignore[arg-type]
+        random.setstate(self.rng)
 
 
 class History:
@@ -243,14 +243,14 @@ class History:
     def recording(self, game: str) -> Recording:
         """The history as a recording (``--replay`` loops it): its oldest keyframe onwards.
 
-        A recording restarts ``random`` from a seed (0 here), not from a saved state, so a
-        game that draws random numbers replays with other ones.
+        It carries the keyframe's ``random`` state, so every pass draws the numbers play drew.
         """
         start = self.start
         frame = self.keyframe_at(start)
         events = [(tick - start, data) for tick, batch in self.events.items()
                   if start <= tick < self.tick for data in batch]
-        return Recording(game, self.step, frame.snapshot, events, self.tick - start, seed=0)
+        return Recording(game, self.step, frame.snapshot, events, self.tick - start, seed=0,
+                         rng=frame.rng)
 
     def around_reload(self, reload: Callable[[], ReloadReport]) -> ReloadReport:
         """Run ``reload``; the values its statements bound go into every keyframe.

@@ -32,6 +32,7 @@ from sandbox.events.errors import error_info, startup_error
 from sandbox.events.tweaks import Tweaked
 from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
 from sandbox.game_output import GameOutput, OutputStrip
+from sandbox.ghosts import Ghosts
 from sandbox.history import DEFAULT_SECONDS, History
 from sandbox.hot import Reloader, ReloadReport
 from sandbox.input_router import InputRouter
@@ -154,8 +155,15 @@ class Host:
         self.overlay = Overlay()
         # The loop's badge is drawn with the overlay, so it is no part of the game's frame.
         self.output_strip = OutputStrip(self.output, lambda: self.paused)
+        # G in the timeline: faint frames around the tick shown, drawn offscreen with the
+        # game's draw; redrawn when a reload, tweak or asset save goes by (sandbox.ghosts).
+        self.ghosts = Ghosts(self.history, self.display.ghost_frames, self._draw_game)
+        self.timeline.ghosts = self.ghosts
+        self.events.sinks.append(self.ghosts.observe)
+        # The ghosts' composite covers the whole frame: first, under every other badge.
         self.screen = Screen(self.display, self.overlay, self.status,
-                             [self.output_strip, self.looping, self.tweak_panel, self.timeline])
+                             [self.ghosts, self.output_strip, self.looping, self.tweak_panel,
+                              self.timeline])
         self.assets = LiveAssets(self.root, self.display, self.headless)
         if watch:
             from sandbox.watcher import Watcher  # watchfiles only when watching
@@ -415,18 +423,24 @@ class Host:
             if not self.looping.before_update() or not self.call_hook("update", self.clock.step):
                 break
             self.history.after_update()
-        if not self.status.paused:
-            if getattr(self.game, "draw", None) is None:
-                display.clear(self.settings.background)
-            elif not self.call_hook("draw", display.renderer):
-                # The failure froze the last good frame; it overwrites the half-drawn one, on
-                # the window even if draw() left a texture target or a clip behind.
-                display.reset_target()
+        if not self.status.paused and not self._draw_game():
+            # The failure froze the last good frame; it overwrites the half-drawn one, on
+            # the window even if draw() left a texture target or a clip behind.
+            display.reset_target()
         self.changes.frame_done()  # "resumed: main.py fixed" once the hooks ran again
         self.screen.finish(self.settings.background, self._hud())
         self.frames += 1
         self.devtools.times.add(start, time.perf_counter() - start)
         return True
+
+    def _draw_game(self) -> bool:
+        """The game's frame: its ``draw`` hook, or the background when it has none."""
+        display = self.display
+        assert display is not None
+        if getattr(self.game, "draw", None) is None:
+            display.clear(self.settings.background)
+            return True
+        return self.call_hook("draw", display.renderer)
 
     def _hud(self) -> list[str]:
         """The HUD's lines (F3) and its graph's data, or nothing when the HUD is off."""

@@ -14,8 +14,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-__all__ = ["HOST_KEYS", "KEYS", "TERMINAL_KEYS", "Action", "Key", "banner_rows", "cli_epilog",
-           "help_rows", "kept_keys", "readme_table", "terminal_line"]
+__all__ = ["HOST_KEYS", "KEYS", "TERMINAL_KEYS", "TIMELINE_KEYS", "Action", "Key", "Scrub",
+           "TimelineKey", "banner_rows", "cli_epilog", "help_rows", "kept_keys", "readme_table",
+           "terminal_line", "timeline_action"]
 
 
 class Action(enum.Enum):
@@ -89,6 +90,44 @@ KEYS: tuple[Key, ...] = (
     Key("Escape", Action.QUIT, "quit", "quit (also: the window's close button)", ("q", "quit")),
 )
 
+
+
+class Scrub(enum.Enum):
+    """What a key does while the timeline (F8) is open (``sandbox.timeline`` holds how)."""
+
+    BACK = "back"
+    ON = "on"
+    OLDEST = "oldest"
+    NEWEST = "newest"
+    SAVE = "save"
+    GHOSTS = "ghosts"
+
+
+@dataclass(frozen=True)
+class TimelineKey:
+    """A key of the open timeline: no host key, so the game gets it while the timeline is shut."""
+
+    name: str
+    action: Scrub
+    does: str
+
+
+TIMELINE_KEYS: tuple[TimelineKey, ...] = (
+    TimelineKey("Left", Scrub.BACK, "back 10 ticks (Shift: one)"),
+    TimelineKey("Right", Scrub.ON, "on 10 ticks (Shift: one)"),
+    TimelineKey("Home", Scrub.OLDEST, "the oldest tick"),
+    TimelineKey("End", Scrub.NEWEST, "now"),
+    TimelineKey("S", Scrub.SAVE, "write the history to `--record FILE`"),
+    TimelineKey("G", Scrub.GHOSTS, "ghosts: faint frames every 5th tick, 0.5 s before and after "
+                "the one shown, redrawn after every save and tweak"),
+)
+
+
+def timeline_action(key: str) -> Scrub | None:
+    """What ``key`` (SDL's name) does in the open timeline, or None."""
+    return next((k.action for k in TIMELINE_KEYS if k.name == key), None)
+
+
 HOST_KEYS = frozenset(key.name for key in KEYS)
 # Terminal key -> the window key whose action it runs.
 TERMINAL_KEYS = {key.terminal[0]: key.name for key in KEYS if key.terminal}
@@ -133,6 +172,7 @@ def readme_table() -> str:
     """The README's key table (Markdown), one row per key, then the terminal's keys."""
     rows = ["| key | does |", "|---|---|"]
     rows += [f"| {key.name} | {key.readme or key.does} |" for key in KEYS]
+    rows += [f"| {key.name} (in the timeline) | {key.does} |" for key in TIMELINE_KEYS]
     keys = _terminal()
     rows.append(f"| {' / '.join(k for k, _ in keys)} (in the terminal) | "
                 + ", ".join(does for _, does in keys) + " |")

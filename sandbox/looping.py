@@ -14,7 +14,8 @@ Ticks are counted from the snapshot: tick ``k`` is the ``k``-th ``update`` after
 An event handled in a frame before tick ``k``'s update is tagged ``k``, and a replay delivers
 it just before tick ``k``'s update, so replays follow the fixed step, not the frame rate.
 Events handled in the frame that stops the recording come after its last tick and are dropped.
-``random`` is seeded with the recording's seed when recording starts and at every pass.
+``random`` is seeded with the recording's seed when recording starts and at every pass (a
+recording of the history, S in the timeline, sets ``random``'s saved state instead).
 The host also calls ``close()`` at exit (``--record`` saves a recording still running) and
 ``restarted()`` after a hot restart (F5), which replaced the modules the snapshot was taken
 from, so it ends recording and loop.
@@ -210,7 +211,7 @@ class Looper:
 
     def _start_pass(self, rec: Recording) -> None:
         rec.snapshot.restore(self._modules)
-        random.seed(rec.seed)
+        rec.restart_random()
         self.tick, self.passes = 0, self.passes + 1
 
     def save(self, path: Path) -> None:

@@ -1,10 +1,11 @@
 """Recordings of play: a state snapshot plus input events by fixed-step tick, as a JSON file.
 
 The file is plain data, never pickle, so opening a recording cannot run code. Format
-(version 2)::
+(version 3)::
 
-    {"format": "potato-sandbox-recording", "version": 2, "game": "bounce",
+    {"format": "potato-sandbox-recording", "version": 3, "game": "bounce",
      "step": 0.016666666666666666, "ticks": 120, "seed": 1234,
+     "random": {"version": 3, "internal": [2147483648, ..., 624], "gauss_next": null},
      "snapshot": {"main": {"pos_x": 1, "trail": {"__tuple__": [1, 2]}}},
      "sources": {"main": "TITLE = 'Bounce'\\n..."}, "changed_by_play": {"main": ["dx"]},
      "held": {"keys": ["left"], "mouse": [10, 20], "buttons": [], "pads": []},
@@ -27,10 +28,19 @@ object than their statement bound): as in a live reload, ``dx = -SPEED`` is then
 again for an edited ``SPEED``. Version 1 files have neither and are refused with a message
 to record again.
 
+``random`` (new in version 3, optional) is ``random``'s state when the recording starts, as
+``random.getstate()`` gives it: a recording made from the history (S in the timeline) starts
+at a keyframe in the middle of play, where ``random`` is wherever play left it, so every pass
+sets that state rather than seeding. Without it, each pass calls ``random.seed(seed)``, as
+an F6 recording does (its play ran from that seed). Version 2 files (no ``random``) still
+replay, from their seed; a version 3 file is refused by a sandbox that reads only version 2,
+whose replay would silently draw other numbers.
+
 ``held`` is the input held when the recording started (``sandbox.input_state``: keys, the
 mouse, gamepads with their buttons and axes); a file without it starts with nothing held.
 ``ticks`` is the length in fixed updates; an event with ``"tick": k`` is delivered just before
-update ``k`` (from 0) of each pass; ``seed`` is passed to ``random.seed`` at every pass. Events
+update ``k`` (from 0) of each pass; ``seed`` is passed to ``random.seed`` at every pass unless
+there is ``random``. Events
 are the plain dicts of ``sandbox.sdl.event_to_dict``::
 
     {"type": "keydown" | "keyup", "key": "Left", "scancode": 80, "mod": 0, "repeat": 0}
@@ -49,6 +59,7 @@ from __future__ import annotations
 import enum
 import json
 import math
+import random
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -61,7 +72,8 @@ from sandbox.snapshot import Snapshot
 __all__ = ["FORMAT", "VERSION", "Recording", "RecordingError"]
 
 FORMAT = "potato-sandbox-recording"
-VERSION = 2
+VERSION = 3
+READS = (2, 3)  # version 2: no "random" (seeded); version 1 kept no sources: refused
 
 
 class RecordingError(Exception):
@@ -87,6 +99,15 @@ class Recording:
     skipped: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # module -> the source it ran
     changed_by_play: dict[str, list[str]] = field(default_factory=dict)  # module -> names
+    # random.getstate() at the start (a recording of the history); None: random.seed(seed)
+    rng: tuple[Any, ...] | None = None
+
+    def restart_random(self) -> None:
+        """Give ``random`` the state it had when the recording starts (every pass does)."""
+        if self.rng is not None:
+            random.setstate(self.rng)
+        else:
+            random.seed(self.seed)
 
     def save(self, path: str | Path, modules: dict[str, ModuleType]) -> None:
         """Write the recording to ``path`` as JSON; unsaveable values go to ``skipped``."""
@@ -114,6 +135,10 @@ class Recording:
             "changed_by_play": self.changed_by_play,
             "events": [{"tick": tick, "event": event} for tick, event in self.events],
         }
+        if self.rng is not None:
+            version, internal, gauss_next = self.rng
+            document["random"] = {"version": version, "internal": list(internal),
+                                  "gauss_next": gauss_next}
         target = Path(path)
         try:
             # Write beside, then rename: a crash mid-write never leaves a truncated recording.
@@ -143,10 +168,10 @@ class Recording:
             ) from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise RecordingError(f"{source} is not a potato-sandbox recording")
-        if doc.get("version") != VERSION:
+        if doc.get("version") not in READS:
             raise RecordingError(
                 f"{source} is a version {doc.get('version')!r} recording; this sandbox reads "
-                f"version {VERSION} — record it again with this version"
+                f"versions {READS[0]} to {READS[-1]} — record it again with this version"
             )
         if doc.get("game") != game:
             raise RecordingError(
@@ -166,11 +191,35 @@ class Recording:
             sources = {str(name): _text(text) for name, text in doc["sources"].items()}
             played = {str(name): [_text(n) for n in names]
                       for name, names in doc["changed_by_play"].items()}
-            return cls(game, float(doc["step"]), snapshot, events, int(doc["ticks"]),
-                       int(doc.get("seed", 0)), sources=sources, changed_by_play=played)
+            recording = cls(game, float(doc["step"]), snapshot, events, int(doc["ticks"]),
+                            int(doc.get("seed", 0)), sources=sources, changed_by_play=played)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise RecordingError(f"{source} is damaged ({type(exc).__name__}: {exc}); "
                                  "record it again") from None
+        if "random" in doc:
+            recording.rng = _random_state(doc["random"], source)
+        return recording
+
+
+def _random_state(data: object, source: Path) -> tuple[Any, ...]:
+    """The ``random`` field as ``random.getstate()``'s tuple; RecordingError when damaged."""
+    try:
+        if not isinstance(data, dict):
+            raise TypeError(f"an object with version, internal and gauss_next, not a "
+                            f"{type(data).__name__}")
+        internal = data["internal"]
+        if not isinstance(internal, list) or not all(isinstance(n, int) for n in internal):
+            raise TypeError("internal must be a list of whole numbers")
+        gauss = data["gauss_next"]
+        state = (data["version"], tuple(internal), None if gauss is None else float(gauss))
+        random.Random().setstate(state)  # what a pass will do: fails now if it would fail then
+    except (KeyError, TypeError, ValueError) as exc:
+        what = f"{exc} is missing" if isinstance(exc, KeyError) else str(exc)
+        raise RecordingError(
+            f'{source} has a damaged "random" field ({what}); record it again, or delete the '
+            'field to replay with the recording\'s seed (other random numbers than were played)'
+        ) from None
+    return state
 
 
 def _text(value: object) -> str:

@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sandbox.events import Notice
+from sandbox.ghosts import EVERY, REACH, Ghosts
 from sandbox.history import History, fingerprint
+from sandbox.keys import Scrub, timeline_action
 from sandbox.overlay import Surface
 from sandbox.recording import RecordingError
 
@@ -67,6 +69,9 @@ class Timeline:
         # names the reload bound, until the re-run under the new code has compared with them.
         self._baseline: list[dict[str, bytes]] | None = None
         self._edited: set[str] | None = None
+        # G: faint frames around the cursor (sandbox.ghosts); the host sets them once it
+        # has a window to draw them with.
+        self.ghosts: Ghosts | None = None
 
     def _say(self, text: str) -> None:
         self.emit(Notice(text))
@@ -115,6 +120,8 @@ class Timeline:
         dropped = history.tick - self.cursor
         history.resume_at(self.cursor)
         self.is_open = self.dragging = False
+        if self.ghosts is not None:
+            self.ghosts.drop()
         self.resumed()
         self._say(f"resumed {dropped * history.step:.2f} s back ({dropped} ticks of the old "
                   "future dropped)" if dropped else "resumed")
@@ -122,21 +129,25 @@ class Timeline:
     def cancel(self) -> None:
         """Close without resuming (a hot restart replaced the game the history was of)."""
         self.is_open = self.dragging = False
+        if self.ghosts is not None:
+            self.ghosts.drop()
 
     def show(self) -> None:
         """Make the game's state the cursor's (the host calls this instead of updating).
 
-        After a save while scrubbed back, this is where the history is re-run.
+        After a save while scrubbed back, this is where the history is re-run; then the
+        ghosts (G) are drawn, when on and not drawn for this cursor and code yet.
         """
         history = self.history
         if self._edited is not None:
             edited, self._edited = self._edited, None
-            self._rerun(edited)
-            return
-        if history.shown is None and self.cursor == history.tick:
-            return  # the state now: nothing to re-simulate
-        if history.shown != self.cursor:
-            history.seek(self.cursor)
+            ok = self._rerun(edited)
+        elif history.shown is None and self.cursor == history.tick:
+            ok = True  # the state now: nothing to re-simulate
+        else:
+            ok = history.shown == self.cursor or history.seek(self.cursor)
+        if ok and self.ghosts is not None:
+            self.ghosts.refresh(self.cursor)
 
     # -- input -------------------------------------------------------------------------------------
     def move(self, ticks: int) -> None:
@@ -145,7 +156,10 @@ class Timeline:
 
     def move_to(self, tick: int) -> None:
         """Put the cursor on ``tick``, kept inside the history."""
-        self.cursor = max(self.history.start, min(self.history.tick, tick))
+        cursor = max(self.history.start, min(self.history.tick, tick))
+        if cursor != self.cursor and self.ghosts is not None:
+            self.ghosts.forget()  # drawn again around the new cursor by show()
+        self.cursor = cursor
 
     def handle(self, data: dict[str, Any] | None) -> None:
         """A key or mouse event while open (``event_to_dict``'s form): scrub with it."""
@@ -164,17 +178,32 @@ class Timeline:
             self.dragging = False
 
     def _key(self, key: str, mod: int) -> None:
+        """A key of the table's ``TIMELINE_KEYS`` (``sandbox.keys``); others do nothing."""
         step = 1 if mod & SHIFT else JUMP
-        if key == "Left":
+        action = timeline_action(key)
+        if action is Scrub.BACK:
             self.move(-step)
-        elif key == "Right":
+        elif action is Scrub.ON:
             self.move(step)
-        elif key == "Home":
+        elif action is Scrub.OLDEST:
             self.move_to(self.history.start)
-        elif key == "End":
+        elif action is Scrub.NEWEST:
             self.move_to(self.history.tick)
-        elif key == "S":
+        elif action is Scrub.SAVE:
             self.save()
+        elif action is Scrub.GHOSTS:
+            self.toggle_ghosts()
+
+    def toggle_ghosts(self) -> None:
+        """G: faint frames every few ticks around the one shown, on or off."""
+        if self.ghosts is None:
+            self._say("ghosts need the window's renderer: there is none in this session")
+            return
+        if self.ghosts.toggle():
+            self._say(f"ghosts on: every {EVERY}th tick from {REACH} ticks before the one shown "
+                      f"to {REACH} after; redrawn after every save and tweak (G: off)")
+        else:
+            self._say("ghosts off")
 
     def save(self) -> None:
         """S: write the whole history as a recording to ``--record FILE`` (a bug report)."""
@@ -236,17 +265,20 @@ class Timeline:
             self._edited = {f"{module}.{name}" for module, name in report.bound_names}
         return report
 
-    def _rerun(self, edited: set[str]) -> None:
-        """Run the history from the cursor under the new code and mark where it diverges."""
+    def _rerun(self, edited: set[str]) -> bool:
+        """Run the history from the cursor under the new code and mark where it diverges.
+
+        False when a hook failed on the way (the game is paused on the error).
+        """
         history, cursor = self.history, self.cursor
         history.anchor(cursor)  # after_reload handlers may have changed the cursor's state
         new = [fingerprint(history.modules())]
         if not history.simulate(cursor, history.tick, new, keyframes=True):
-            return  # paused on the error; the next save compares with the same old run
+            return False  # paused on the error; the next save compares with the same old run
         assert self._baseline is not None
         self._diverged(cursor, self._baseline, new, edited)
         self._baseline = None
-        history.seek(cursor)
+        return history.seek(cursor)
 
     def _diverged(self, cursor: int, old: list[dict[str, bytes]], new: list[dict[str, bytes]],
                   edited: set[str]) -> None:
@@ -281,6 +313,8 @@ class Timeline:
         label = f"TIMELINE  -{ago:.2f} s  tick {self.cursor}/{history.tick}   F8 resumes here"
         if self.divergence is not None:
             label += f"   diverges at {self.divergence}"
+        elif self.ghosts is not None:  # 78 columns at 640 pixels: one or the other
+            label += "   G ghosts"
         surface.text(PAD, top + PAD, label, LABEL_RGB)
         track = (PAD, top + 2 * PAD + line, width - 2 * PAD, TRACK_H)
         self._track = track

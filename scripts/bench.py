@@ -542,7 +542,25 @@ def section_history(quick: bool) -> dict[str, Any]:
              ["breakout: plain frame, same host", *stat_cells(scrub["frame"], 2)],
              [f"breakout: save scrubbed back, {rerun['ticks']} ticks re-run twice",
               *stat_cells(rerun["rerun"], 1)]]
+    for game in ("bounce", "breakout"):
+        ghosts = bench_history.ghost_cost(game, 5 if quick else 30)
+        out[f"ghosts_{game}"] = ghosts
+        rows += [[f"{game}: timeline frame, ghosts off", *stat_cells(ghosts["plain"], 2)],
+                 [f"{game}: timeline frame, 12 ghosts kept", *stat_cells(ghosts["kept"], 2)],
+                 [f"{game}: timeline frame, ghosts, cursor moved a tick",
+                  *stat_cells(ghosts["moved"], 2)],
+                 [f"{game}: timeline frame, 12 ghosts drawn afresh (a save, a tweak)",
+                  *stat_cells(ghosts["afresh"], 2)]]
     print(table(["", "median ms", "p95", "min–max", "n"], rows))
+    for game in ("bounce", "breakout"):
+        ghosts = out[f"ghosts_{game}"]
+        kinds = ("kept", "moved", "afresh")
+        kept, moved, afresh = (summary(ghosts[k]).get("median") for k in kinds)
+        ratios = [summary(ghosts[f"{k}_ratio"]).get("median") for k in kinds]
+        print(f"  {game} ghosts: kept {fmt_ms(kept)} ms a frame ({ratios[0]:.2f}× the plain "
+              f"timeline frame), moved a tick {fmt_ms(moved)} ms ({ratios[1]:.2f}×), afresh "
+              f"{fmt_ms(afresh)} ms ({ratios[2]:.2f}×); 12 ghosts ≤ 8 ms a frame: "
+              f"{verdict(None if kept is None else kept <= 0.008)}")
     for game in ("bounce", "breakout"):
         cost, ratio = out[game]["cost"], summary(out[game]["ratio"]).get("median")
         inside = summary(out[game]["inside"]).get("median")

@@ -12,6 +12,10 @@
   at random across the history, then the worst ticks (the last before a keyframe: a restore
   and 29 updates): each sample is the whole frame that shows a new tick (re-simulation from
   the nearest keyframe, the game's draw, the bar, present).
+- Ghosts (G in the timeline): 10 s of bounce or breakout, the timeline open in the middle of
+  it; whole frames with the cursor still and ghosts off (the plain timeline frame), with
+  ghosts on and kept (the target: 12 ghosts <= 8 ms a frame), and with ghosts drawn again
+  (the cursor moved one tick: 12 re-simulated ticks and 13 offscreen draws), interleaved.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["keeping_cost", "rerun_cost", "scrub_cost"]
+__all__ = ["ghost_cost", "keeping_cost", "rerun_cost", "scrub_cost"]
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -137,3 +141,38 @@ def rerun_cost(samples: int) -> dict[str, Any]:
             out.append(time.perf_counter() - start)
         ticks = host.history.tick - timeline.cursor
     return {"rerun": out, "ticks": ticks}
+
+
+def ghost_cost(game: str, samples: int) -> dict[str, Any]:
+    """Seconds a timeline frame takes: ghosts off, kept, the cursor moved a tick, all afresh."""
+    from sandbox import Host
+
+    kinds = ("plain", "kept", "moved", "afresh")
+    out: dict[str, list[float]] = {kind: [] for kind in kinds}
+    with Host(_copy(game), headless=True, watch=False) as host:
+        host.step(600)
+        host.press("F8")
+        host.step(1)
+        timeline, ghosts = host.timeline, host.ghosts
+        middle = (host.history.start + host.history.tick) // 2
+
+        def frame() -> float:
+            start = time.perf_counter()
+            host.step(1)
+            return time.perf_counter() - start
+
+        for i in range(samples):
+            timeline.move_to(middle + i % 2)
+            ghosts.on = False
+            frame()  # settle on the cursor: the seek is not what is measured
+            out["plain"].append(frame())
+            ghosts.on = True
+            ghosts.drop()  # what a reload, a tweak or an asset save does: every ghost anew
+            out["afresh"].append(frame())
+            out["kept"].append(frame())
+            timeline.move_to(middle + 1 - i % 2)  # a tick on or back: the ghosts are kept
+            out["moved"].append(frame())
+        assert len(ghosts.ticks) == 12, ghosts.ticks
+    for kind in kinds[1:]:
+        out[f"{kind}_ratio"] = [a / b for a, b in zip(out[kind], out["plain"], strict=True)]
+    return out

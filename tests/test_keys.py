@@ -61,3 +61,13 @@ def test_cli_help_lists_new_and_every_key(capsys: pytest.CaptureFixture[str]) ->
     for key in KEYS:
         assert re.search(rf"^\s+{re.escape(key.name)}\s+{re.escape(key.does)}$", out, re.M), key
     assert "r reload, R hot restart, q quit" in out
+
+
+def test_timeline_keys_are_one_per_action_and_reach_the_game_outside_the_timeline() -> None:
+    """Left, Right, Home, End, S and G act only while F8's timeline is open: no host key."""
+    from sandbox.keys import TIMELINE_KEYS, Scrub, timeline_action
+
+    assert sorted(k.action.value for k in TIMELINE_KEYS) == sorted(a.value for a in Scrub)
+    assert not {k.name for k in TIMELINE_KEYS} & HOST_KEYS
+    assert timeline_action("G") is Scrub.GHOSTS and timeline_action("g") is None
+    assert "| G (in the timeline) | ghosts: " in readme_table()

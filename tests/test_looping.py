@@ -312,9 +312,9 @@ def test_record_writes_the_file_at_exit_when_still_recording(arrows: Path, tmp_p
     ("mangle", "message"),
     [
         (lambda text: text[: len(text) // 2], "not a complete recording"),
-        (lambda text: text.replace('"version": 2', '"version": 7'), "version 7 recording"),
-        (lambda text: text.replace('"version": 2', '"version": 1'),
-         "is a version 1 recording; this sandbox reads version 2 — record it again"),
+        (lambda text: text.replace('"version": 3', '"version": 7'), "version 7 recording"),
+        (lambda text: text.replace('"version": 3', '"version": 1'),
+         "is a version 1 recording; this sandbox reads versions 2 to 3 — record it again"),
         (lambda text: text.replace('"sources": {', '"sources": {"x": 3, '),
          "is damaged (TypeError: a source or a name is a int, not text)"),
         (lambda text: text.replace('"game": "bounce"', '"game": "pong"'),

@@ -137,7 +137,7 @@ def test_recording_round_trips_plain_data(
     rec.save(path, mods)
     assert rec.skipped == ["game_main.texture (a object, not plain data)"]
     doc = json.loads(path.read_text())
-    assert doc["format"] == FORMAT and doc["version"] == 2 and doc["ticks"] == 120
+    assert doc["format"] == FORMAT and doc["version"] == 3 and doc["ticks"] == 120
     assert doc["sources"] == {"game_main": SOURCE}  # the code the values belong to
 
     loaded = Recording.load(path, "bounce", mods)
@@ -161,7 +161,7 @@ def test_recording_round_trips_plain_data(
         ('{"hello": 1}', "not a potato-sandbox recording"),
         ('{"format": "potato-sandbox-recording", "version": 99}', "version 99 recording"),
         ('{"format": "potato-sandbox-recording", "version": 1, "game": "bounce"}',
-         "version 1 recording; this sandbox reads version 2 — record it again"),
+         "version 1 recording; this sandbox reads versions 2 to 3 — record it again"),
         ('{"format": "potato-sandbox-recording", "version": 2, "game": "pong"}',
          "recorded in game 'pong'"),
         ('{"format": "potato-sandbox-recording", "version": 2, "game": "bounce"}', "damaged"),

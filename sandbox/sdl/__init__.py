@@ -8,6 +8,7 @@ Display``); the engine, ``sandbox.hot``, never does. One module per concept:
 - ``display``: the window and renderer, the overlay's drawing, frame read-back;
 - ``draw``: the ``Renderer`` games draw with: ``sdl2.ext.Renderer`` plus drawing helpers
   (``args`` checks their arguments, ``geometry`` batches them, ``sprites`` for sprite batches);
+- ``ghostframes``: frames drawn offscreen and blended faintly over one (the timeline's ghosts);
 - ``pixels``: RGBA32 buffers and PNG files;
 - ``text``: the overlay's font;
 - ``media``: textures, sounds and game fonts for ``sandbox.assets``, swapped in place;

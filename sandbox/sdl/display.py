@@ -41,6 +41,7 @@ import sdl2.sdlttf as sdlttf
 from sandbox.sdl.draw import Renderer
 from sandbox.sdl.errors import NoDisplayError, SDLError, check, sdl_reason
 from sandbox.sdl.geometry import fill_int_rects
+from sandbox.sdl.ghostframes import GhostFrames
 from sandbox.sdl.input import is_quit, key_of, poll_events, push_key, push_quit
 from sandbox.sdl.pixels import PACKED32, RGB, RGBA, RGBA32, to_rgba, write_png
 from sandbox.sdl.text import Font
@@ -99,6 +100,7 @@ class Display:
         self._rgba: bytearray | None = None  # the same frame as RGBA32, made when asked for
         self._spare: list[bytearray] = []  # frame buffers nobody holds, filled again next
         self._handed_out = False  # last_frame gave _frame away: never reuse it ourselves
+        self._ghosts: GhostFrames | None = None  # the timeline's ghosts, made when first asked
         check(sdlttf.TTF_Init(), "starting SDL_ttf")
         self._ttf = True
         sdlimage.IMG_Init(sdlimage.IMG_INIT_PNG)  # PNG writing needs no loader flags
@@ -186,6 +188,7 @@ class Display:
         self._size = (w, h)
         self._frame = self._rgba = None
         self._spare.clear()
+        self._drop_ghosts()
         if self._held_tex:
             sdl2.SDL_DestroyTexture(self._held_tex)
             self._held_tex = None
@@ -271,6 +274,19 @@ class Display:
         check(sdl2.SDL_SetRenderTarget(r, None), "resetting the render target")
         sdl2.SDL_RenderSetClipRect(r, None)
         sdl2.SDL_RenderSetViewport(r, None)
+
+    # -- ghosts (sandbox.sdl.ghostframes) ----------------------------------------------------
+    def ghost_frames(self) -> GhostFrames:
+        """Offscreen frames at the window's size, blended into one (the timeline's ghosts)."""
+        if self._ghosts is None:
+            self._ghosts = GhostFrames(self._sdl_renderer, self._renderer_obj, self._size)
+        return self._ghosts
+
+    def _drop_ghosts(self) -> None:
+        ghosts: GhostFrames | None = getattr(self, "_ghosts", None)
+        if ghosts is not None:
+            ghosts.close()
+            self._ghosts = None
 
     # -- frames ------------------------------------------------------------------------------
     def read_frame(self) -> bytearray:
@@ -367,6 +383,7 @@ class Display:
             font.close()
         if getattr(self, "_held_tex", None):
             sdl2.SDL_DestroyTexture(self._held_tex)
+        self._drop_ghosts()
         renderer = getattr(self, "_renderer_obj", None)
         if renderer is not None:
             renderer.destroy()

@@ -66,6 +66,9 @@ class Renderer(sdl2.ext.Renderer):  # type: ignore[misc]  # pysdl2 is untyped
         self._versions: dict[tuple[str, int], int] = {}  # the asset font's version cached
         self._load_image: Callable[[str], Any] | None = None
         self._load_font: Callable[[str, int], Any] | None = None
+        # The colour the last clear() filled with: the background a ghost frame leaves out
+        # (sandbox.sdl.ghostframes); None until a clear.
+        self.cleared: tuple[int, int, int] | None = None
         super().__init__(target, **kwargs)
 
     # -- the game's state, lent to the helpers ---------------------------------------------------
@@ -118,6 +121,8 @@ class Renderer(sdl2.ext.Renderer):  # type: ignore[misc]  # pysdl2 is untyped
         """``sdl2.ext.Renderer.clear`` with the game's colour given back first."""
         self.give_back()
         super().clear(color)
+        c = self.color if color is None else sdl2.ext.convert_to_color(color)
+        self.cleared = (c.r, c.g, c.b)
 
     def fill(self, rects: Any, color: Any = None) -> None:
         """``sdl2.ext.Renderer.fill`` with the game's state given back first."""
