@@ -1,0 +1,261 @@
+"""Engine speed benchmarks of issue 14: a saved typo's frame, a big game's first import, fan-out.
+
+- ``typo``: headless bounce paced at 60 fps; saves alternate between a valid edit (the
+  rectangle's colour) and a broken one (``def broken(:`` at top level), written between
+  frames and picked up by the watcher. The frame that picked up each save is timed.
+- ``first_import``: a generated game of 100 modules (~28,000 lines), imported in fresh
+  processes: plain ``import main`` with its bytecode cache warm, the engine with its parse
+  cache cold (deleted before) and warm. Rounds alternate the three.
+- ``fanout``: ``config.py`` with ``SPEED`` and N modules doing ``from config import SPEED``;
+  the reload of a ``SPEED`` edit, for N = 10, 50, 200 (checked: every dependent sees it).
+
+Also a worker: ``bench_hot.py --import-worker plain|engine DIR`` prints the seconds one first
+import of ``DIR/main.py`` took.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bench_gen import game_sources, write_edit
+from bench_host import _coloured, _game_copy, _Pacer
+from bench_table import stat_cells, summary, table, verdict
+
+FRAME_BUDGET = 1 / 60
+
+__all__ = ["fanout", "first_import", "section_fanout", "section_import", "section_typo", "typo"]
+
+HERE = Path(__file__).resolve().parent
+BROKEN = "\ndef broken(:\n    pass\n"
+
+
+def _record_reports(host: Any) -> list[Any]:
+    """Every report of the host's reloads (failed ones too: the host holds their errors back
+    for a grace period, so its event log does not show them in the frame that ran them)."""
+    reports: list[Any] = []
+    inner = host.reloader.apply
+
+    def recorded(plan: Any) -> Any:
+        report = inner(plan)
+        reports.append(report)
+        return report
+
+    host.reloader.apply = recorded
+    return reports
+
+
+def typo(saves: int, frames_between: int = 8) -> dict[str, Any]:
+    """Frames that picked up a valid save and a broken one, ``saves`` alternating saves."""
+    from sandbox import Host
+
+    valid: list[float] = []
+    broken: list[float] = []
+    frame_seconds: list[float] = []
+    with _game_copy() as game, contextlib.redirect_stdout(io.StringIO()):
+        main = game / "main.py"
+        template = main.read_text(encoding="utf-8")
+        with Host(game, headless=True, watch=True, fps=60) as host:
+            reports = _record_reports(host)
+            host.step(2)
+            pacer = _Pacer()
+            written = frame = 0
+            settle = frames_between * 3
+            while written < saves or settle > 0:
+                if written >= saves:
+                    settle -= 1
+                pacer.wait()
+                reports.clear()
+                t0 = time.perf_counter()
+                host.step(1)
+                dt = time.perf_counter() - t0
+                frame_seconds.append(dt)
+                if any(not r.ok for r in reports):
+                    broken.append(dt)
+                elif any(r.changed for r in reports):
+                    valid.append(dt)
+                frame += 1
+                if written < saves and frame % frames_between == 0:
+                    written += 1
+                    text = _coloured(template, written % 120 + 1)
+                    # Odd saves break the file; every save changes the colour, so a valid save
+                    # after a broken one is a real reload.
+                    main.write_text(text + BROKEN if written % 2 else text, encoding="utf-8")
+    return {"saves": saves, "valid": valid, "broken": broken, "frame_seconds": frame_seconds}
+
+
+# ------------------------------------------------------------------------ first import
+
+def _import_worker(kind: str, folder: str) -> None:
+    """One first import of ``folder``'s ``main`` in this (fresh) process; prints seconds."""
+    sys.dont_write_bytecode = kind == "engine"  # the plain row's cache is written once, before
+    if kind == "plain":
+        sys.path.insert(0, folder)
+        t0 = time.perf_counter()
+        __import__("main")
+        dt = time.perf_counter() - t0
+    else:
+        from sandbox.hot import Reloader
+
+        r = Reloader(folder)
+        t0 = time.perf_counter()
+        r.import_module("main")
+        dt = time.perf_counter() - t0
+    print(dt)
+
+
+def _run_worker(kind: str, folder: Path) -> float:
+    out = subprocess.run([sys.executable, str(Path(__file__)), "--import-worker", kind,
+                          str(folder)], capture_output=True, text=True, check=True)
+    return float(out.stdout.split()[-1])
+
+
+def _clear_engine_cache(folder: Path) -> None:
+    for f in folder.glob("__pycache__/*.potato*"):
+        f.unlink()
+
+
+@contextlib.contextmanager
+def _generated_game(modules: int, lines: int) -> Iterator[Path]:
+    tmp = Path(tempfile.mkdtemp(prefix="bench-import-"))
+    try:
+        for name, text in game_sources(modules, 1, lines).items():
+            write_edit(tmp / f"{name}.py", text)
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def first_import(modules: int = 100, lines: int = 280, rounds: int = 7) -> dict[str, Any]:
+    """Seconds of a first import: plain (bytecode cache), engine cold cache, engine warm."""
+    out: dict[str, Any] = {"modules": modules, "plain": [], "engine_cold": [],
+                           "engine_warm": []}
+    with _generated_game(modules, lines) as folder:
+        out["lines"] = sum(p.read_text().count("\n") for p in folder.glob("*.py"))
+        subprocess.run([sys.executable, "-c", "import compileall, sys; "
+                        f"compileall.compile_dir({str(folder)!r}, quiet=1)"], check=True)
+        _run_worker("engine", folder)  # warm the disk cache of the files themselves
+        for _ in range(rounds):
+            out["plain"].append(_run_worker("plain", folder))
+            _clear_engine_cache(folder)
+            out["engine_cold"].append(_run_worker("engine", folder))
+            out["engine_warm"].append(_run_worker("engine", folder))
+    return out
+
+
+# ------------------------------------------------------------------------------ fan-out
+
+def _fanout_game(folder: Path, dependents: int) -> None:
+    (folder / "config.py").write_text("SPEED = 0\n")
+    for i in range(dependents):
+        (folder / f"d{i:03d}.py").write_text(
+            f'"""Dependent {i}."""\nfrom config import SPEED\n\n\ndef speed():\n'
+            f"    return SPEED + {i}\n")
+    (folder / "main.py").write_text("".join(f"import d{i:03d}\n" for i in range(dependents)))
+
+
+def fanout(dependents: int, reloads: int = 30, warmup: int = 3) -> dict[str, Any]:
+    """Seconds of the reload of a ``SPEED`` edit that ``dependents`` modules import."""
+    import gc
+
+    from sandbox.hot import Reloader
+
+    seconds: list[float] = []
+    tmp = Path(tempfile.mkdtemp(prefix="bench-fanout-"))
+    try:
+        _fanout_game(tmp, dependents)
+        config = tmp / "config.py"
+        with Reloader(tmp) as r:
+            r.import_module("main")
+            last = sys.modules[f"d{dependents - 1:03d}"]
+            for i in range(1, warmup + reloads + 1):
+                write_edit(config, f"SPEED = {i}\n")
+                gc.collect()
+                t0 = time.perf_counter()
+                report = r.reload([config])
+                dt = time.perf_counter() - t0
+                if not report.ok or last.speed() != i + dependents - 1:
+                    raise RuntimeError(f"fan-out reload did not reach the dependents: {report}")
+                if i > warmup:
+                    seconds.append(dt)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {"dependents": dependents, "seconds": seconds}
+
+
+# ----------------------------------------------------------------- sections of bench.py
+
+def section_typo(quick: bool) -> dict[str, Any]:
+    """bench.py typo: the frame that picks up a broken save against a valid save's frame."""
+    saves = 6 if quick else 100
+    res = typo(saves)
+    print(f"typo: headless bounce at 60 fps, {saves} saves alternating valid and broken "
+          "(`def broken(:` at top level), the frame that picked each up (ms)")
+    print(table(["", "median", "p95", "min–max", "n"], [
+        ["frame picking up a valid save", *stat_cells(res["valid"])],
+        ["frame picking up a broken save", *stat_cells(res["broken"])],
+        ["all frames", *stat_cells(res["frame_seconds"])]]))
+    valid = summary(res["valid"]).get("median")
+    broken = summary(res["broken"]).get("median")
+    ratio = broken / valid if valid and broken else None
+    over = sum(1 for t in res["frame_seconds"] if t > FRAME_BUDGET)
+    ok = None if ratio is None or broken is None else (
+        ratio <= 3 and broken < FRAME_BUDGET and over == 0)
+    print(f"  broken / valid = {'–' if ratio is None else f'{ratio:.2f}×'}; frames over "
+          f"16.7 ms: {over}; target ≤ 3×, < 16.7 ms, 0 over budget: {verdict(ok)}\n")
+    res.update(ratio=ratio, over_budget=over, target_met=ok)
+    return res
+
+
+def section_import(quick: bool) -> dict[str, Any]:
+    """bench.py import: a 100-module game's first import, the engine against plain import."""
+    res = first_import(10, 100, 1) if quick else first_import()
+    print(f"import: first import of a {res['modules']}-module game ({res['lines']:,} lines), "
+          "one fresh process each, rounds alternating (ms)")
+    print(table(["", "median", "p95", "min–max", "n"], [
+        ["plain import, bytecode cache warm", *stat_cells(res["plain"], 1)],
+        ["engine, parse cache cold", *stat_cells(res["engine_cold"], 1)],
+        ["engine, parse cache warm", *stat_cells(res["engine_warm"], 1)]]))
+    plain = summary(res["plain"]).get("median")
+    ratios = {k: summary(res[k]).get("median", 0) / plain if plain else None
+              for k in ("engine_cold", "engine_warm")}
+    warm = ratios["engine_warm"]
+    print(f"  engine / plain: cold cache {ratios['engine_cold'] or 0:.2f}×, warm cache "
+          f"{warm or 0:.2f}×; target warm ≤ 1.5×: "
+          f"{verdict(None if warm is None else warm <= 1.5)}\n")
+    res.update(ratios=ratios, target_met=None if warm is None else warm <= 1.5)
+    return res
+
+
+def section_fanout(quick: bool) -> dict[str, Any]:
+    """bench.py fanout: one edit of config.SPEED that 10, 50, 200 modules import by name."""
+    counts = (10, 50) if quick else (10, 50, 200)
+    reloads = 3 if quick else 30
+    print(f"fanout: reload of a `SPEED` edit in config.py, N modules doing "
+          f"`from config import SPEED`, {reloads} reloads each (ms)")
+    runs = {n: fanout(n, reloads) for n in counts}
+    print(table(["", "median", "p95", "min–max", "n"],
+                [[f"{n} dependents", *stat_cells(r["seconds"], 3)] for n, r in runs.items()]))
+    med = {n: summary(r["seconds"]).get("median", 0.0) for n, r in runs.items()}
+    per = ", ".join(f"{n}: {med[n] / n * 1e6:.1f} µs" for n in counts)
+    fifty = med.get(50)
+    print(f"  per dependent: {per}; 200 / 10 = {med[counts[-1]] / med[10]:.1f}× for "
+          f"{counts[-1] // 10}× the dependents; target 50 ≤ 2 ms: "
+          f"{verdict(None if fifty is None else fifty <= 0.002)}\n")
+    return {"runs": runs, "medians": med, "target_met": None if fifty is None else fifty <= 0.002}
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--import-worker":
+        sys.path.insert(0, str(HERE.parent))
+        _import_worker(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit("usage: bench_hot.py --import-worker plain|engine DIR")
