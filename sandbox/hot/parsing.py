@@ -14,8 +14,9 @@ import io
 import re
 import sys
 import tokenize
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from sandbox.hot.importindex import ImportIndex
 from sandbox.hot.names import Imports, analyze
 from sandbox.hot.statement import Statement
 
@@ -30,6 +31,18 @@ class ParsedSource:
     statements: list[Statement]
     flags: int
     imports: Imports
+    # Built when a dependency first rebinds names this module imports; by package, as the
+    # index resolves relative imports (one package per module in practice).
+    _indexes: dict[str, ImportIndex] = field(default_factory=dict, init=False, repr=False,
+                                             compare=False)
+
+    def import_index(self, package: str) -> ImportIndex:
+        """Which statements import what, for a module in ``package`` (built once)."""
+        index = self._indexes.get(package)
+        if index is None:
+            index = ImportIndex([(st.imports, st.reads) for st in self.statements], package)
+            self._indexes[package] = index
+        return index
 
 
 # A line that starts in column 0 with code (not a blank, an indent or a comment).

@@ -46,15 +46,14 @@ class Tracked:
     # was changed by play, and a statement that would bind it again keeps it instead.
     bound: dict[str, Any] = field(default_factory=dict, repr=False)
 
+    # The package relative imports are resolved against (asked for every dependent a reload
+    # visits: worked out once).
+    package: str = field(init=False)
+
     def __post_init__(self) -> None:
         self.filename = str(self.path)
-
-    @property
-    def package(self) -> str:
-        """The package relative imports are resolved against."""
-        if self.path.name == "__init__.py":
-            return self.name
-        return self.name.rpartition(".")[0]
+        is_package = self.path.name == "__init__.py"
+        self.package = self.name if is_package else self.name.rpartition(".")[0]
 
     def depends_on(self, parsed: ParsedSource | None = None) -> set[str]:
         """Module names this module's import statements (or ``parsed``'s) may load."""
