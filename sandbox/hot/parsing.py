@@ -14,27 +14,48 @@ import io
 import re
 import sys
 import tokenize
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 from sandbox.hot.importindex import ImportIndex
 from sandbox.hot.names import Imports, analyze
 from sandbox.hot.statement import Statement
 
-__all__ = ["ParsedSource", "parse"]
+__all__ = ["ParsedSource", "future_flags", "parse"]
 
 
-@dataclass
 class ParsedSource:
-    """A module's source cut into statements, with its __future__ flags and imports."""
+    """A module's source cut into statements, with its __future__ flags and imports.
 
-    text: str
-    statements: list[Statement]
-    flags: int
-    imports: Imports
-    # Built when a dependency first rebinds names this module imports; by package, as the
-    # index resolves relative imports (one package per module in practice).
-    _indexes: dict[str, ImportIndex] = field(default_factory=dict, init=False, repr=False,
-                                             compare=False)
+    ``statements`` may be given as a function that makes them: the parse cache
+    (``sandbox.hot.parsecache``) rebuilds a module's statements only when something first
+    asks for them (its first reload), not for every module a game imports.
+    """
+
+    __slots__ = ("_indexes", "_make", "_statements", "flags", "imports", "text")
+
+    def __init__(self, text: str, statements: list[Statement] | Callable[[], list[Statement]],
+                 flags: int, imports: Imports) -> None:
+        self.text = text
+        self.flags = flags
+        self.imports = imports
+        self._statements = statements if isinstance(statements, list) else None
+        self._make = None if isinstance(statements, list) else statements
+        # Built when a dependency first rebinds names this module imports; by package, as
+        # the index resolves relative imports (one package per module in practice).
+        self._indexes: dict[str, ImportIndex] = {}
+
+    @property
+    def statements(self) -> list[Statement]:
+        """The top-level statements, in order."""
+        statements = self._statements
+        if statements is None:
+            # prepare() may run off the main thread: two threads may both make the statements
+            # (equal lists), and ``_statements`` is set before ``_make`` is dropped.
+            make = self._make
+            statements = make() if make is not None else self._statements
+            assert statements is not None
+            self._statements, self._make = statements, None
+        return statements
 
     def import_index(self, package: str) -> ImportIndex:
         """Which statements import what, for a module in ``package`` (built once)."""
@@ -43,6 +64,9 @@ class ParsedSource:
             index = ImportIndex([(st.imports, st.reads) for st in self.statements], package)
             self._indexes[package] = index
         return index
+
+    def __repr__(self) -> str:
+        return f"<ParsedSource {len(self.text)} chars, flags {self.flags:#x}>"
 
 
 # A line that starts in column 0 with code (not a blank, an indent or a comment).
@@ -184,7 +208,7 @@ def _by_tree(lines: list[str], filename: str, cache: dict[str, Statement]) -> li
     return [_statement("".join(x + "\n" for x in lines[a - 1 : b]), a, cache) for a, b in spans]
 
 
-def _future_flags(statements: list[Statement]) -> int:
+def future_flags(statements: list[Statement]) -> int:
     """Flags of the leading ``from __future__`` imports (after an optional docstring)."""
     flags = 0
     for st in statements:
@@ -210,4 +234,4 @@ def parse(text: str, filename: str, previous: ParsedSource | None = None) -> Par
     except SyntaxError:
         statements = _by_tree(full.split("\n"), filename, cache)
     imports: Imports = frozenset().union(*(st.imports for st in statements))
-    return ParsedSource(text, statements, _future_flags(statements), imports)
+    return ParsedSource(text, statements, future_flags(statements), imports)
