@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import textwrap
 import traceback
 from collections.abc import Iterator
@@ -20,6 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hot_oracle import MODULES, Item, Model, fresh_import, observe
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from sandbox.hot import Reloader, parsecache
 from sandbox.hot.source import parse
@@ -228,3 +232,47 @@ def test_nothing_is_written_when_bytecode_writing_is_off(root: Path) -> None:
     sys.dont_write_bytecode = True
     session(root)
     assert not (root / "__pycache__").exists()
+
+
+CACHE_EXAMPLES = max(50, int(os.environ.get("HOT_EXAMPLES", "0")) // 10)
+
+
+@settings(max_examples=CACHE_EXAMPLES, deadline=None, derandomize=CACHE_EXAMPLES <= 50,
+          suppress_health_check=list(HealthCheck))
+@given(st.data())
+def test_random_games_from_the_cache_equal_a_fresh_import(data: st.DataObject) -> None:
+    """The oracle's random games: imported from the cache, then edited, as python would."""
+    numbers = st.tuples(st.integers(0, 9), st.integers(0, 9))
+    model = Model.start()
+    for m in MODULES:
+        model.items[m] = [Item(it.key, *data.draw(numbers)) for it in model.items[m]]
+    edited = model.copy()
+    m = data.draw(st.sampled_from(MODULES))
+    k = data.draw(st.integers(0, len(edited.items[m]) - 1))
+    edited.items[m][k] = Item(edited.items[m][k].key, *data.draw(numbers))
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        fresh = fresh_import(model, root)
+        assume(fresh is not None)
+        for name in MODULES:
+            (root / f"{name}.py").write_text(model.source(name), encoding="utf-8")
+        old = sys.dont_write_bytecode
+        sys.dont_write_bytecode = False
+        try:
+            for hit in (False, True):  # the first import writes the entries, the second reads
+                with Reloader(root) as r:
+                    r.import_module("main")
+                    assert observe({n: sys.modules[n].__dict__ for n in MODULES}) == observe(fresh)
+                    if hit:
+                        assert all(entry(root, n).exists() for n in MODULES)
+                        for n in MODULES:
+                            (root / f"{n}.py").write_text(edited.source(n), encoding="utf-8")
+                        report = r.reload()
+                        after = fresh_import(edited, root)
+                        if report.ok and after is not None:
+                            got = observe({n: sys.modules[n].__dict__ for n in MODULES})
+                            assert got == observe(after)
+        finally:
+            sys.dont_write_bytecode = old
+            for name in MODULES:
+                sys.modules.pop(name, None)
