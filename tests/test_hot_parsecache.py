@@ -16,13 +16,13 @@ import sys
 import tempfile
 import textwrap
 import traceback
+import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hot_oracle import MODULES, Item, Model, fresh_import, observe
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sandbox.hot import Reloader, parsecache
@@ -235,44 +235,75 @@ def test_nothing_is_written_when_bytecode_writing_is_off(root: Path) -> None:
 
 
 CACHE_EXAMPLES = max(50, int(os.environ.get("HOT_EXAMPLES", "0")) // 10)
+# A random game: every {a}…{f} is a number drawn per example; an edit draws new ones.
+RANDOM_GAME = {
+    "consts": "SPEED = {a}\nGRAV = SPEED + {b}\n__all__ = ['SPEED', 'GRAV']\n",
+    "ents": (
+        "import enum\nfrom dataclasses import dataclass\nfrom consts import *\n"
+        "import consts as c\n\n\nclass State(enum.Enum):\n    IDLE = {c}\n    RUN = {c} + 1\n\n\n"
+        "@dataclass(frozen=True)\nclass Pos:\n    x: int = {d}\n    y: int = GRAV\n\n\n"
+        "class Base:\n    HP = SPEED * {e}\n    def hp(self):\n        return self.HP + c.GRAV\n"
+        "    class Inner:\n        K = {f}\n"),
+    "main": (
+        '"""The entry."""\nfrom __future__ import annotations\n\nimport ents\n'
+        "from ents import Base, Pos, State\n\nHOOKS = []\n\n\ndef on(f):\n"
+        "    HOOKS.append(f)\n    return f\n\n\n@on\ndef tick(n: int) -> int:\n"
+        "    return n * {a} + Base().hp()\n\n\nclass Boss(Base):\n    HP = {b} * 3\n\n\n"
+        "def summary():\n    return (tick(1), Boss().hp(), Pos(), State.RUN.value, "
+        "Base.Inner.K, len(HOOKS), ents.GRAV)\n"),
+}
+NAMES = ("consts", "ents", "main")
+
+
+def random_sources(numbers: dict[str, int]) -> dict[str, str]:
+    return {m: text.format(**numbers) for m, text in RANDOM_GAME.items()}
+
+
+def fresh_summary(root: Path, sources: dict[str, str]) -> object:
+    """What a fresh import of ``sources`` gives (module objects of their own)."""
+    saved = {m: sys.modules.pop(m) for m in NAMES if m in sys.modules}
+    try:
+        for name in NAMES:
+            module = types.ModuleType(name)
+            module.__file__ = str(root / f"{name}.py")
+            sys.modules[name] = module
+            exec(compile(sources[name], module.__file__, "exec", dont_inherit=True),
+                 module.__dict__)
+        return repr(sys.modules["main"].summary())
+    finally:
+        for name in NAMES:
+            sys.modules.pop(name, None)
+        sys.modules.update(saved)
 
 
 @settings(max_examples=CACHE_EXAMPLES, deadline=None, derandomize=CACHE_EXAMPLES <= 50,
           suppress_health_check=list(HealthCheck))
 @given(st.data())
 def test_random_games_from_the_cache_equal_a_fresh_import(data: st.DataObject) -> None:
-    """The oracle's random games: imported from the cache, then edited, as python would."""
-    numbers = st.tuples(st.integers(0, 9), st.integers(0, 9))
-    model = Model.start()
-    for m in MODULES:
-        model.items[m] = [Item(it.key, *data.draw(numbers)) for it in model.items[m]]
-    edited = model.copy()
-    m = data.draw(st.sampled_from(MODULES))
-    k = data.draw(st.integers(0, len(edited.items[m]) - 1))
-    edited.items[m][k] = Item(edited.items[m][k].key, *data.draw(numbers))
+    """A random game imported from the cache, then edited, gives what python would."""
+    digits = st.fixed_dictionaries({k: st.integers(0, 9) for k in "abcdef"})
+    sources = random_sources(data.draw(digits))
+    edited = random_sources(data.draw(digits))
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        fresh = fresh_import(model, root)
-        assume(fresh is not None)
-        for name in MODULES:
-            (root / f"{name}.py").write_text(model.source(name), encoding="utf-8")
+        for name in NAMES:
+            (root / f"{name}.py").write_text(sources[name], encoding="utf-8")
+        expected = fresh_summary(root, sources)
         old = sys.dont_write_bytecode
         sys.dont_write_bytecode = False
         try:
             for hit in (False, True):  # the first import writes the entries, the second reads
                 with Reloader(root) as r:
-                    r.import_module("main")
-                    assert observe({n: sys.modules[n].__dict__ for n in MODULES}) == observe(fresh)
+                    assert repr(r.import_module("main").summary()) == expected
                     if hit:
-                        assert all(entry(root, n).exists() for n in MODULES)
-                        for n in MODULES:
-                            (root / f"{n}.py").write_text(edited.source(n), encoding="utf-8")
+                        assert all(entry(root, n).exists() for n in NAMES)
+                        for name in NAMES:
+                            (root / f"{name}.py").write_text(edited[name], encoding="utf-8")
                         report = r.reload()
-                        after = fresh_import(edited, root)
-                        if report.ok and after is not None:
-                            got = observe({n: sys.modules[n].__dict__ for n in MODULES})
-                            assert got == observe(after)
+                        assert report.ok, report
+                        got = repr(sys.modules["main"].summary())
+                        assert got == fresh_summary(root, edited)
         finally:
             sys.dont_write_bytecode = old
-            for name in MODULES:
+            for name in NAMES:
                 sys.modules.pop(name, None)
