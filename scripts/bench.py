@@ -2,7 +2,7 @@
 """potato-sandbox benchmarks: apply cost, save-to-screen latency, frames, overhead, memory.
 
     scripts/bench.py [engine|latency|frames|overhead|memory|startup|drawing|input|tweak|history
-                      |all] [--quick] [--json FILE]
+                      |typo|import|fanout|all] [--quick] [--json FILE]
 
 Every measurement prints its median, p95 and min–max; ratios are computed from numbers taken
 in the same run. ``--quick`` uses tiny counts (a smoke test, not a measurement). See
@@ -32,12 +32,13 @@ for _p in (str(HERE), str(REPO)):
 
 import bench_engine  # noqa: E402
 import bench_flat  # noqa: E402
+import bench_hot  # noqa: E402
 import bench_misc  # noqa: E402
 import bench_table  # noqa: E402
 from bench_table import fmt_ms, stat_cells, summary, table, verdict  # noqa: E402
 
 SECTIONS = ("engine", "latency", "frames", "overhead", "memory", "startup", "drawing", "input",
-            "tweak", "history")
+            "tweak", "history", "typo", "import", "fanout")
 FRAME_BUDGET = 1 / 60
 
 
@@ -587,6 +588,9 @@ RUNNERS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "input": lambda q: _host_section(section_input, q),
     "tweak": section_tweak,
     "history": lambda q: _host_section(section_history, q),
+    "typo": lambda q: _host_section(bench_hot.section_typo, q),
+    "import": lambda q: bench_hot.section_import(q),
+    "fanout": lambda q: bench_hot.section_fanout(q),
 }
 
 

@@ -7,7 +7,6 @@ host runs on, the message names the file (and line), the state is kept, a fix re
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -80,24 +79,33 @@ def test_an_empty_file_never_wipes_the_running_module(host: Host) -> None:
     save_fix(host, main, good)
 
 
-def test_truncate_then_write_is_read_again_after_a_short_wait(host: Host) -> None:
-    main = host.root / "main.py"
+def test_truncate_then_write_ends_on_the_written_file_through_the_watcher(
+    bounce_copy: Path,
+) -> None:
+    """The editor's truncate is reloaded (and fails) on its own; its write lands after it.
+
+    Nothing waits for the write: the empty file is an error at once, and the write is another
+    change the watcher sees, so the game ends on the new code with no error left.
+    """
+    main = bounce_copy / "main.py"
     new = main.read_text().replace(repr(OLD_RGB), repr(NEW_RGB))
-    warm(host)
-    host.reloader.retry_delay = 0.5  # generous: this machine is shared, the writer may lag
-    main.write_text("")  # the editor truncated...
-
-    def finish_writing() -> None:
-        time.sleep(0.05)
-        main.write_text(new)  # ...and writes the content a moment later
-
-    writer = threading.Thread(target=finish_writing)
-    writer.start()
-    report = host.reload()
-    writer.join()
-    assert report.ok and report.changed == ["main"], str(report)
-    host.step(2)
-    assert host.last_error is None and host.pixel(host.game.pos_x, host.game.pos_y)[:3] == NEW_RGB
+    with Host(bounce_copy, headless=True, watch=True) as host:
+        before = warm(host)
+        main.write_text("")  # the editor truncated...
+        assert host.wait_for_change(5.0)
+        host.step(1)  # ...and the frame reloaded the empty file: an error, held or shown
+        assert host.game.pos_x != before.x or host.game.pos_y != before.y  # the game went on
+        main.write_text(new)  # ...then wrote the content
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            host.wait_for_change(0.2)
+            host.step(1)
+            if host.pixel(host.game.pos_x, host.game.pos_y)[:3] == NEW_RGB:
+                break
+        host.step(2)
+        assert host.last_error is None and not host.paused
+        assert host.pixel(host.game.pos_x, host.game.pos_y)[:3] == NEW_RGB
+        assert state(host).hits == before.hits
 
 
 def test_a_half_written_file_that_does_not_parse_is_a_clear_syntax_error(host: Host) -> None:

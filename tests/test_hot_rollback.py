@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import textwrap
 import threading
@@ -146,23 +147,18 @@ def test_empty_file_never_wipes_a_module(game: Game) -> None:
     assert main.X == 1
 
 
-def test_empty_then_written_file_is_retried(game: Game) -> None:
-    game.r.retry_delay = 0.5
+def test_empty_then_written_file_is_read_again_by_the_next_reload(game: Game) -> None:
+    """The editor's truncate is an error at once (nothing waits); its write is a change again."""
     main = game.load("""
         X = 1
     """)
     path = game.root / "main.py"
     path.write_text("")
-
-    def write_later() -> None:
-        time.sleep(0.05)
-        path.write_text("X = 2\n")
-
-    writer = threading.Thread(target=write_later)
-    writer.start()
+    first = game.r.reload()
+    assert not first.ok and "main.py is empty" in str(first) and main.X == 1
+    path.write_text("X = 2\n")
     report = game.r.reload()
-    writer.join()
-    assert report.ok, report
+    assert report.ok and report.changed == ["main"], report
     assert main.X == 2
 
 
@@ -214,24 +210,28 @@ def test_restart_imports_fresh_and_restores_on_failure(game: Game) -> None:
 
 
 def test_half_written_file_is_retried(game: Game) -> None:
-    game.r.retry_delay = 0.5
+    """A save read half-written fails at once, records nothing, and the full file lands.
+
+    The failed read must not be remembered as what runs: the full file is still a change,
+    and the running code never saw the half.
+    """
     main = game.load("""
         def f():
             return 1
     """)
     path = game.root / "main.py"
+    full = "def f():\n    return 2\n"
     path.write_text("def f(:\n")
-
-    def finish() -> None:
-        time.sleep(0.05)
-        path.write_text("def f():\n    return 2\n")
-
-    writer = threading.Thread(target=finish)
-    writer.start()
+    half = game.r.reload()
+    assert not half.ok and isinstance(half.error, SyntaxError)
+    assert half.error_info is not None and half.error_info.where == "main.py:1"
+    tracked = game.r.tracked("main")
+    assert main.f() == 1 and tracked is not None and "return 1" in tracked.parsed.text
+    path.write_text(full)
     report = game.r.reload()
-    writer.join()
-    assert report.ok, report
+    assert report.ok and report.changed == ["main"], report
     assert main.f() == 2
+    assert game.r.reload().changed == []  # and now it is what runs
 
 
 def test_prepare_runs_off_the_main_thread_and_mutates_nothing(game: Game) -> None:
@@ -258,9 +258,6 @@ def test_prepare_runs_off_the_main_thread_and_mutates_nothing(game: Game) -> Non
 
 
 def test_broken_file_saved_long_ago_fails_without_waiting(game: Game) -> None:
-    import os
-
-    game.r.retry_delay = 5.0
     main = game.load("""
         X = 1
     """)

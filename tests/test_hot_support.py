@@ -23,7 +23,7 @@ class Game:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.r = Reloader(root, retry_delay=0.01)
+        self.r = Reloader(root)
 
     def write(self, source: str, name: str = "main") -> Path:
         """Write ``root/<name>.py`` (dedented)."""

@@ -34,15 +34,16 @@ __all__ = ["Reloader"]
 class Reloader:
     """Makes every module under ``root`` reloadable; the most recent one is *active*.
 
-    ``Reloader(root, entry="main", retry_delay=0.05)`` puts ``root`` on ``sys.path[0]`` and
-    installs an import hook for files under it. ``retry_delay`` is how long a reload waits
-    before reading an empty or unparsable file once more (editors truncate, then write).
+    ``Reloader(root, entry="main")`` puts ``root`` on ``sys.path[0]`` and installs an import
+    hook for files under it. A reload never waits for a file being written: a half-written
+    save is an error at once, and the save's next write is another change (``plan._load_all``).
+    ``retry_delay`` is accepted and ignored: it was that wait, and callers still pass it.
     """
 
-    def __init__(self, root: str | Path, entry: str = "main", retry_delay: float = 0.05) -> None:
+    def __init__(self, root: str | Path, entry: str = "main", retry_delay: float = 0.0) -> None:
+        del retry_delay  # nothing waits any more (see the class docstring)
         self.root = Path(root).resolve()
         self.entry = entry
-        self.retry_delay = retry_delay
         self.reload_requested = False
         self.handlers = HandlerRegistry()
         self.graph = ImportGraph()
@@ -138,7 +139,7 @@ class Reloader:
 
     def prepare(self, paths: Iterable[str | Path] | None = None) -> Plan:
         """Read, parse, match and compile what changed; touches no module (any thread)."""
-        return prepare(self._candidates(paths), self.root, self.retry_delay)
+        return prepare(self._candidates(paths), self.root)
 
     def reload(self, paths: Iterable[str | Path] | None = None) -> ReloadReport:
         """Reload whatever changed on disk since the last call (``paths``: a hint)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.abc
 import importlib.machinery
 import linecache
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from types import ModuleType
 from typing import Any
 
 from sandbox.hot.names import resolve
+from sandbox.hot.parsecache import load_cached, store_cached
 from sandbox.hot.source import ParsedSource, SourceFile, parse, read
 
 __all__ = ["RACY_NS", "GameFinder", "GameLoader", "Tracked", "set_linecache"]
@@ -46,15 +48,14 @@ class Tracked:
     # was changed by play, and a statement that would bind it again keeps it instead.
     bound: dict[str, Any] = field(default_factory=dict, repr=False)
 
+    # The package relative imports are resolved against (asked for every dependent a reload
+    # visits: worked out once).
+    package: str = field(init=False)
+
     def __post_init__(self) -> None:
         self.filename = str(self.path)
-
-    @property
-    def package(self) -> str:
-        """The package relative imports are resolved against."""
-        if self.path.name == "__init__.py":
-            return self.name
-        return self.name.rpartition(".")[0]
+        is_package = self.path.name == "__init__.py"
+        self.package = self.name if is_package else self.name.rpartition(".")[0]
 
     def depends_on(self, parsed: ParsedSource | None = None) -> set[str]:
         """Module names this module's import statements (or ``parsed``'s) may load."""
@@ -99,8 +100,13 @@ class GameLoader(importlib.abc.Loader):
         """Track the module, then run its code in its namespace."""
         path = Path(self.origin)
         source = read(path)
-        parsed = parse(source.text, self.origin)
-        code = compile(source.text, self.origin, "exec", dont_inherit=True)
+        cached = load_cached(source.text, self.origin)
+        if cached is not None:
+            parsed, code = cached
+        else:
+            parsed = parse(source.text, self.origin)
+            code = compile(source.text, self.origin, "exec", dont_inherit=True)
+            store_cached(parsed, code, self.origin)
         name = module.__name__
         tracked = Tracked(name, path, parsed, source.mtime_ns, source.size, source.read_ns,
                           module)
@@ -128,14 +134,31 @@ class GameFinder(importlib.abc.MetaPathFinder):
         self.root = root
         self._on_loaded = on_loaded
         self._on_failed = on_failed
+        self._real_folders: dict[str, str] = {}
 
     def owns(self, path: str) -> bool:
         """True when ``path`` lies under the root."""
+        return self._resolved_under_root(path) is not None
+
+    def _resolved_under_root(self, path: str) -> str | None:
+        """``path`` resolved (symlinks followed), when it lies under the root; else None."""
+        # os.path, not pathlib: this runs for every module a game imports, and resolve() plus
+        # relative_to() cost a third of a first import that the parse cache makes cheap.
         try:
-            Path(path).resolve().relative_to(self.root)
-        except (ValueError, OSError):
-            return False
-        return True
+            folder, name = os.path.split(path)
+            real_folder = self._real_folders.get(folder)
+            if real_folder is None:
+                real_folder = self._real_folders[folder] = os.path.realpath(folder)
+            joined = os.path.join(real_folder, name)
+            # A folder's real path is kept for the session (a game's folders do not move);
+            # the file itself may be a link, checked every time.
+            resolved = os.path.realpath(joined) if os.path.islink(joined) else joined
+        except (OSError, ValueError):
+            return None
+        root = str(self.root)
+        if resolved == root or resolved.startswith(root.rstrip(os.sep) + os.sep):
+            return resolved
+        return None
 
     def find_spec(self, fullname: str, path: Sequence[str] | None,
                   target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
@@ -149,8 +172,8 @@ class GameFinder(importlib.abc.MetaPathFinder):
         spec = importlib.machinery.PathFinder.find_spec(fullname, list(search))
         if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
             return None
-        if not self.owns(spec.origin):
+        origin = self._resolved_under_root(spec.origin)
+        if origin is None:
             return None
-        spec.loader = GameLoader(str(Path(spec.origin).resolve()), self._on_loaded,
-                                 self._on_failed)
+        spec.loader = GameLoader(origin, self._on_loaded, self._on_failed)
         return spec
