@@ -99,7 +99,7 @@ class Host:
         self.timeline = Timeline(self.history, emit=self.events.emit, resumed=self.clock.reset,
                                  game=self.spec.name, save_to=lambda: self.looping.record_to)
         # Events and updates go to the open timeline, else through the looper and the history.
-        self.play = PlayGate(lambda: self.input, self.timeline, self.looping, self.history,
+        self.play = PlayGate(self.input, self.timeline, self.looping, self.history,
                              self.status, self.call_hook, step)
         # Extra HUD lines (e.g. the loop's "LOOP 2.4 s"): each source returns a line or None.
         self.hud_sources: list[Callable[[], str | None]] = [self.looping.hud_line,

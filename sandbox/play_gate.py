@@ -28,10 +28,10 @@ __all__ = ["PlayGate"]
 class PlayGate:
     """Gives each event and each fixed update to whoever has them now."""
 
-    def __init__(self, router: Callable[[], InputRouter], timeline: Timeline, looping: Looper,
+    def __init__(self, router: InputRouter, timeline: Timeline, looping: Looper,
                  history: History, status: Status, call_hook: Callable[..., bool],
                  step: float) -> None:
-        self.router = router  # a callable: the router itself is made with ``admit``
+        self.router = router  # made with this gate's ``admit`` as its own
         self.timeline = timeline
         self.looping = looping
         self.history = history
@@ -41,12 +41,11 @@ class PlayGate:
 
     def to_game(self, event: object) -> None:
         """An event no host key took: to the timeline while open, else the looper, the game."""
-        router = self.router()
-        data = router.observe(event)  # input: the real held state sees every game event
+        data = self.router.observe(event)  # input: the real held state sees every game event
         if self.timeline.is_open:
             self.timeline.handle(data)  # scrubbing: keys and the mouse move the cursor
         elif not self.status.paused and self.admit(event):
-            router.deliver(event, data)  # input: held state, on_event, the plain hooks
+            self.router.deliver(event, data)  # input: held state, on_event, the plain hooks
 
     def admit(self, event: Any) -> bool:
         """True when ``event`` may reach the game now: the looper's say, then the history's log."""
