@@ -3,10 +3,8 @@
 The host owns the window and the renderer (created once, never reloaded) and the engine's
 ``Reloader``, and composes the parts of a session, none of which knows the host: each gets
 what it needs (the display, the reloader, the clock, the event sink ``EventLog.emit``, the
-hook caller :meth:`Host.call_hook`). ``sandbox.changes`` applies reloads, restarts and assets
-(only on the main thread, at the frame boundary); ``sandbox.controls`` runs the keys;
-``sandbox.looping`` records and loops play; ``sandbox.status`` holds the error and the pause
-on it; ``sandbox.screen`` composes the frame.
+hook caller :meth:`Host.call_hook`); docs/architecture.md maps them. ``sandbox.changes``
+applies reloads, restarts and assets only on the main thread, at the frame boundary.
 
 When a hook raises, the game pauses at that frame: no hook runs again until a reload, and the
 last good frame is re-presented under the error panel; a half-drawn frame is never shown
@@ -20,27 +18,32 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
 from sandbox.changes import Changes, HostHooks
 from sandbox.clock import FixedClock, StepPerFrame
+from sandbox.console_sink import ConsoleLike, ConsoleSink
 from sandbox.controls import Controls
 from sandbox.devtools import DevTools, TerminalKeys
-from sandbox.eventlog import EventLog, error_of
-from sandbox.events import ErrorInfo, GameError, Notice, Restarted, ScreenshotSaved
-from sandbox.events.errors import error_info, startup_error
+from sandbox.eventlog import EventLog
+from sandbox.events import ErrorInfo, Notice, Restarted, ScreenshotSaved
+from sandbox.events.errors import startup_error
 from sandbox.events.tweaks import Tweaked
-from sandbox.game import GameFailed, GameSettings, check_hooks, find_game, read_settings
+from sandbox.game import GameFailed, GameSettings, find_game, read_settings
+from sandbox.game_calls import GameCalls
 from sandbox.game_output import GameOutput, OutputStrip
 from sandbox.ghosts import Ghosts
 from sandbox.history import DEFAULT_SECONDS, History
 from sandbox.hot import Reloader, ReloadReport
 from sandbox.input_router import InputRouter
-from sandbox.keys import Action, banner_rows
+from sandbox.key_actions import key_actions
+from sandbox.keys import banner_rows
 from sandbox.live_assets import LiveAssets
 from sandbox.looping import Looper, Mode
 from sandbox.overlay import Overlay
+from sandbox.play_gate import PlayGate
 from sandbox.process import debugger_in
+from sandbox.reload_followup import ReloadFollowUp
 from sandbox.repl import REPL_BANNER, Repl
 from sandbox.screen import Screen
 from sandbox.sdl import Display
@@ -55,18 +58,7 @@ from sandbox.watchdog import DEFAULT_MEMORY_LIMIT, Watchdog
 if TYPE_CHECKING:
     from sandbox.watcher import Watcher  # imported at run time only when watching
 
-__all__ = ["ConsoleLike", "GameFailed", "Host"]
-
-OUTPUT_PAGE = 4  # lines PageUp/PageDown move the output strip
-
-
-class ConsoleLike(Protocol):
-    """What the host needs from ``sandbox.console.Console``."""
-
-    def banner(self, game_name: str, folder: Path, keys: Any) -> None: ...
-    def event(self, ev: object) -> None: ...
-    def error(self, info: ErrorInfo) -> None: ...
-    def info(self, text: str) -> None: ...
+__all__ = ["ConsoleLike", "GameFailed", "Host"]  # ConsoleLike: from sandbox.console_sink
 
 
 class Host:
@@ -82,7 +74,8 @@ class Host:
         self.headless, self.fps, self.hang_timeout = headless, fps, hang_timeout
         self.console = console
         self.devtools = DevTools(1.0 / fps)
-        self.events = EventLog([self._remember_reload, self._tell_console])
+        self.events = EventLog([self._remember_reload,
+                                ConsoleSink(console, lambda ev: self.tweaking.quiet(ev))])
         self.status = Status(self.standing_error, on_pause=self._paused_on_error,
                              on_resume=self._resumed)
         step = 1.0 / fps
@@ -96,7 +89,7 @@ class Host:
         self.stale = StaleObjects(lambda: self.reloader.modules, emit=self.events.emit)
         # input: keyboard/mouse/gamepads state and the plain hooks (sandbox.input_router)
         self.input = InputRouter(self.call_hook, lambda name: getattr(self.game, name, None),
-                                 self._admit, self._window_id,
+                                 lambda event: self.play.admit(event), self._window_id,
                                  lambda text: self.events.emit(Notice(text)))
         # F8: the last seconds of play, to scrub and re-run (sandbox.history, sandbox.timeline)
         self.history = History(lambda: self.reloader.modules, replay=self.input.replay,
@@ -105,6 +98,9 @@ class Host:
                                active=lambda: self.looping.mode is Mode.IDLE)
         self.timeline = Timeline(self.history, emit=self.events.emit, resumed=self.clock.reset,
                                  game=self.spec.name, save_to=lambda: self.looping.record_to)
+        # Events and updates go to the open timeline, else through the looper and the history.
+        self.play = PlayGate(self.input, self.timeline, self.looping, self.history,
+                             self.status, self.call_hook, step)
         # Extra HUD lines (e.g. the loop's "LOOP 2.4 s"): each source returns a line or None.
         self.hud_sources: list[Callable[[], str | None]] = [self.looping.hud_line,
                                                             self.timeline.hud_line]
@@ -126,13 +122,14 @@ class Host:
         # The game's print output, kept for the output strip (` in the window).
         self.output = GameOutput(root=self.root)
         self.output.install()
+        self.calls = GameCalls(lambda: self.game, self.watchdog, self.output, self.status,
+                               self.events.emit, self.root,
+                               seam=lambda fn, *args: self.invoke(fn, *args))
         self.display: Display | None = None
         self.watcher: Watcher | None = None
         try:
             try:
-                with self.output.capturing():
-                    self.game: ModuleType = self.watchdog.call(self.reloader.import_module,
-                                                               "main")
+                self.game: ModuleType = self.calls.invoke(self.reloader.import_module, "main")
             except Exception as exc:  # HookTimeout and GameExit are Exceptions too
                 raise GameFailed(startup_error(exc, self.root, hang_timeout)) from exc
             self.settings: GameSettings = read_settings(self.game, self.spec.name)
@@ -140,7 +137,7 @@ class Host:
             self._open(watch, terminal_keys, repl)
             for problem in self.settings.problems:
                 self.events.emit(Notice(problem))
-            self._check_hooks()
+            self.followup.check_hooks(self.game)
             self.call_hook("load")
         except BaseException:
             # The constructor raises, so no `with` will ever close what it opened: the
@@ -153,6 +150,10 @@ class Host:
         self.display = Display(self.settings.window_title, self.settings.size,
                                headless=self.headless)
         self.overlay = Overlay()
+        self.followup = ReloadFollowUp(
+            self.display, self.overlay, self.events.emit, game_name=self.spec.name,
+            resized=lambda: self.screen.forget(), stale=self.stale, looping=self.looping,
+            timeline=self.timeline, history=self.history)
         # The loop's badge is drawn with the overlay, so it is no part of the game's frame.
         self.output_strip = OutputStrip(self.output, lambda: self.paused)
         # G in the timeline: faint frames around the tick shown, drawn offscreen with the
@@ -179,25 +180,17 @@ class Host:
             self.keys = TerminalKeys(hold=lambda: debugger_in(main) is not None)
             if not self.keys.start():
                 self.keys = None
-        hooks = HostHooks(call_hook=self.call_hook, run_engine=self._run_engine,
-                          around_reload=self._around_reload,
+        hooks = HostHooks(call_hook=self.call_hook, run_engine=self.calls.run_engine,
+                          around_reload=self.followup.around_reload,
                           code_changed=self._code_changed, restarted=self._restarted)
         self.changes = Changes(self.reloader, self.status, self.events, hooks,
                                watcher=self.watcher, assets=self.assets)
-        overlay = self.overlay
-        actions: dict[Action, Callable[[], object]] = {
-            Action.RELOAD: self.changes.reload_now, Action.RESTART: self.restart,
-            Action.RECORD: self.looping.toggle, Action.END_LOOP: self.looping.stop,
-            Action.QUIT: self.stop, Action.TWEAK: self.tweak_panel.toggle,
-            Action.TIMELINE: self.timeline.toggle,
-            Action.HUD: lambda: setattr(overlay, "show_hud", not overlay.show_hud),
-            Action.HELP: lambda: setattr(overlay, "show_help", not overlay.show_help),
-            Action.FOLD: lambda: setattr(overlay, "fold_errors", not overlay.fold_errors),
-            Action.OUTPUT: self.output_strip.toggle,
-            Action.SCROLL_BACK: lambda: self.output_strip.scroll(OUTPUT_PAGE),
-            Action.SCROLL_ON: lambda: self.output_strip.scroll(-OUTPUT_PAGE)}
+        actions = key_actions(reload=self.changes.reload_now, restart=self.restart,
+                              stop=self.stop, looping=self.looping,
+                              tweak_panel=self.tweak_panel, timeline=self.timeline,
+                              overlay=self.overlay, output_strip=self.output_strip)
         looping = self.looping
-        self.controls = Controls(actions, emit=self.events.emit, to_game=self._to_game,
+        self.controls = Controls(actions, emit=self.events.emit, to_game=self.play.to_game,
                                  screenshot=self.screenshot, game=self.spec.name,
                                  intercept=self.tweak_panel.handle,
                                  loop_badge_shown=lambda: looping.visible)
@@ -258,53 +251,22 @@ class Host:
         if isinstance(ev, (ReloadReport, Restarted)):
             self.devtools.reloaded(ev)
 
-    def _tell_console(self, ev: object) -> None:
-        if self.console is None or self.tweaking.quiet(ev):
-            return  # a tweak's own reload: its ``Tweaked`` line says it
-        self.console.event(ev)
-        info = error_of(ev)
-        if info is not None:
-            self.console.error(info)
-
     def _window_id(self) -> int:
         """The window replayed events are addressed to (0 without a display)."""
         return self.display.window_id if self.display is not None else 0
 
-    def _check_hooks(self) -> None:
-        """Tell misspelt hooks in the terminal, and keep them in the window's notice strip."""
-        warnings = check_hooks(self.game)
-        self.overlay.notices = tuple(warnings)
-        for warning in warnings:
-            self.events.emit(Notice(warning))
-
     def call_hook(self, hook: str, *args: object) -> bool:
         """Run one hook if the game defines it; on an exception pause and report once."""
-        fn = getattr(self.game, hook, None)
-        if fn is None or not callable(fn):
-            return True
-        try:
-            self.invoke(fn, *args)
-        except (Exception, SystemExit) as exc:
-            info = error_info(exc, self.root)
-            self.status.hook_failed(hook, info)
-            self.events.emit(GameError(hook, info))
-            return False
-        return True
+        return self.calls.call_hook(hook, *args)
 
     def invoke(self, fn: Callable[..., object], *args: object) -> object:
         """The single place hooks are called, under the watchdog's time limit.
 
         A hang raises ``HookTimeout`` and ``sys.exit()``/``KeyboardInterrupt`` in game code
-        raise ``GameExit`` (both ``Exception``): the caller pauses the game on them.
+        raise ``GameExit`` (both ``Exception``): the caller pauses the game on them. A seam:
+        a subclass or a bench may replace it (``GameCalls.call_hook`` calls it).
         """
-        with self.output.capturing():
-            return self.watchdog.call(fn, *args)
-
-    def _run_engine(self, what: str, run: Callable[..., ReloadReport], *args: object,
-                    restart: bool = False) -> ReloadReport:
-        """A reload or restart's game code, under the watchdog, its prints kept for the strip."""
-        with self.output.capturing():
-            return self.watchdog.run_engine(what, run, *args, restart=restart)
+        return self.calls.invoke(fn, *args)
 
     def standing_error(self) -> ErrorInfo | None:
         """The error still true after a fix of something else: an asset broken on disk.
@@ -322,21 +284,6 @@ class Host:
         self.screen.thaw()
         self.clock.reset()
 
-    def _to_game(self, event: object) -> None:
-        """An event no host key took: to the timeline while open, else the looper, the game."""
-        data = self.input.observe(event)  # input: the real held state sees every game event
-        if self.timeline.is_open:
-            self.timeline.handle(data)  # scrubbing: keys and the mouse move the cursor
-        elif not self.status.paused and self._admit(event):
-            self.input.deliver(event, data)  # input: held state, on_event, the plain hooks
-
-    def _admit(self, event: object) -> bool:
-        """True when ``event`` may reach the game now: the looper's say, then the history's log."""
-        if self.timeline.is_open or not self.looping.pass_event(event):
-            return False
-        self.history.log(event)
-        return True
-
     # -- changes (sandbox.changes) ---------------------------------------------------------------
     def reload(self, paths: set[Path] | None = None, explicit: bool = True) -> ReloadReport:
         """Reload what changed on disk (F9); an explicit reload also retries a paused hook."""
@@ -346,41 +293,14 @@ class Host:
         """Hot restart (F5): every game module imported fresh, then ``load()`` again."""
         return self.changes.restart()
 
-    def _around_reload(self, reload: Callable[[], ReloadReport]) -> ReloadReport:
-        """Every reload: the looper and the history carry edits into their snapshots, and
-        ``stale`` notes the modules."""
-        return self.stale.around_reload(
-            lambda: self.timeline.around_reload(lambda: self.looping.around_reload(reload)))
-
     def _code_changed(self, entry_changed: bool) -> None:
-        """After a reload that changed code: the window's settings, and hook names in main.py."""
-        self._apply_settings()
-        if entry_changed:
-            self._check_hooks()
-        self.stale.check()
+        """After a reload that changed code: settings and hook names (sandbox.reload_followup)."""
+        self.settings = self.followup.code_changed(self.game, self.settings, entry_changed)
 
     def _restarted(self) -> None:
-        """After a hot restart: the fresh entry module, the loop ended, settings, hook names."""
+        """After a hot restart: the fresh entry module, then what follows new code."""
         self.game = self.reloader.modules.get(self.reloader.entry, self.game)
-        self.looping.restarted()
-        self.timeline.cancel()  # the history was of the modules the restart replaced
-        self.history.reset()
-        self.stale.remember()
-        self._apply_settings()
-        self._check_hooks()
-
-    def _apply_settings(self) -> None:
-        """Apply a changed ``TITLE`` or ``SIZE`` to the window; tell new setting problems."""
-        new = read_settings(self.game, self.spec.name)
-        assert self.display is not None
-        if new.title != self.settings.title:
-            self.display.set_title(new.window_title)
-        if new.size != self.settings.size:
-            self.display.set_size(new.size)
-            self.screen.forget()
-        for problem in set(new.problems) - set(self.settings.problems):
-            self.events.emit(Notice(problem))
-        self.settings = new
+        self.settings = self.followup.restarted(self.game, self.settings)
 
     # -- tweaks (F4: sandbox.tweak_edit, sandbox.tweak_panel) -------------------------------------
     def tweaks(self) -> list[Tweakable]:
@@ -415,14 +335,7 @@ class Host:
         self.changes.apply_pending()
         if self.repl is not None:
             self.repl.run_pending()
-        ticks = self.controls.ticks(self.clock.tick())  # F10 pauses, F11 steps
-        if self.timeline.is_open and not self.status.paused:
-            ticks = 0
-            self.timeline.show()  # F8: the scrubbed tick's state instead of updates
-        for _ in range(0 if self.status.paused else ticks):
-            if not self.looping.before_update() or not self.call_hook("update", self.clock.step):
-                break
-            self.history.after_update()
+        self.play.advance(self.controls.ticks(self.clock.tick()))  # F10 pauses, F11 steps
         if not self.status.paused and not self._draw_game():
             # The failure froze the last good frame; it overwrites the half-drawn one, on
             # the window even if draw() left a texture target or a clip behind.
@@ -435,12 +348,8 @@ class Host:
 
     def _draw_game(self) -> bool:
         """The game's frame: its ``draw`` hook, or the background when it has none."""
-        display = self.display
-        assert display is not None
-        if getattr(self.game, "draw", None) is None:
-            display.clear(self.settings.background)
-            return True
-        return self.call_hook("draw", display.renderer)
+        assert self.display is not None
+        return self.calls.draw(self.display, self.settings.background)
 
     def _hud(self) -> list[str]:
         """The HUD's lines (F3) and its graph's data, or nothing when the HUD is off."""

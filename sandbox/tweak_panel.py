@@ -12,57 +12,31 @@ a click or drag on a slider sets the value (Shift while dragging: ten times fine
 to where the drag is); ↑/↓ select a row, ←/→ change it (Shift fine, Ctrl coarse),
 Space/Enter toggle a boolean, the wheel scrolls, Ctrl+Z / Ctrl+Y undo and redo. The keys
 and clicks it uses never reach the game; everything else does (a click beside the panel).
-Changes go through ``sandbox.tweak_edit.TweakEditor`` (file and game together).
+Changes go through ``sandbox.tweak_edit.TweakEditor`` (file and game together). This module
+holds the panel's state and its input; where the rows are is ``sandbox.tweak_layout``, and
+painting them ``sandbox.tweak_draw``.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from sandbox.events import Notice
-from sandbox.panel import DIM_RGB, HUD_RGB, MARGIN, TEXT_RGB, Surface
+from sandbox.panel import Surface
 from sandbox.sdl import event_to_dict
+from sandbox.tweak_draw import PanelView, draw_panel
 from sandbox.tweak_edit import TweakEditor
+from sandbox.tweak_layout import PanelLayout, Row, list_rows
 from sandbox.tweak_list import Tweakable, TweakError
 from sandbox.tweaks import MAX_STRING, Kind
 
-__all__ = ["TweakPanel"]
+__all__ = ["TweakPanel", "quantize", "steps"]
 
-WIDTH = 340        # pixels: the panel's column at the right of the window
-TOP = 30           # below the loop's badge
-BACKING = (16, 16, 24, 235)
-TRACK = (70, 70, 90, 255)
-FILL = (120, 170, 255, 255)
-SELECTED = (60, 60, 100, 255)
-KNOB = (230, 230, 230, 255)
-CHANNEL_RGB = ((230, 80, 80, 255), (80, 200, 80, 255), (90, 130, 255, 255), (200, 200, 200, 255))
-NAME_CHARS, VALUE_CHARS = 14, 8
 # SDL's modifier bits (SDL_Keymod: a stable part of SDL's ABI): either Shift, either Ctrl.
 SHIFT, CTRL = 0x0003, 0x00C0
-HEAD = "tweaks  F4 closes · Ctrl+Z/Y undo/redo"
-FOOT = "↑↓ pick  ←→ ±  Shift fine  Ctrl coarse"
 _SHIFTS, _CTRLS = ("Left Shift", "Right Shift"), ("Left Ctrl", "Right Ctrl")
-
-
-@dataclass(frozen=True)
-class _Row:
-    """One row of the panel: a module's heading, a colour's swatch, or a value."""
-
-    text: str
-    item: Tweakable | None = None          # a value row
-    swatch: tuple[int, ...] | None = None  # a colour's heading
-
-
-def _label(t: Tweakable) -> str:
-    if t.kind is Kind.CHANNEL:
-        return "  " + "rgba"[int(t.name.rsplit("[", 1)[1][:-1])]
-    return t.name
-
-
-def _fit(text: str, chars: int) -> str:
-    return text if len(text) <= chars else text[:chars - 1] + "…"
 
 
 def steps(t: Tweakable) -> tuple[float, float, float]:
@@ -83,25 +57,22 @@ def quantize(t: Tweakable, value: float) -> float | int:
 
 
 class TweakPanel:
-    """The panel's state (open, rows, selection, drag), its input and its drawing."""
+    """The panel's state (open, rows, selection, drag) and its input; it draws as a badge."""
 
     def __init__(self, editor: TweakEditor) -> None:
         self.editor = editor
         self.open = False
         self.selected = 0   # index into the value rows
-        self.scroll = 0     # first row shown
+        self.layout = PanelLayout()  # the window's size, the font's, the scroll
         self.dragging: Tweakable | None = None
         self.editing: Tweakable | None = None  # a string being typed
         self.text = ""
         self._drag_x = 0
         self._drag_value = 0.0
         self.shift = self.ctrl = False
-        self._rows: list[_Row] = []  # as last listed (``_refresh``)
+        self._rows: list[Row] = []  # as last listed (``_refresh``)
         self._stale = True  # an event since: list the rows again at the next draw
         self._stamp: tuple[int, tuple[str, ...]] = (-1, ())  # the editor's listing_stamp
-        self._size = (640, 480)
-        self._line = 17
-        self._char = 8  # the overlay font's width of a character, measured when drawn
         self._mouse = (-1, -1)  # where the mouse last moved
         self._taken: set[str] = set()  # keys pressed that the panel took (their release too)
         self._pressed = False  # the panel took the mouse button's press
@@ -120,21 +91,9 @@ class TweakPanel:
             self.dragging = self.editing = None
             self.editor.commit(force=True)
 
-    def rows(self) -> list[_Row]:
+    def rows(self) -> list[Row]:
         """The rows as they are now: headings, colour swatches and values, module by module."""
-        rows: list[_Row] = []
-        module = target = ""
-        for t in self.editor.tweakables():
-            if t.module != module:
-                module, target = t.module, ""
-                rows.append(_Row(f"{t.shown}"))
-            if t.kind is Kind.CHANNEL and t.target != target:
-                live = t.colour
-                rows.append(_Row(t.target, swatch=live))
-            target = t.target
-            rows.append(_Row(_label(t), t))
-        rows.extend(_Row(problem) for problem in self.editor.problems())
-        return rows
+        return list_rows(self.editor.tweakables(), self.editor.problems())
 
     def values(self) -> list[Tweakable]:
         """The value rows, in order (what ↑/↓ move through)."""
@@ -250,7 +209,7 @@ class TweakPanel:
             self.start_editing(t)
         elif t.kind is Kind.BOOL:
             self._run(lambda: self.editor.tweak(t.key, not t.source))
-        elif x >= self._track()[0] - 4:
+        elif x >= self.layout.track()[0] - 4:
             self.dragging = t
             self._drag_to(t, x)
         return True
@@ -266,7 +225,7 @@ class TweakPanel:
     def _drag_to(self, t: Tweakable, x: int) -> None:
         """The value under ``x`` on the track; with Shift, ten times finer from the last x."""
         low, high = t.range
-        left, width = self._track()
+        left, width = self.layout.track()
         if self.shift and t is self.dragging:
             value = self._drag_value + (x - self._drag_x) / width * (high - low) / 10
         else:
@@ -278,9 +237,10 @@ class TweakPanel:
     def _wheel(self, dy: int) -> bool:
         if not self._inside(*self._mouse):  # a wheel event has no position: the last motion's
             return False
-        self.scroll = max(0, min(len(self._rows) - 1, self.scroll - dy))
+        layout = self.layout
+        layout.scroll = max(0, min(len(self._rows) - 1, layout.scroll - dy))
         values = self.values()
-        shown = [row.item for row in self._rows[self.scroll:] if row.item is not None]
+        shown = [row.item for row in self._rows[layout.scroll:] if row.item is not None]
         if shown:  # the selection follows, so the view does not jump back to it
             self.selected = values.index(shown[0])
         return True
@@ -296,45 +256,28 @@ class TweakPanel:
             self.editor.emit(Notice(str(exc)))
             self.dragging = None
 
-    # -- geometry ----------------------------------------------------------------------------
-    def _x0(self) -> int:
-        return max(0, self._size[0] - WIDTH)
+    # -- where things are (sandbox.tweak_layout) ----------------------------------------------
+    def _selected_item(self) -> Tweakable | None:
+        """The value row ↑/↓ chose (the last one when rows went away), or None."""
+        values = self.values()
+        return values[min(self.selected, len(values) - 1)] if values else None
 
-    def _track(self) -> tuple[int, int]:
-        left = self._x0() + MARGIN + (NAME_CHARS + VALUE_CHARS + 1) * self._char
-        return left, max(20, self._size[0] - MARGIN - left)
+    def _shown(self) -> Sequence[Row]:
+        """The rows that fit; the selected one kept in view, except while dragging."""
+        keep = self._selected_item() if self.dragging is None else None
+        return self.layout.shown(self._rows, keep)
 
     def _inside(self, x: int, y: int) -> bool:
-        return x >= self._x0() and TOP <= y < TOP + self._height()
+        return self.layout.inside(x, y, len(self._shown()))
 
-    def _height(self) -> int:
-        return min(self._size[1] - TOP, (len(self._shown()) + 2) * self._line + MARGIN)
-
-    def _shown(self) -> list[_Row]:
-        fits = max(1, (self._size[1] - TOP - MARGIN) // self._line - 2)
-        if self.dragging is None and self._rows:
-            values = self.values()
-            if values:  # keep the selected row in view
-                index = self._rows.index(next(r for r in self._rows
-                                              if r.item == values[min(self.selected,
-                                                                      len(values) - 1)]))
-                self.scroll = min(max(self.scroll, index - fits + 1), index)
-        return self._rows[self.scroll:self.scroll + fits]
+    def _row_at(self, y: int) -> Row | None:
+        return self.layout.row_at(y, self._shown())
 
     def where(self, key: str) -> tuple[int, int, int] | None:
         """The slider of ``physics.SPEED`` as last drawn: (left x, middle y, width), or None."""
-        for i, row in enumerate(self._shown()):
-            if row.item is not None and row.item.key == key:
-                left, width = self._track()
-                return left, TOP + MARGIN // 2 + (i + 1) * self._line + self._line // 2, width
-        return None
+        return self.layout.slider(key, self._shown())
 
-    def _row_at(self, y: int) -> _Row | None:
-        index = (y - TOP - MARGIN // 2) // self._line - 1
-        shown = self._shown()
-        return shown[index] if 0 <= index < len(shown) else None
-
-    # -- drawing -----------------------------------------------------------------------------
+    # -- drawing (sandbox.tweak_draw) ----------------------------------------------------------
     def changed(self, _event: object = None) -> None:
         """Something happened (a reload, a tweak, a restart, a notice): list the rows anew
         at the next draw. The host tells the panel every event (an ``EventLog`` sink)."""
@@ -352,92 +295,10 @@ class TweakPanel:
             self._stale = False
 
     def draw(self, surface: Surface) -> None:
-        """The panel at the right of the window: heading, rows, the keys' line.
-
-        Text is drawn row by row, then the rectangles colour by colour in three layers
-        (tracks, what fills them, knobs): ~10 SDL calls instead of ~36. Nothing of a row
-        overlaps another row, and within a row the text comes first, so the pixels are
-        those of drawing each row whole in turn.
-        """
-        self._size, self._line = surface.size, surface.line_height
-        self._char = max(1, surface.text_size("M")[0])
+        """The panel at the right of the window: heading, rows, the keys' line."""
+        self.layout.measure(surface)
         self._refresh()
-        x0, line = self._x0(), self._line
         shown = self._shown()
-        surface.fill_rect(x0, TOP, self._size[0] - x0, self._height(), BACKING)
-        y = TOP + MARGIN // 2
-        values = self.values()
-        selected = values[min(self.selected, len(values) - 1)] if values else None
-        if selected is not None and selected in (row.item for row in shown):
-            index = next(i for i, row in enumerate(shown) if row.item == selected)
-            surface.fill_rect(x0, y + (index + 1) * line, self._size[0] - x0, line, SELECTED)
-        surface.text(x0 + MARGIN, y, _fit(HEAD, WIDTH // self._char - 2), HUD_RGB)
-        fills = _Fills()
-        live = iter(self.editor.live([row.item for row in shown if row.item is not None]))
-        for row in shown:
-            y += line
-            value = next(live) if row.item is not None else None
-            self._draw_row(surface, fills, row, x0 + MARGIN, y, value)
-        surface.text(x0 + MARGIN, y + line, _fit(FOOT, WIDTH // self._char - 2), DIM_RGB)
-        fills.draw(surface)
-
-    def _draw_row(self, surface: Surface, fills: _Fills, row: _Row, x: int, y: int,
-                  value: object) -> None:
-        """One row's text now, its rectangles into ``fills``; ``value`` is the live value."""
-        line = self._line
-        if row.item is None:
-            surface.text(x, y, _fit(row.text, WIDTH // self._char - 2),
-                         TEXT_RGB if row.swatch is not None else HUD_RGB)
-            if row.swatch is not None:
-                left, width = self._track()
-                red, green, blue = row.swatch[:3]
-                fills.add(_UNDER, (red, green, blue, 255), (left, y + 2, width, line - 4))
-            return
-        t = row.item
-        surface.text(x, y, _fit(row.text, NAME_CHARS), TEXT_RGB)
-        if t.kind is Kind.STR:
-            editing = self.editing is not None and self.editing.key == t.key
-            shown = self.text + "▏" if editing else repr(t.source)
-            surface.text(x + NAME_CHARS * self._char, y,
-                         _fit(shown, WIDTH // self._char - NAME_CHARS - 2),
-                         HUD_RGB if editing else DIM_RGB)
-            return
-        changed = value != t.source  # play changed it: the live value differs from the file
-        surface.text(x + NAME_CHARS * self._char, y, _fit(repr(value), VALUE_CHARS - 1),
-                     HUD_RGB if changed else DIM_RGB)
-        left, width = self._track()
-        if t.kind is Kind.BOOL:
-            fills.add(_UNDER, TRACK, (left, y + 3, line - 6, line - 6))
-            if self.editor.current(t):
-                fills.add(_FILLED, FILL, (left + 3, y + 6, line - 12, line - 12))
-            return
-        low, high = t.range
-        frac = (float(self.editor.current(t)) - low) / (high - low) if high > low else 0.0  # type: ignore[arg-type]
-        filled = int(width * min(1.0, max(0.0, frac)))
-        fills.add(_UNDER, TRACK, (left, y + line // 2 - 2, width, 4))
-        rgba = CHANNEL_RGB[int(t.name.rsplit("[", 1)[1][:-1])] if t.kind is Kind.CHANNEL \
-            else FILL
-        fills.add(_FILLED, rgba, (left, y + line // 2 - 2, filled, 4))
-        fills.add(_KNOB, KNOB, (left + filled - 2, y + 2, 4, line - 4))
-
-
-_UNDER, _FILLED, _KNOB = range(3)  # the layers of the panel's rectangles, bottom first
-
-
-class _Fills:
-    """The panel's rectangles of one draw, by layer and colour: one SDL call per colour."""
-
-    def __init__(self) -> None:
-        self.layers: list[dict[tuple[int, int, int, int], list[tuple[int, int, int, int]]]] = \
-            [{}, {}, {}]
-
-    def add(self, layer: int, rgba: tuple[int, int, int, int],
-            rect: tuple[int, int, int, int]) -> None:
-        """Fill ``rect`` in ``rgba`` above every rectangle of a lower layer."""
-        self.layers[layer].setdefault(rgba, []).append(rect)
-
-    def draw(self, surface: Surface) -> None:
-        """Every rectangle, layer by layer, a colour's rectangles in one call."""
-        for layer in self.layers:
-            for rgba, rects in layer.items():
-                surface.fill_rects(rects, rgba)
+        live = self.editor.live([row.item for row in shown if row.item is not None])
+        draw_panel(surface, self.layout, PanelView(shown, self._selected_item(), live,
+                                                   self.editor.current, self.editing, self.text))

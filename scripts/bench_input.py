@@ -2,7 +2,7 @@
 
 Each sample interleaves the two ways, in the same run, on the same game:
 
-- per event: a key-down and key-up through ``Host._to_game`` (the real held state, the game's
+- per event: a key-down and key-up through ``PlayGate.to_game`` (the real held state, the game's
   view, ``on_event`` and ``on_key_down``/``on_key_up``) against ``on_event`` alone (the raw
   path every event took before ``sandbox.input``);
 - per frame: ``InputRouter.sync`` with nothing to do (every frame pays it) against a whole
@@ -53,7 +53,7 @@ def event_cost(samples: int, batch: int = 500) -> dict[str, list[float]]:
             t0 = time.perf_counter()
             for _ in range(batch):
                 for event in events:
-                    host._to_game(event)
+                    host.play.to_game(event)
             t1 = time.perf_counter()
             for _ in range(batch):
                 for event in events:

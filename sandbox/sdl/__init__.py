@@ -5,7 +5,8 @@ Display``); the engine, ``sandbox.hot``, never does. One module per concept:
 
 - ``libs``: where SDL's libraries are, told to pysdl2 before it searches;
 - ``errors``: ``check()`` and ``SDLError``, "Error encountered <doing what>: <SDL's reason>";
-- ``display``: the window and renderer, the overlay's drawing, frame read-back;
+- ``display``: the window and renderer, the overlay's drawing, frame read-back, as one object
+  (``window`` opens it, ``overlay_draw`` draws the overlay, ``readback`` reads frames back);
 - ``draw``: the ``Renderer`` games draw with: ``sdl2.ext.Renderer`` plus drawing helpers
   (``args`` checks their arguments, ``geometry`` batches them, ``sprites`` for sprite batches);
 - ``ghostframes``: frames drawn offscreen and blended faintly over one (the timeline's ghosts);

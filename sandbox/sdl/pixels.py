@@ -2,7 +2,7 @@
 
 Every RGBA buffer the sandbox hands out (``Display.pixels()``, ``read_png``) is RGBA32: bytes
 r, g, b, a per pixel, rows packed, whatever the machine's endianness. A frame read back from
-the window is kept in the window's own 32-bit format (see ``sandbox.sdl.display``) and
+the window is kept in the window's own 32-bit format (see ``sandbox.sdl.readback``) and
 converted with ``to_rgba`` only when someone asks for RGBA.
 """
 
