@@ -81,6 +81,10 @@ class ModuleApplier:
             if self._settle(n, before.get(n, _MISSING), step, rebound):
                 rebinds.add(n)
         self._record(st, names, rebinds, first)
+        revalued = self.definitions.revalued
+        if revalued:  # ``Base.HP`` changed on a class patched in place: its readers re-run
+            rebinds |= revalued
+            revalued.clear()
         return rebinds
 
     def _forget_registrations(self, step: Step) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from types import FunctionType
 from typing import Any
 
-from sandbox.hot.classes import migrate_instances, patch_class, unpatchable
+from sandbox.hot.classes import ClassPatch, migrate_instances, patch_class, unpatchable
 from sandbox.hot.context import ReloadContext
 from sandbox.hot.patch import defined_in, forward, patch_callable, patch_function
 from sandbox.hot.plan import Status, Step
@@ -92,6 +92,10 @@ class Definition:
         self.ns = ns
         self.filename = filename
         self.ctx = ctx
+        # Attributes of classes patched in place whose values changed, as the module reads
+        # them (``Base.HP``): the name still holds the same class, so nothing counts as rebound,
+        # yet ``LIMIT = Base.HP * 2`` must run again as a fresh start would (taken by the applier).
+        self.revalued: set[str] = set()
 
     def ours(self, value: object, name: str, st: Statement | None) -> bool:
         """True when ``value`` is a def or class named ``name`` of this module.
@@ -178,7 +182,14 @@ class Definition:
         changes.rerun.extend(prefix + q for q in result.attributes)
         changes.removed.extend(prefix + q for q in result.removed)
         changes.rebound.extend(prefix + q for q in result.rebound)
+        self._revalued(n, old.__qualname__, result)
         if not (result.patched or result.added or result.attributes or result.removed
                 or result.rebound):
             changes.patched.append(qualname)  # e.g. only the docstring or decorators
         return True
+
+    def _revalued(self, n: str, qualname: str, result: ClassPatch) -> None:
+        """Record the patched class's changed data attributes under the name ``n`` binds."""
+        for q in (*result.attributes, *result.added, *result.removed):
+            if q.startswith(qualname + "."):
+                self.revalued.add(n + q[len(qualname):])

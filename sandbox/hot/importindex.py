@@ -18,13 +18,15 @@ __all__ = ["ImportIndex"]
 class ImportIndex:
     """A module's ``from m import ...`` statements and ``import m as p`` aliases, by ``m``."""
 
-    __slots__ = ("_aliases", "_from", "_reads")
+    __slots__ = ("_aliases", "_bound", "_from", "_reads")
 
     def __init__(self, statements: Sequence[tuple[Iterable[ImportRef], Iterable[str]]],
                  package: str) -> None:
         """Index ``statements`` (each: its imports, its reads) of a module in ``package``."""
         # module -> [(index of a statement importing from it, the names it imports)]
         self._from: dict[str, list[tuple[int, frozenset[str]]]] = {}
+        # module -> [(name imported from it, the name it is bound to here)], ``*`` included
+        self._bound: dict[str, list[tuple[str, str]]] = {}
         self._aliases: dict[str, list[str]] = {}  # module -> names it is bound to
         reads: set[str] = set()
         for i, (imports, names) in enumerate(statements):
@@ -43,6 +45,7 @@ class ImportIndex:
         targets = resolve(ref, package)
         if targets:
             self._from.setdefault(targets[0], []).append((i, frozenset(n for n, _ in pairs)))
+            self._bound.setdefault(targets[0], []).extend(pairs)
 
     def importers(self, module: str, names: set[str]) -> tuple[set[int], set[str]]:
         """Statements doing ``from module import`` one of ``names`` (or ``*``), and the dotted
@@ -53,6 +56,20 @@ class ImportIndex:
         found = {i for i, imported in self._from.get(module, ())
                  if every or "*" in imported or not imported.isdisjoint(names)}
         dotted = {f"{alias}.{n}" for alias in self._aliases.get(module, ()) for n in names}
-        if dotted and dotted.isdisjoint(self._reads):
-            dotted = set()
-        return found, dotted
+        dotted |= self._attributes(module, names)
+        return found, dotted & self._reads
+
+    def _attributes(self, module: str, names: set[str]) -> set[str]:
+        """``Base.HP`` of ``module`` changed: how this module reads it (``B.HP`` after
+        ``from module import Base as B``; ``Base.HP`` itself after a star import)."""
+        seen = set()
+        for n in names:
+            head, dot, rest = n.partition(".")
+            if not dot:
+                continue
+            for imported, bound in self._bound.get(module, ()):
+                if imported == head:
+                    seen.add(f"{bound}.{rest}")
+                elif imported == "*" and not head.startswith("_"):
+                    seen.add(n)
+        return seen

@@ -110,8 +110,12 @@ class _Names(ast.NodeVisitor):
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         # ``physics.SPEED`` is read as such too: a new SPEED in physics re-runs this statement.
-        if isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load):
-            self.reads.add(f"{node.value.id}.{node.attr}")
+        # So is a longer chain (``ents.Base.HP``): a class patched in place keeps its name, and
+        # only its changed attribute says which statements read what changed.
+        if isinstance(node.ctx, ast.Load):
+            chain = _dotted(node)
+            if chain is not None:
+                self.reads.add(chain)
         self.generic_visit(node)
 
     def visit_Import(self, node: ast.Import) -> None:
@@ -145,6 +149,19 @@ class _Names(ast.NodeVisitor):
         if node.rest:
             self.binds.add(node.rest)
         self.generic_visit(node)
+
+
+def _dotted(node: ast.Attribute) -> str | None:
+    """``a.b.c`` for an attribute chain on a plain name, else None (``f().b``, ``x[0].b``)."""
+    parts = [node.attr]
+    value = node.value
+    while isinstance(value, ast.Attribute):
+        parts.append(value.attr)
+        value = value.value
+    if not isinstance(value, ast.Name):
+        return None
+    parts.append(value.id)
+    return ".".join(reversed(parts))
 
 
 def analyze(tree: ast.AST) -> StatementNames:
