@@ -71,6 +71,7 @@ class ModulePlan:
     removed: list[Statement]
     deleted: frozenset[str]  # names bound only by removed statements
     depends_on: frozenset[str] | None = None  # new import edges; None: imports unchanged
+    reordered: bool = False  # names bound or read, or their order, changed
 
 
 @dataclass
@@ -318,7 +319,7 @@ def _module_plan(t: Tracked, source: SourceFile, parsed: ParsedSource, root: Pat
         check_fresh_start(parsed, t.path, shown_path(t, root), t.package)
     gone = frozenset().union(*(st.binds for st in removed)) - kept if removed else frozenset()
     deps = None if parsed.imports == t.parsed.imports else frozenset(t.depends_on(parsed))
-    return ModulePlan(t, source, parsed, steps, removed, gone, deps)
+    return ModulePlan(t, source, parsed, steps, removed, gone, deps, check)
 
 
 def _same_names(step: Step) -> bool:

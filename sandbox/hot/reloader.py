@@ -19,6 +19,7 @@ from typing import Any
 
 from sandbox.hot.api import set_active
 from sandbox.hot.context import ReloadContext
+from sandbox.hot.cycles import check_import_cycles
 from sandbox.hot.errors import error_info
 from sandbox.hot.graph import ImportGraph
 from sandbox.hot.handlers import HandlerRegistry
@@ -138,7 +139,10 @@ class Reloader:
 
     def prepare(self, paths: Iterable[str | Path] | None = None) -> Plan:
         """Read, parse, match and compile what changed; touches no module (any thread)."""
-        return prepare(self._candidates(paths), self.root, self.retry_delay)
+        plan = prepare(self._candidates(paths), self.root, self.retry_delay)
+        check_import_cycles(plan, self._tracked, self._roots or [self.entry], self.root,
+                            self.graph.snapshot())
+        return plan
 
     def reload(self, paths: Iterable[str | Path] | None = None) -> ReloadReport:
         """Reload whatever changed on disk since the last call (``paths``: a hint)."""

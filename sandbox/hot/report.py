@@ -11,7 +11,8 @@ __all__ = ["SELF_EXPLAINED", "ReloadReport"]
 # Error kinds whose message already says what and where ("main.py is empty").
 SELF_EXPLAINED = frozenset({"EmptySourceError", "UndecodableSourceError", "FileNotFoundError",
                             "TooLargeSourceError", "UnreadableSourceError",
-                            "UnparsableSourceError", "FreshStartError"})
+                            "UnparsableSourceError", "FreshStartError",
+                            "ImportCycleError"})
 
 
 def _plural(n: int, word: str) -> str:

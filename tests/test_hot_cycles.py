@@ -1,0 +1,233 @@
+"""Issue 11 item 8: a reload is refused where a fresh start would fail on an import cycle.
+
+Every test checks its claim against a fresh ``python`` importing the same files (a new
+interpreter, ``fresh_python``): refused exactly where that fails, accepted where it works.
+After a refusal the running game keeps its old code, and the next valid save reloads.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from test_hot_support import Game, game
+
+__all__ = ["game"]
+
+
+def fresh_python(g: Game, entry: str = "main") -> str | None:
+    """What a fresh start gives: None when ``import entry`` works, else the error's last line."""
+    code = f"import sys; sys.path.insert(0, {str(g.root)!r}); import {entry}"
+    done = subprocess.run([sys.executable, "-B", "-c", code], capture_output=True, text=True,
+                          timeout=60, cwd=g.root)
+    if done.returncode == 0:
+        return None
+    return done.stderr.strip().splitlines()[-1]
+
+
+def test_a_from_import_closing_a_cycle_is_refused_then_the_fix_reloads(game: Game) -> None:
+    game.write("def step():\n    return 1\n", "physics")
+    main = game.load("""
+        from physics import step
+        SCALE = 2
+    """)
+    physics = sys.modules["physics"]
+    game.edit("""
+        from main import SCALE
+        def step():
+            return SCALE * 10
+    """, "physics")
+    # The oracle: a fresh start of these files fails.
+    assert "circular import" in (fresh_python(game) or "")
+    report = game.r.reload()
+    assert not report.ok
+    assert str(report).startswith(
+        "reload failed: a fresh start would fail here: physics.py:2 imports SCALE from main, "
+        "which has not bound it yet (a circular import: main is still at main.py:2 importing "
+        "physics)")
+    assert "move the import into the function that uses SCALE" in str(report)
+    info = report.error_info
+    assert info is not None and (info.path, info.line) == ("physics.py", 2)
+    assert main.step() == 1 and not hasattr(physics, "SCALE")  # the old code runs on
+    # The fix the message suggests: the import inside the function.
+    game.edit("""
+        def step():
+            from main import SCALE
+            return SCALE * 10
+    """, "physics")
+    assert fresh_python(game) is None
+    report = game.r.reload()
+    assert report.ok, report
+    assert main.step() == 20
+
+
+def test_a_cycle_python_allows_reloads(game: Game) -> None:
+    game.write("def step():\n    return 1\n", "physics")
+    main = game.load("""
+        from physics import step
+        SCALE = 2
+    """)
+    game.write("""
+        import main
+        def step():
+            return main.SCALE * 10
+    """, "physics")
+    assert fresh_python(game) is None
+    report = game.r.reload()
+    assert report.ok, report
+    assert main.step() == 20
+
+
+def test_a_name_bound_above_the_import_that_leads_back_is_fine(game: Game) -> None:
+    game.write("def step():\n    return 1\n", "physics")
+    main = game.load("""
+        SCALE = 2
+        from physics import step
+    """)
+    game.write("""
+        from main import SCALE
+        def step():
+            return SCALE * 10
+    """, "physics")
+    assert fresh_python(game) is None
+    report = game.r.reload()
+    assert report.ok, report
+    assert main.step() == 20
+    # Moving the import above SCALE makes the same cycle fail: refused.
+    game.write("""
+        from physics import step
+        SCALE = 2
+    """)
+    assert "circular import" in (fresh_python(game) or "")
+    report = game.r.reload()
+    assert not report.ok
+    assert "physics.py:2 imports SCALE from main" in str(report)
+
+
+def test_a_top_level_read_of_a_partly_run_module_is_refused(game: Game) -> None:
+    game.write("def step():\n    return 1\n", "physics")
+    main = game.load("""
+        from physics import step
+        SCALE = 2
+    """)
+    game.write("""
+        import main
+        DOUBLE = main.SCALE * 2
+        def step():
+            return DOUBLE
+    """, "physics")
+    assert "has no attribute 'SCALE'" in (fresh_python(game) or "")
+    report = game.r.reload()
+    assert not report.ok
+    assert ("physics.py:3 reads main.SCALE, which main has not bound yet (a circular import: "
+            "main is still at main.py:2 importing physics)") in str(report)
+    assert "read main.SCALE inside the function that uses it" in str(report)
+    assert main.step() == 1
+
+
+def test_a_star_import_of_a_partly_run_module_then_a_read_is_refused(game: Game) -> None:
+    game.write("SPEED = 3\n", "consts")
+    game.write("""
+        from consts import *
+        B = SPEED * 2
+    """, "ents")
+    main = game.load("""
+        import consts
+        import ents
+    """)
+    consts = sys.modules["consts"]
+    game.write("""
+        import ents
+        SPEED = 3
+    """, "consts")
+    assert "name 'SPEED' is not defined" in (fresh_python(game) or "")
+    report = game.r.reload()
+    assert not report.ok
+    assert ("ents.py:3 reads SPEED, which `from consts import *` (ents.py:2) did not give: "
+            "consts had not bound it yet (a circular import: consts is still at consts.py:2 "
+            "importing ents)") in str(report)
+    assert not hasattr(consts, "ents") and main.ents.B == 6
+
+
+def test_a_longer_cycle_names_every_step(game: Game) -> None:
+    game.write("def f():\n    return 1\n", "b")
+    game.write("from b import f\n", "a")
+    main = game.load("""
+        from a import f
+        SCALE = 2
+    """)
+    game.write("""
+        from main import SCALE
+        def f():
+            return SCALE
+    """, "b")
+    assert "circular import" in (fresh_python(game) or "")
+    report = game.r.reload()
+    assert not report.ok
+    assert ("b.py:2 imports SCALE from main, which has not bound it yet (a circular import: "
+            "main is still at main.py:2 importing a, a.py:1 importing b)") in str(report)
+    assert main.f() == 1
+
+
+def test_a_new_module_closing_a_cycle_is_refused(game: Game) -> None:
+    main = game.load("SCALE = 2\n")
+    game.write("""
+        from main import SCALE
+        HALF = SCALE / 2
+    """, "helper")
+    game.write("""
+        from helper import HALF
+        SCALE = 2
+    """)
+    assert "circular import" in (fresh_python(game) or "")
+    report = game.r.reload()
+    assert not report.ok
+    assert "helper.py:2 imports SCALE from main" in str(report)
+    assert "helper" not in sys.modules and not hasattr(main, "HALF")
+
+
+def test_guarded_and_type_checking_cycles_reload(game: Game) -> None:
+    game.write("def step():\n    return 1\n", "physics")
+    main = game.load("""
+        from physics import step
+        SCALE = 2
+    """)
+    game.write("""
+        from typing import TYPE_CHECKING
+        if TYPE_CHECKING:
+            from main import SCALE
+        try:
+            from main import SCALE as S
+        except ImportError:
+            S = 5
+        def step() -> "SCALE":
+            return S
+    """, "physics")
+    assert fresh_python(game) is None  # the ImportError is caught: Python is fine
+    report = game.r.reload()
+    assert report.ok, report
+    # The reload ran ``from main import SCALE as S`` in the running game, where main has
+    # SCALE: a fresh start gives 5 here, as the guard catches the failure (no refusal).
+    assert main.step() == 2
+
+
+def test_an_edit_elsewhere_in_a_game_with_an_allowed_cycle_still_reloads(game: Game) -> None:
+    game.write("""
+        import main
+        def step():
+            return main.SCALE
+    """, "physics")
+    main = game.load("""
+        from physics import step
+        SCALE = 2
+        LIVES = 3
+    """)
+    game.write("""
+        from physics import step
+        LIVES = 4
+        SCALE = 2
+    """)
+    assert fresh_python(game) is None
+    report = game.r.reload()
+    assert report.ok, report
+    assert (main.LIVES, main.step()) == (4, 2)
