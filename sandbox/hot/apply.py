@@ -117,6 +117,9 @@ class ModuleApplier:
                                       if n in ns)
         if plain:
             self.ctx.changes.rerun.append(f"{self.shown}:{st.start}")
+            # By the names it bound (an ``if`` not taken bound none: then by its line).
+            self.ctx.changes.reran.extend(sorted(n for n in names if n in ns)
+                                          or [f"{self.shown}:{st.start}"])
             if first and st.docstring is not None:
                 # A docstring statement alone does not set __doc__; the module's first one does.
                 ns["__doc__"] = st.docstring

@@ -176,9 +176,11 @@ class Definition:
         changes.patched.extend(prefix + q for q in result.patched)
         changes.added.extend(prefix + q for q in result.added)
         changes.rerun.extend(prefix + q for q in result.attributes)
+        changes.reran.extend(result.attributes)
+        changes.fields.extend(result.fields)
         changes.removed.extend(prefix + q for q in result.removed)
         changes.rebound.extend(prefix + q for q in result.rebound)
         if not (result.patched or result.added or result.attributes or result.removed
-                or result.rebound):
+                or result.rebound or result.fields):
             changes.patched.append(qualname)  # e.g. only the docstring or decorators
         return True

@@ -206,6 +206,7 @@ class Reloader:
         report.patched, report.rerun = changes.patched, changes.rerun
         report.added = changes.added + [f"{n} (new module)" for n in self._new_modules]
         report.removed, report.rebound = changes.removed, changes.rebound
+        report.reran, report.fields = changes.reran, changes.fields
         report.kept = list(dict.fromkeys(changes.kept))
         # Once each: two statements may bind one name, an import cycle may run a module twice.
         report.bound_names = list(dict.fromkeys(changes.bound))
