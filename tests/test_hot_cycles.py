@@ -231,3 +231,56 @@ def test_an_edit_elsewhere_in_a_game_with_an_allowed_cycle_still_reloads(game: G
     report = game.r.reload()
     assert report.ok, report
     assert (main.LIVES, main.step()) == (4, 2)
+
+
+def test_a_star_import_that_a_cycle_would_cut_short_is_refused(game: Game) -> None:
+    # Found by the oracle, seed b'AAFBAEEBAAAAAABBAEEFQQFBA0EA': consts.py imports ents
+    # between its names; ents's ``from consts import *`` then runs with consts partly run
+    # and a fresh start gives ents only SPEED. Python allows it, but the running ents has
+    # GRAV: the reload cannot make the game equal to a fresh start, so it is refused.
+    game.write("SPEED = 1\nGRAV = 2\n", "consts")
+    game.write("""
+        from consts import *
+        class Ent:
+            A = SPEED
+    """, "ents")
+    main = game.load("""
+        import consts
+        import ents
+    """)
+    game.write("""
+        SPEED = 1
+        from ents import Ent
+        GRAV = 2
+    """, "consts")
+    probe = "import sys; sys.path.insert(0, '.'); import main; print(hasattr(main.ents, 'GRAV'))"
+    done = subprocess.run([sys.executable, "-B", "-c", probe], capture_output=True, text=True,
+                          timeout=60, cwd=game.root)
+    assert done.stdout.strip() == "False"  # Python: fine, but ents lacks GRAV
+    report = game.r.reload()
+    assert not report.ok
+    assert ("a fresh start would differ here: ents.py:2 gets none of GRAV from `from consts "
+            "import *`: consts has not bound them yet (a circular import: consts is still at "
+            "consts.py:3 importing ents)") in str(report)
+    assert main.ents.GRAV == 2 and not hasattr(main.consts, "Ent")
+
+
+def test_a_game_that_started_with_such_a_cycle_is_not_blocked_by_it(game: Game) -> None:
+    # The game started this way (Python allows it), so the running game is what a fresh
+    # start gives: later edits (here a move, which makes the check look) still reload.
+    game.write("SPEED = 1\nfrom ents import Ent\nGRAV = 2\nLIVES = 3\n", "consts")
+    game.write("""
+        from consts import *
+        class Ent:
+            A = SPEED
+    """, "ents")
+    main = game.load("""
+        import consts
+        import ents
+    """)
+    assert not hasattr(main.ents, "GRAV")
+    game.write("SPEED = 1\nfrom ents import Ent\nLIVES = 4\nGRAV = 2\n", "consts")
+    assert fresh_python(game) is None
+    report = game.r.reload()
+    assert report.ok, report
+    assert main.consts.LIVES == 4

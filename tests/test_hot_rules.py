@@ -790,3 +790,68 @@ def test_9_rollback_restores_a_list_a_before_reload_handler_mutated(game: Game) 
     """)
     assert not report.ok
     assert main.EVENTS is events and events == []
+
+
+# -- found by the oracle (tests/test_hot_property_oracle.py): each seed kept as a test -------
+
+FLAG = """
+    from enum import Flag
+    class Perm(Flag):
+        R = 1
+        W = 2
+{more}
+    ORDER = list(Perm)
+    perm = Perm.R | Perm.W
+"""
+
+
+def test_oracle_6_a_flags_multi_bit_member_revalued_keeps_its_identity(game: Game) -> None:
+    # Seed b'AAFBAEEBAAAAAQBBAUEAQQVBAkEA': ``BIG = 16`` → ``BIG = 24`` (two bits) made a new
+    # member, since a multi-bit flag member is not in ``_member_names_``.
+    main = game.load(FLAG.format(more="        BIG = 16"))
+    big = main.Perm.BIG
+    new = FLAG.format(more="        BIG = 24")
+    report = game.edit(new)
+    assert report.ok, report
+    assert main.Perm.BIG is big and big.value == 24 == fresh(new)["Perm"].BIG.value
+    assert main.Perm(24) is big
+
+
+def test_oracle_6_a_flag_combination_kept_by_play_stays_the_one_a_value_gives(
+        game: Game) -> None:
+    # A combination (``Perm.R | Perm.W``) lives only in the value table; rebuilding the table
+    # from the new class lost it, so ``perm == Perm.R | Perm.W`` became False after the edit.
+    main = game.load(FLAG.format(more=""))
+    main.perm = played = main.Perm.R | main.Perm.W  # play keeps a combination
+    report = game.edit(FLAG.format(more="        X = 4"))
+    assert report.ok, report
+    assert main.perm is played and (main.Perm.R | main.Perm.W) is played
+    assert main.Perm(3) is played
+
+
+def test_oracle_6_what_reads_an_enum_whose_members_changed_runs_again(game: Game) -> None:
+    main = game.load(FLAG.format(more=""))
+    new = FLAG.format(more="        RW = R | W\n        X = 4")
+    report = game.edit(new)
+    assert report.ok, report
+    want = fresh(new)
+    assert [m.name for m in main.ORDER] == [m.name for m in want["ORDER"]] == ["R", "W", "X"]
+    assert main.perm is main.Perm.RW and want["perm"].name == "RW"
+
+
+def test_oracle_8_a_kept_value_does_not_hide_a_read_of_a_removed_name(game: Game) -> None:
+    # Seed b'AAFBAEEBAAAAAQBBAUEEQQU=': ents.py removes Perm; main's
+    # ``perm = ents.Perm.R | ents.Perm.W`` was kept (play had changed perm), so the reload
+    # was accepted where a fresh start fails with AttributeError.
+    game.write(FLAG.format(more=""), "ents")
+    main = game.load("""
+        import ents
+        perm = ents.Perm.R | ents.Perm.W
+    """)
+    main.perm = main.ents.Perm.W  # play
+    report = game.edit("X = 1\n", "ents")
+    assert not report.ok
+    assert "AttributeError" in str(report) and "Perm" in str(report)
+    info = report.error_info
+    assert info is not None and (info.path, info.line) == ("main.py", 3)
+    assert main.perm is main.ents.Perm.W and hasattr(main.ents, "Perm")  # rolled back

@@ -10,8 +10,10 @@ not touch keeps running. Defs and classes made again are settled by :mod:`defini
 
 from __future__ import annotations
 
+import builtins
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 from typing import Any
 
 from sandbox.hot.context import ReloadContext
@@ -174,6 +176,19 @@ class ModuleApplier:
         ns, bound = self.ns, self.bound
         return [n for n in st.binds if n in ns and n in bound and ns[n] is not bound[n]]
 
+    def _reads_missing(self, st: Statement) -> bool:
+        """True when ``st`` reads a name (or ``module.name``) that no longer exists."""
+        ns = self.ns
+        for name in st.reads:
+            base, dot, attr = name.partition(".")
+            if dot:
+                module = ns.get(base)
+                if isinstance(module, ModuleType) and not hasattr(module, attr):
+                    return True
+            elif name not in ns and name not in st.binds and not hasattr(builtins, name):
+                return True
+        return False
+
     def shift(self, step: Step) -> None:
         """An unchanged statement moved: move its functions' line numbers with it."""
         old = step.old
@@ -240,6 +255,8 @@ class ModuleApplier:
         if not rebound or rebound.isdisjoint(st.reads):
             return False
         kept = self._changed_by_play(st)
+        if kept and self._reads_missing(st):
+            return True  # a fresh start fails here (it reads a name now gone): so does this
         self.ctx.changes.kept.extend(f"{self.name}.{n}" for n in kept)
         return not kept
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sandbox.hot.classes import migrate_instances, patch_class, unpatchable
 from sandbox.hot.context import ReloadContext
+from sandbox.hot.enums import is_enum
 from sandbox.hot.patch import defined_in, forward, patch_callable, patch_function
 from sandbox.hot.plan import Status, Step
 from sandbox.hot.reach import find_function, inner_cells_changed, purge
@@ -92,6 +93,7 @@ class Definition:
         self.ns = ns
         self.filename = filename
         self.ctx = ctx
+        self._members_changed = False  # set by the last class patched
 
     def ours(self, value: object, name: str, st: Statement | None) -> bool:
         """True when ``value`` is a def or class named ``name`` of this module.
@@ -119,7 +121,9 @@ class Definition:
         if isinstance(old, type) and isinstance(new, type):
             if self._class(n, old, new, step, rebound):
                 self.ns[n] = old
-                return False
+                # An Enum's members changed: what reads it (``ORDER = list(State)``,
+                # ``perm = Perm.R | Perm.W``) runs again, as in a fresh start.
+                return self._members_changed
             return True
         if step.old is not None and step.new.decorators != step.old.decorators:
             self._redecorated(n, old, new, step)
@@ -172,6 +176,8 @@ class Definition:
         old_body = step.old.body if step.old is not None else None
         result = patch_class(old, new, journal, old_body=old_body, new_body=step.new.body,
                              rebound=rebound)
+        self._members_changed = is_enum(old) and bool(result.added or result.removed
+                                                      or result.attributes)
         prefix = f"{self.module}."
         changes.patched.extend(prefix + q for q in result.patched)
         changes.added.extend(prefix + q for q in result.added)
