@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from types import ModuleType
 
 from test_hot_support import Game, game
+
+from sandbox.hot import ReloadReport
 
 __all__ = ["game"]
 
@@ -23,6 +26,21 @@ def fresh_python(g: Game, entry: str = "main") -> str | None:
     if done.returncode == 0:
         return None
     return done.stderr.strip().splitlines()[-1]
+
+
+def physics_game(g: Game, main: str = "from physics import step\nSCALE = 2\n") -> ModuleType:
+    """main.py importing physics.py (whose step() returns 1) at its top."""
+    g.write("def step():\n    return 1\n", "physics")
+    return g.load(main)
+
+
+def reloads_like_python(g: Game, physics: str) -> ReloadReport:
+    """Write physics.py; a fresh start of it works, and so does the reload."""
+    g.write(physics, "physics")
+    assert fresh_python(g) is None
+    report = g.r.reload()
+    assert report.ok, report
+    return report
 
 
 def test_a_from_import_closing_a_cycle_is_refused_then_the_fix_reloads(game: Game) -> None:
@@ -62,36 +80,22 @@ def test_a_from_import_closing_a_cycle_is_refused_then_the_fix_reloads(game: Gam
 
 
 def test_a_cycle_python_allows_reloads(game: Game) -> None:
-    game.write("def step():\n    return 1\n", "physics")
-    main = game.load("""
-        from physics import step
-        SCALE = 2
-    """)
-    game.write("""
+    main = physics_game(game)
+    reloads_like_python(game, """
         import main
         def step():
             return main.SCALE * 10
-    """, "physics")
-    assert fresh_python(game) is None
-    report = game.r.reload()
-    assert report.ok, report
+    """)
     assert main.step() == 20
 
 
 def test_a_name_bound_above_the_import_that_leads_back_is_fine(game: Game) -> None:
-    game.write("def step():\n    return 1\n", "physics")
-    main = game.load("""
-        SCALE = 2
-        from physics import step
-    """)
-    game.write("""
+    main = physics_game(game, "SCALE = 2\nfrom physics import step\n")
+    reloads_like_python(game, """
         from main import SCALE
         def step():
             return SCALE * 10
-    """, "physics")
-    assert fresh_python(game) is None
-    report = game.r.reload()
-    assert report.ok, report
+    """)
     assert main.step() == 20
     # Moving the import above SCALE makes the same cycle fail: refused.
     game.write("""
