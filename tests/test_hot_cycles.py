@@ -288,3 +288,19 @@ def test_a_game_that_started_with_such_a_cycle_is_not_blocked_by_it(game: Game) 
     report = game.r.reload()
     assert report.ok, report
     assert main.consts.LIVES == 4
+
+
+def test_a_main_guard_does_not_stop_the_check(game: Game) -> None:
+    # ``if __name__ == "__main__":`` never runs in an imported module: its game imports do
+    # not make the order unknown, so the cycle below is still refused.
+    physics_game(game)
+    game.write("""
+        from main import SCALE
+        def step():
+            return SCALE
+        if __name__ == "__main__":
+            import main
+    """, "physics")
+    assert "circular import" in (fresh_python(game) or "")
+    report = game.r.reload()
+    assert not report.ok and "physics.py:2 imports SCALE from main" in str(report)

@@ -101,10 +101,15 @@ def _sure(st: Statement) -> bool:
     return st.text.split(None, 1)[0].rstrip(":") not in _CONDITIONAL
 
 
-def _type_checking_only(st: Statement) -> bool:
-    """``if TYPE_CHECKING:`` blocks never run."""
-    first = st.text.split(":", 1)[0].split()
-    return first in (["if", "TYPE_CHECKING"], ["if", "typing.TYPE_CHECKING"])
+# ``if TYPE_CHECKING:`` never runs, nor ``if __name__ == "__main__":`` in an imported module.
+# (Compared without spaces: ``if __name__ == "__main__"`` is ``if__name__=="__main__"``.)
+_NEVER = frozenset({"ifTYPE_CHECKING", "iftyping.TYPE_CHECKING", "if__name__=='__main__'",
+                    'if__name__=="__main__"'})
+
+
+def _never_runs(st: Statement) -> bool:
+    """True for a block a fresh start never runs (its imports do not count)."""
+    return "".join(st.text.split(":", 1)[0].split()) in _NEVER
 
 
 def _ordered_imports(st: Statement) -> list[ImportRef]:
@@ -214,7 +219,7 @@ class Walk:
                 for ref in _ordered_imports(st):
                     self._import(m, st, ref)
                 self._check_reads(m, st, lazy)
-            elif not _type_checking_only(st) and any(
+            elif not _never_runs(st) and any(
                     self.source(t[0]) is not None
                     for t in (resolve(ref, m.src.package) for ref in st.imports) if t):
                 raise GiveUp  # a game module imported only sometimes: the order is unknown
