@@ -8,7 +8,8 @@ registering and wrapping decorators, closure factories, module-level instances a
 containers, ``import``, ``from … import`` and star imports (a link's import style is an
 item's number, so an edit can switch it), and imports back up the chain that close a cycle
 (some Python allows, some it refuses). An edit changes an item's numbers, removes, adds or
-moves an item, or breaks the file (a syntax error, a statement that raises).
+moves an item (within a module, or to another one), or breaks the file (a syntax error, a
+statement that raises).
 
 :func:`fresh_import` is the oracle: a real ``import main`` of the sources in a new folder,
 with the game's modules put aside, as a fresh start would. :func:`observe` describes
@@ -119,6 +120,15 @@ def _pos(p: int, q: int, ctx: Ctx) -> str:
     return f"@dataclass(frozen=True)\nclass Pos:\n    x: int = {p}\n{extra}    y: int = 1\n"
 
 
+def _shared(p: int, q: int, ctx: Ctx) -> str:
+    """An item any module may hold: edits move it between modules.
+
+    (``HELPED`` does not call helper: a body edit patches a function without re-running the
+    statements that called it at import time — docs/reloading.md, "What needs F5".)
+    """
+    return f"def helper(x):\n    return x * {p} + {q}\nHELPED = [{q}]\n"
+
+
 Template = Callable[[int, int, Ctx], str]
 
 # (module, item key) -> source of the item for parameters p and q.
@@ -168,6 +178,7 @@ TEMPLATES: dict[tuple[str, str], Template] = {
     ("main", "vel"): lambda p, q, c: f"VEL = consts.SPEED * {p}\n",
     ("main", "fn"): lambda p, q, c: f"def speed_of(x):\n    return x * VEL + {q}\n",
 }
+TEMPLATES.update({(m, "shared"): _shared for m in ALL_MODULES})
 # Items of main that need a module the game may not have.
 NEEDS = {"boss": "ents", "state": "ents", "perm": "ents", "player": "ents", "imp": "link1",
          "grand": "link1"}
@@ -200,7 +211,8 @@ class Model:
         modules = ["consts", *LINKS[:links], *(["ents"] if ents else []), "main"]
         items: dict[str, list[Item]] = {}
         for m in modules:
-            keys = [k for (mod, k) in TEMPLATES if mod == m and k not in LATER]
+            keys = [k for (mod, k) in TEMPLATES if mod == m and k not in LATER
+                    and (k != "shared" or m == "consts")]
             if m == "main":
                 keys = [k for k in keys if NEEDS.get(k, "main") in modules]
             items[m] = [Item(k) for k in keys]

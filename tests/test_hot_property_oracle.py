@@ -77,13 +77,14 @@ class Run:
                 if n.startswith("_") or n in SIDE_EFFECTS:
                     continue
                 # Definitions only: an old reference to what a re-run plain statement made
-                # (``ADD = make(2)``) rightly keeps the old object.
-                if getattr(value, "__name__", None) != n:
+                # (``ADD = make(2)``) rightly keeps the old object. And this module's own: a
+                # function a star import brought is another module's, whatever this one
+                # later binds under its name.
+                if getattr(value, "__name__", None) != n or getattr(value, "__module__", "") != m:
                     continue
-                if isinstance(value, types.FunctionType) and value.__module__ in ALL_MODULES:
+                if isinstance(value, types.FunctionType):
                     self.refs.setdefault((m, n), value)
-                elif (isinstance(value, type) and value.__module__ in ALL_MODULES
-                      and not issubclass(value, enum.Enum)):
+                elif isinstance(value, type) and not issubclass(value, enum.Enum):
                     self.instances.setdefault((m, n), value())
                 elif isinstance(value, type) and issubclass(value, enum.Enum):
                     for member in value:
@@ -109,8 +110,24 @@ def play(data: st.DataObject, run: Run) -> None:
             run.played[(m, n)] = ns[m][n]
 
 
+def between(data: st.DataObject, model: Model) -> Model:
+    """Move the item every module may hold (``helper``) from one module to another."""
+    new = model.copy()
+    holders = [m for m in new.modules if any(it.key == "shared" for it in new.items[m])]
+    if not holders:
+        return new
+    source = data.draw(st.sampled_from(holders), label="from")
+    target = data.draw(st.sampled_from(new.modules), label="to")
+    item = next(it for it in new.items[source] if it.key == "shared")
+    new.items[source].remove(item)
+    new.items[target].insert(data.draw(st.integers(0, len(new.items[target]))), item)
+    return new
+
+
 def edit(data: st.DataObject, model: Model) -> Model:
-    """One random edit of one module (a new model)."""
+    """One random edit of one module, or a move between two (a new model)."""
+    if data.draw(st.integers(0, 9), label="between") == 0:
+        return between(data, model)
     new = model.copy()
     module = data.draw(st.sampled_from(model.modules), label="module")
     items = new.items[module]

@@ -855,3 +855,40 @@ def test_oracle_8_a_kept_value_does_not_hide_a_read_of_a_removed_name(game: Game
     info = report.error_info
     assert info is not None and (info.path, info.line) == ("main.py", 3)
     assert main.perm is main.ents.Perm.W and hasattr(main.ents, "Perm")  # rolled back
+
+
+def test_oracle_2_a_def_added_above_a_star_import_of_the_same_name(game: Game) -> None:
+    # Found by the oracle, seed b'AAFBAEEBAAAAAABBAUEBQQVBAUEBQQBBAA==': the new
+    # ``def helper`` ran, the unchanged star import below it (which gives helper too, and
+    # wins in a fresh start) did not run again, so main.helper was the new local one.
+    game.write("def helper(x):\n    return x + 1\nHELPED = helper(1)\n", "consts")
+    main = game.load("from consts import *\n")
+    new = """
+        def helper(x):
+            return 100
+        HELPED = helper(0)
+        from consts import *
+    """
+    report = game.edit(new)
+    assert report.ok, report
+    assert (main.helper(1), main.HELPED) == (2, 2)
+    assert main.helper is sys.modules["consts"].helper
+
+
+def test_oracle_2_a_later_binding_of_an_edited_name_still_wins(game: Game) -> None:
+    main = game.load("X = 5\nY = 1\nX = 6\n")
+    new = "X = 7\nY = 1\nX = 6\n"
+    report = game.edit(new)
+    assert report.ok, report
+    assert main.X == fresh(new)["X"] == 6
+
+
+def test_oracle_4_a_def_never_patches_a_function_a_star_import_put_in_its_place(
+        game: Game) -> None:
+    game.write("def helper(x):\n    return x + 1\n", "consts")
+    main = game.load("def helper(x):\n    return 100\nfrom consts import *\n")
+    consts = sys.modules["consts"]
+    report = game.edit("def helper(x):\n    return 200\nfrom consts import *\n")
+    assert report.ok, report
+    assert consts.helper(1) == 2  # consts's own code, not main's edited body
+    assert main.helper is consts.helper

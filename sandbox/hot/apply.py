@@ -18,6 +18,7 @@ from typing import Any
 
 from sandbox.hot.context import ReloadContext
 from sandbox.hot.definitions import Definition, defined_by, patch_body_only
+from sandbox.hot.freshstart import star_exports
 from sandbox.hot.names import resolve
 from sandbox.hot.patch import shift_functions
 from sandbox.hot.plan import Status, Step
@@ -176,6 +177,22 @@ class ModuleApplier:
         ns, bound = self.ns, self.bound
         return [n for n in st.binds if n in ns and n in bound and ns[n] is not bound[n]]
 
+    def _hit(self, st: Statement, rebound: set[str]) -> bool:
+        """True when ``st`` reads a rebound name, or binds one (the last binding wins).
+
+        ``def helper`` added above ``from consts import *`` (which gives helper too): in a
+        fresh start the star import's helper wins, so the star import runs again.
+        """
+        if not rebound.isdisjoint(st.reads) or not rebound.isdisjoint(st.binds):
+            return True
+        if "*" not in st.binds:
+            return False
+        for target in self._star_targets(st):
+            exports = star_exports(target)
+            if exports is None or not exports.isdisjoint(rebound):
+                return True
+        return False
+
     def _reads_missing(self, st: Statement) -> bool:
         """True when ``st`` reads a name (or ``module.name``) that no longer exists."""
         ns = self.ns
@@ -252,7 +269,7 @@ class ModuleApplier:
             # edited object itself: it follows the edit even where play rebound SPEED.
             return True
         # Most statements are unchanged and read nothing rebound: keep that test cheap.
-        if not rebound or rebound.isdisjoint(st.reads):
+        if not rebound or not self._hit(st, rebound):
             return False
         kept = self._changed_by_play(st)
         if kept and self._reads_missing(st):
@@ -293,9 +310,9 @@ class ModuleApplier:
         for i, step in enumerate(steps):
             st = step.new
             status = step.status
-            # The common case first, without a call: unchanged, reading nothing rebound.
+            # The common case first, without a call: unchanged, with nothing rebound yet.
             if (status is not Status.CHANGED and status is not Status.NEW and i not in force
-                    and (not rebound or rebound.isdisjoint(st.reads))):
+                    and (not rebound or not self._hit(st, rebound))):
                 if status is Status.MOVED and step.old is not None:
                     self.shift(step)
                     moves.append((step.old.start, step.old.end, st.start - step.old.start))

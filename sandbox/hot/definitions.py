@@ -103,9 +103,13 @@ class Definition:
         """
         if isinstance(value, type):
             return value.__module__ == self.module and value.__qualname__ == name
-        if st is not None and st.kind is Kind.DEF and st.name == name:
-            return callable(value)  # what a def statement binds, whatever its decorators made
         inner = _innermost(value)
+        if st is not None and st.kind is Kind.DEF and st.name == name:
+            # What a def statement binds, whatever its decorators made — but not a function
+            # of another file that a star import put under the name since (never patch that).
+            if isinstance(inner, FunctionType):
+                return inner.__code__.co_filename == self.filename
+            return callable(value)
         if not isinstance(inner, FunctionType) or inner.__qualname__ != name:
             return False
         code = inner.__code__
