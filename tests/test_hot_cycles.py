@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 from types import ModuleType
 
+from bad_input import assert_old_code_runs_on, save_fix, warm
 from test_hot_support import Game, game
 
+from sandbox.host import Host
 from sandbox.hot import ReloadReport
 
 __all__ = ["game"]
@@ -304,3 +307,21 @@ def test_a_main_guard_does_not_stop_the_check(game: Game) -> None:
     assert "circular import" in (fresh_python(game) or "")
     report = game.r.reload()
     assert not report.ok and "physics.py:2 imports SCALE from main" in str(report)
+
+
+def test_the_window_shows_a_refused_cycle_and_the_game_runs_on(bounce_copy: Path) -> None:
+    # In a real (dummy-driver) window: bounce's main.py starts with ``import physics``;
+    # physics.py asks main for BACKGROUND, which main binds later.
+    with Host(bounce_copy, headless=True, watch=False, hang_timeout=1.0) as host:
+        before = warm(host)
+        physics = host.root / "physics.py"
+        good = physics.read_text()
+        physics.write_text("from main import BACKGROUND\n" + good)
+        report = host.reload()
+        assert str(report).startswith(
+            "reload failed: a fresh start would fail here: physics.py:1 imports BACKGROUND "
+            "from main, which has not bound it yet (a circular import: main is still at "
+            "main.py:7 importing physics)"), str(report)
+        assert host.last_error is not None and host.last_error.where == "physics.py:1"
+        assert_old_code_runs_on(host, before)  # nothing changed; the rectangle moves on
+        save_fix(host, physics, good)  # the next valid save reloads
