@@ -174,10 +174,15 @@ def forget_edited_play(run: Run, old: Model, new: Model) -> None:
             del run.played[(m, n)]
 
 
+def own(fresh: dict[str, dict[str, Any]], m: str, n: str) -> bool:
+    """True when a fresh start has ``m.n`` as m's own definition (not one a star brought)."""
+    return getattr(fresh.get(m, {}).get(n), "__module__", None) == m
+
+
 def check_references(run: Run, fresh: dict[str, dict[str, Any]]) -> None:
     live = run.namespaces(fresh)
     for (m, n), ref in run.refs.items():
-        if m in fresh and n in fresh[m] and callable(fresh[m][n]):
+        if own(fresh, m, n) and callable(fresh[m][n]):
             assert call(ref, 1) == call(fresh[m][n], 1), f"old reference {m}.{n}"
     for (m, n), obj in run.instances.items():
         cls = live.get(m, {}).get(n)
@@ -233,7 +238,7 @@ def step(data: st.DataObject, run: Run) -> None:
     # A definition removed is gone: what was taken from it before is nobody's old reference
     # to the one a later edit adds again.
     for table in (run.refs, run.instances):
-        for m, n in [key for key in table if key[1] not in fresh.get(key[0], {})]:
+        for m, n in [key for key in table if not own(fresh, *key)]:
             del table[(m, n)]
     for cls_name, name in list(run.members):
         members = getattr(fresh.get("ents", {}).get(cls_name), "__members__", {})

@@ -892,3 +892,25 @@ def test_oracle_4_a_def_never_patches_a_function_a_star_import_put_in_its_place(
     assert report.ok, report
     assert consts.helper(1) == 2  # consts's own code, not main's edited body
     assert main.helper is consts.helper
+
+
+def test_oracle_7_a_name_a_star_import_stops_giving_falls_back_to_the_modules_own(
+        game: Game) -> None:
+    # Found by the oracle, seed b'AXicY3RkcGRiAAFHRiBkBWIGEIQIgSCTIwMAPXMDWw==': ents has its
+    # own helper above ``from consts import *``, which gave consts's helper (the last binding
+    # wins). helper moved out of consts: a fresh start gives ents its own helper again.
+    game.write("def helper(x):\n    return x + 1\nHELPED = [1]\n", "consts")
+    ents = """
+        def helper(x):
+            return 0
+        HELPED = [0]
+        from consts import *
+    """
+    game.write(ents, "ents")
+    main = game.load("import consts\nimport ents\n")
+    assert main.ents.helper(1) == 2
+    report = game.edit("X = 1\n", "consts")
+    assert report.ok, report
+    want = fresh(ents.replace("from consts import *", "from consts import X"))
+    assert (main.ents.helper(1), main.ents.HELPED) == (want["helper"](1), want["HELPED"]) \
+        == (0, [0])

@@ -193,6 +193,25 @@ class ModuleApplier:
                 return True
         return False
 
+    def _shadowed_binders(self, steps: list[Step], force: set[int]) -> set[int]:
+        """Statements whose names a star import below them gave until this reload.
+
+        ``def helper`` above ``from consts import *``: the star import's helper won; once
+        consts no longer has helper, the module's own one is what a fresh start gives, so
+        its statement runs again (before the star import runs again below it).
+        """
+        found: set[int] = set()
+        for i in force:
+            st = steps[i].new
+            if "*" not in st.binds:
+                continue
+            gone: set[str] = set()
+            for target in self._star_targets(st):
+                gone |= self.ctx.gone.get(target, set())
+            if gone:
+                found |= {j for j in range(i) if not gone.isdisjoint(steps[j].new.binds)}
+        return found
+
     def _reads_missing(self, st: Statement) -> bool:
         """True when ``st`` reads a name (or ``module.name``) that no longer exists."""
         ns = self.ns
@@ -306,6 +325,7 @@ class ModuleApplier:
             touched |= self._drop_star_provided([st for st in removed if "*" in st.binds])
         if deleted:  # a name a star import provides comes back from it
             force = force | {i for i, s in enumerate(steps) if "*" in s.new.binds}
+        force = force | self._shadowed_binders(steps, force)
         rebound |= touched
         for i, step in enumerate(steps):
             st = step.new
