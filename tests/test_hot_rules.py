@@ -914,3 +914,37 @@ def test_oracle_7_a_name_a_star_import_stops_giving_falls_back_to_the_modules_ow
     want = fresh(ents.replace("from consts import *", "from consts import X"))
     assert (main.ents.helper(1), main.ents.HELPED) == (want["helper"](1), want["HELPED"]) \
         == (0, [0])
+
+
+def test_oracle_2_a_def_moved_below_a_star_import_giving_its_name_wins_again(
+        game: Game) -> None:
+    # Found by the oracle, seed b'AXicY3RkcGRiAAFHRiBkBWIGEIQIQQQZAT12A1w=': the move is not
+    # an edit, but it changes which binding is last; nothing ran, so ents.helper stayed
+    # consts's where a fresh start has the module's own.
+    game.write("def helper(x):\n    return x + 1\nHELPED = [1]\n", "consts")
+    main = game.load("""
+        def helper(x):
+            return 0
+        HELPED = [0]
+        from consts import *
+    """)
+    assert main.helper(1) == 2
+    new = """
+        from consts import *
+        def helper(x):
+            return 0
+        HELPED = [0]
+    """
+    report = game.edit(new)
+    assert report.ok, report
+    want = fresh(new)
+    assert (main.helper(1), main.HELPED) == (want["helper"](1), want["HELPED"]) == (0, [0])
+    # And back: the star import, now last, runs again and its helper wins.
+    report = game.edit("""
+        def helper(x):
+            return 0
+        HELPED = [0]
+        from consts import *
+    """)
+    assert report.ok, report
+    assert (main.helper(1), main.HELPED) == (2, [1])
