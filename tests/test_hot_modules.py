@@ -70,8 +70,10 @@ def test_the_report_names_what_the_statements_it_ran_bound(game: Game) -> None:
                                   ("main", "SPEED"), ("main", "VEL")]
     assert report.rerun == ["physics.py:2", "physics.py:6", "main.py:2", "main.py:3",
                             "main.py:4"]
+    # Named for people, each once, at most three ("+1 more": the ``if`` at main.py:4).
+    assert report.reran == ["SPEED", "NEW", "SPEED", "VEL", "main.py:4"]
     assert str(report).startswith(
-        "reloaded physics.py: 1 function patched, 5 statements re-run (")
+        "reloaded physics.py: 1 function patched; re-ran SPEED, NEW, VEL, +1 more (")
     assert (main.SPEED, main.VEL, main.COUNT) == (10, 20, 4)
     assert not hasattr(main, "LIMIT")
 

@@ -790,3 +790,161 @@ def test_9_rollback_restores_a_list_a_before_reload_handler_mutated(game: Game) 
     """)
     assert not report.ok
     assert main.EVENTS is events and events == []
+
+
+# -- found by the oracle (tests/test_hot_property_oracle.py): each seed kept as a test -------
+
+FLAG = """
+    from enum import Flag
+    class Perm(Flag):
+        R = 1
+        W = 2
+{more}
+    ORDER = list(Perm)
+    perm = Perm.R | Perm.W
+"""
+
+
+def test_oracle_6_a_flags_multi_bit_member_revalued_keeps_its_identity(game: Game) -> None:
+    # Seed b'AAFBAEEBAAAAAQBBAUEAQQVBAkEA': ``BIG = 16`` → ``BIG = 24`` (two bits) made a new
+    # member, since a multi-bit flag member is not in ``_member_names_``.
+    main = game.load(FLAG.format(more="        BIG = 16"))
+    big = main.Perm.BIG
+    new = FLAG.format(more="        BIG = 24")
+    report = game.edit(new)
+    assert report.ok, report
+    assert main.Perm.BIG is big and big.value == 24 == fresh(new)["Perm"].BIG.value
+    assert main.Perm(24) is big
+
+
+def test_oracle_6_a_flag_combination_kept_by_play_stays_the_one_a_value_gives(
+        game: Game) -> None:
+    # A combination (``Perm.R | Perm.W``) lives only in the value table; rebuilding the table
+    # from the new class lost it, so ``perm == Perm.R | Perm.W`` became False after the edit.
+    main = game.load(FLAG.format(more=""))
+    main.perm = played = main.Perm.R | main.Perm.W  # play keeps a combination
+    report = game.edit(FLAG.format(more="        X = 4"))
+    assert report.ok, report
+    assert main.perm is played and (main.Perm.R | main.Perm.W) is played
+    assert main.Perm(3) is played
+
+
+def test_oracle_6_what_reads_an_enum_whose_members_changed_runs_again(game: Game) -> None:
+    main = game.load(FLAG.format(more=""))
+    new = FLAG.format(more="        RW = R | W\n        X = 4")
+    report = game.edit(new)
+    assert report.ok, report
+    want = fresh(new)
+    assert [m.name for m in main.ORDER] == [m.name for m in want["ORDER"]] == ["R", "W", "X"]
+    assert main.perm is main.Perm.RW and want["perm"].name == "RW"
+
+
+def test_oracle_8_a_kept_value_does_not_hide_a_read_of_a_removed_name(game: Game) -> None:
+    # Seed b'AAFBAEEBAAAAAQBBAUEEQQU=': ents.py removes Perm; main's
+    # ``perm = ents.Perm.R | ents.Perm.W`` was kept (play had changed perm), so the reload
+    # was accepted where a fresh start fails with AttributeError.
+    game.write(FLAG.format(more=""), "ents")
+    main = game.load("""
+        import ents
+        perm = ents.Perm.R | ents.Perm.W
+    """)
+    main.perm = main.ents.Perm.W  # play
+    report = game.edit("X = 1\n", "ents")
+    assert not report.ok
+    assert "AttributeError" in str(report) and "Perm" in str(report)
+    info = report.error_info
+    assert info is not None and (info.path, info.line) == ("main.py", 3)
+    assert main.perm is main.ents.Perm.W and hasattr(main.ents, "Perm")  # rolled back
+
+
+def test_oracle_2_a_def_added_above_a_star_import_of_the_same_name(game: Game) -> None:
+    # Found by the oracle, seed b'AAFBAEEBAAAAAABBAUEBQQVBAUEBQQBBAA==': the new
+    # ``def helper`` ran, the unchanged star import below it (which gives helper too, and
+    # wins in a fresh start) did not run again, so main.helper was the new local one.
+    game.write("def helper(x):\n    return x + 1\nHELPED = helper(1)\n", "consts")
+    main = game.load("from consts import *\n")
+    new = """
+        def helper(x):
+            return 100
+        HELPED = helper(0)
+        from consts import *
+    """
+    report = game.edit(new)
+    assert report.ok, report
+    assert (main.helper(1), main.HELPED) == (2, 2)
+    assert main.helper is sys.modules["consts"].helper
+
+
+def test_oracle_2_a_later_binding_of_an_edited_name_still_wins(game: Game) -> None:
+    main = game.load("X = 5\nY = 1\nX = 6\n")
+    new = "X = 7\nY = 1\nX = 6\n"
+    report = game.edit(new)
+    assert report.ok, report
+    assert main.X == fresh(new)["X"] == 6
+
+
+def test_oracle_4_a_def_never_patches_a_function_a_star_import_put_in_its_place(
+        game: Game) -> None:
+    game.write("def helper(x):\n    return x + 1\n", "consts")
+    main = game.load("def helper(x):\n    return 100\nfrom consts import *\n")
+    consts = sys.modules["consts"]
+    report = game.edit("def helper(x):\n    return 200\nfrom consts import *\n")
+    assert report.ok, report
+    assert consts.helper(1) == 2  # consts's own code, not main's edited body
+    assert main.helper is consts.helper
+
+
+def test_oracle_7_a_name_a_star_import_stops_giving_falls_back_to_the_modules_own(
+        game: Game) -> None:
+    # Found by the oracle, seed b'AXicY3RkcGRiAAFHRiBkBWIGEIQIgSCTIwMAPXMDWw==': ents has its
+    # own helper above ``from consts import *``, which gave consts's helper (the last binding
+    # wins). helper moved out of consts: a fresh start gives ents its own helper again.
+    game.write("def helper(x):\n    return x + 1\nHELPED = [1]\n", "consts")
+    ents = """
+        def helper(x):
+            return 0
+        HELPED = [0]
+        from consts import *
+    """
+    game.write(ents, "ents")
+    main = game.load("import consts\nimport ents\n")
+    assert main.ents.helper(1) == 2
+    report = game.edit("X = 1\n", "consts")
+    assert report.ok, report
+    want = fresh(ents.replace("from consts import *", "from consts import X"))
+    assert (main.ents.helper(1), main.ents.HELPED) == (want["helper"](1), want["HELPED"]) \
+        == (0, [0])
+
+
+def test_oracle_2_a_def_moved_below_a_star_import_giving_its_name_wins_again(
+        game: Game) -> None:
+    # Found by the oracle, seed b'AXicY3RkcGRiAAFHRiBkBWIGEIQIQQQZAT12A1w=': the move is not
+    # an edit, but it changes which binding is last; nothing ran, so ents.helper stayed
+    # consts's where a fresh start has the module's own.
+    game.write("def helper(x):\n    return x + 1\nHELPED = [1]\n", "consts")
+    main = game.load("""
+        def helper(x):
+            return 0
+        HELPED = [0]
+        from consts import *
+    """)
+    assert main.helper(1) == 2
+    new = """
+        from consts import *
+        def helper(x):
+            return 0
+        HELPED = [0]
+    """
+    report = game.edit(new)
+    assert report.ok, report
+    want = fresh(new)
+    assert (main.helper(1), main.HELPED) == (want["helper"](1), want["HELPED"]) == (0, [0])
+    # And back: the star import, now last, runs again and its helper wins.
+    report = game.edit("""
+        def helper(x):
+            return 0
+        HELPED = [0]
+        from consts import *
+    """)
+    assert report.ok, report
+    assert (main.helper(1), main.HELPED) == (2, [1])

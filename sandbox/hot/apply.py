@@ -10,12 +10,15 @@ not touch keeps running. Defs and classes made again are settled by :mod:`defini
 
 from __future__ import annotations
 
+import builtins
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 from typing import Any
 
 from sandbox.hot.context import ReloadContext
 from sandbox.hot.definitions import Definition, defined_by, patch_body_only
+from sandbox.hot.freshstart import star_exports
 from sandbox.hot.names import resolve
 from sandbox.hot.patch import shift_functions
 from sandbox.hot.plan import Status, Step
@@ -121,6 +124,9 @@ class ModuleApplier:
                                       if n in ns)
         if plain:
             self.ctx.changes.rerun.append(f"{self.shown}:{st.start}")
+            # By the names it bound (an ``if`` not taken bound none: then by its line).
+            self.ctx.changes.reran.extend(sorted(n for n in names if n in ns)
+                                          or [f"{self.shown}:{st.start}"])
             if first and st.docstring is not None:
                 # A docstring statement alone does not set __doc__; the module's first one does.
                 ns["__doc__"] = st.docstring
@@ -174,6 +180,54 @@ class ModuleApplier:
         """Names ``st`` bound that now hold another object than it bound (play set them)."""
         ns, bound = self.ns, self.bound
         return [n for n in st.binds if n in ns and n in bound and ns[n] is not bound[n]]
+
+    def _hit(self, st: Statement, rebound: set[str]) -> bool:
+        """True when ``st`` reads a rebound name, or binds one (the last binding wins).
+
+        ``def helper`` added above ``from consts import *`` (which gives helper too): in a
+        fresh start the star import's helper wins, so the star import runs again.
+        """
+        if not rebound.isdisjoint(st.reads) or not rebound.isdisjoint(st.binds):
+            return True
+        if "*" not in st.binds:
+            return False
+        for target in self._star_targets(st):
+            exports = star_exports(target)
+            if exports is None or not exports.isdisjoint(rebound):
+                return True
+        return False
+
+    def _shadowed_binders(self, steps: list[Step], force: set[int]) -> set[int]:
+        """Statements whose names a star import below them gave until this reload.
+
+        ``def helper`` above ``from consts import *``: the star import's helper won; once
+        consts no longer has helper, the module's own one is what a fresh start gives, so
+        its statement runs again (before the star import runs again below it).
+        """
+        found: set[int] = set()
+        for i in force:
+            st = steps[i].new
+            if "*" not in st.binds:
+                continue
+            gone: set[str] = set()
+            for target in self._star_targets(st):
+                gone |= self.ctx.gone.get(target, set())
+            if gone:
+                found |= {j for j in range(i) if not gone.isdisjoint(steps[j].new.binds)}
+        return found
+
+    def _reads_missing(self, st: Statement) -> bool:
+        """True when ``st`` reads a name (or ``module.name``) that no longer exists."""
+        ns = self.ns
+        for name in st.reads:
+            base, dot, attr = name.partition(".")
+            if dot:
+                module = ns.get(base)
+                if isinstance(module, ModuleType) and not hasattr(module, attr):
+                    return True
+            elif name not in ns and name not in st.binds and not hasattr(builtins, name):
+                return True
+        return False
 
     def shift(self, step: Step) -> None:
         """An unchanged statement moved: move its functions' line numbers with it."""
@@ -238,9 +292,11 @@ class ModuleApplier:
             # edited object itself: it follows the edit even where play rebound SPEED.
             return True
         # Most statements are unchanged and read nothing rebound: keep that test cheap.
-        if not rebound or rebound.isdisjoint(st.reads):
+        if not rebound or not self._hit(st, rebound):
             return False
         kept = self._changed_by_play(st)
+        if kept and self._reads_missing(st):
+            return True  # a fresh start fails here (it reads a name now gone): so does this
         self.ctx.changes.kept.extend(f"{self.name}.{n}" for n in kept)
         return not kept
 
@@ -273,13 +329,14 @@ class ModuleApplier:
             touched |= self._drop_star_provided([st for st in removed if "*" in st.binds])
         if deleted:  # a name a star import provides comes back from it
             force = force | {i for i, s in enumerate(steps) if "*" in s.new.binds}
+        force = force | self._shadowed_binders(steps, force)
         rebound |= touched
         for i, step in enumerate(steps):
             st = step.new
             status = step.status
-            # The common case first, without a call: unchanged, reading nothing rebound.
+            # The common case first, without a call: unchanged, with nothing rebound yet.
             if (status is not Status.CHANGED and status is not Status.NEW and i not in force
-                    and (not rebound or rebound.isdisjoint(st.reads))):
+                    and (not rebound or not self._hit(st, rebound))):
                 if status is Status.MOVED and step.old is not None:
                     self.shift(step)
                     moves.append((step.old.start, step.old.end, st.start - step.old.start))

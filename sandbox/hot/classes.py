@@ -44,6 +44,7 @@ class ClassPatch:
     attributes: list[str] = field(default_factory=list)
     rebound: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)  # "Player: field size added"
 
 
 def unpatchable(old: type, new: type) -> str | None:
@@ -185,7 +186,22 @@ class _ClassPatcher:
         fields_after = old.__dict__.get("__dataclass_fields__")
         if fields_after is not None and list(fields_before) != list(fields_after):
             _migrate_fields(old, fields_before, fields_after, self.journal)
+            self._fields(list(fields_before), list(fields_after))
         return self.result
+
+    def _fields(self, before: list[str], after: list[str]) -> None:
+        """Say what happened to a dataclass's fields, rather than to its attributes."""
+        result, prefix = self.result, self.prefix
+        for verb, names, listed in (("added", [n for n in after if n not in before],
+                                     result.added),
+                                    ("removed", [n for n in before if n not in after],
+                                     result.removed)):
+            if names:
+                listed[:] = [q for q in listed if q not in {f"{prefix}.{n}" for n in names}]
+                word = "field" if len(names) == 1 else "fields"
+                result.fields.append(f"{prefix}: {word} {', '.join(names)} {verb}")
+        if not result.fields:
+            result.fields.append(f"{prefix}: fields reordered")
 
     def _members(self) -> None:
         patch = patch_members(self.old, self.new, self.journal)
@@ -231,7 +247,7 @@ class _ClassPatcher:
                             old_body=old_body.nested.get(name) if old_body else None,
                             new_body=new_body.nested.get(name) if new_body else None,
                             rebound=self.rebound)
-        for part in ("patched", "added", "attributes", "rebound", "removed"):
+        for part in ("patched", "added", "attributes", "rebound", "removed", "fields"):
             getattr(self.result, part).extend(getattr(inner, part))
 
     def _update(self, name: str, current: Any, value: Any) -> None:

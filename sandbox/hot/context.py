@@ -20,6 +20,8 @@ __all__ = ["Changes", "ReloadContext"]
 class Changes:
     """What applying changes did: short descriptions, and the names statements bound.
 
+    ``rerun`` locates each re-run statement (``main.py:5``, ``main.Enemy.COLOUR``); ``reran``
+    names it for people (``SPEED``, ``Enemy.COLOUR``; the location when it binds no name).
     ``bound`` holds (module, name) for the names statements run by the reload bound, in the
     order they ran (a name may repeat; ``ReloadReport.bound_names`` says which count).
     ``kept`` holds ``module.name`` for names a statement would have bound again, kept
@@ -28,6 +30,8 @@ class Changes:
 
     patched: list[str] = field(default_factory=list)
     rerun: list[str] = field(default_factory=list)
+    reran: list[str] = field(default_factory=list)  # what re-ran, by name: SPEED, Enemy.COLOUR
+    fields: list[str] = field(default_factory=list)  # "Player: field size added"
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     rebound: list[str] = field(default_factory=list)

@@ -14,6 +14,7 @@ from typing import Any
 
 from sandbox.hot.classes import ClassPatch, migrate_instances, patch_class, unpatchable
 from sandbox.hot.context import ReloadContext
+from sandbox.hot.enums import is_enum
 from sandbox.hot.patch import defined_in, forward, patch_callable, patch_function
 from sandbox.hot.plan import Status, Step
 from sandbox.hot.reach import find_function, inner_cells_changed, purge
@@ -96,6 +97,7 @@ class Definition:
         # them (``Base.HP``): the name still holds the same class, so nothing counts as rebound,
         # yet ``LIMIT = Base.HP * 2`` must run again as a fresh start would (taken by the applier).
         self.revalued: set[str] = set()
+        self._members_changed = False  # set by the last class patched
 
     def ours(self, value: object, name: str, st: Statement | None) -> bool:
         """True when ``value`` is a def or class named ``name`` of this module.
@@ -105,9 +107,13 @@ class Definition:
         """
         if isinstance(value, type):
             return value.__module__ == self.module and value.__qualname__ == name
-        if st is not None and st.kind is Kind.DEF and st.name == name:
-            return callable(value)  # what a def statement binds, whatever its decorators made
         inner = _innermost(value)
+        if st is not None and st.kind is Kind.DEF and st.name == name:
+            # What a def statement binds, whatever its decorators made — but not a function
+            # of another file that a star import put under the name since (never patch that).
+            if isinstance(inner, FunctionType):
+                return inner.__code__.co_filename == self.filename
+            return callable(value)
         if not isinstance(inner, FunctionType) or inner.__qualname__ != name:
             return False
         code = inner.__code__
@@ -123,7 +129,9 @@ class Definition:
         if isinstance(old, type) and isinstance(new, type):
             if self._class(n, old, new, step, rebound):
                 self.ns[n] = old
-                return False
+                # An Enum's members changed: what reads it (``ORDER = list(State)``,
+                # ``perm = Perm.R | Perm.W``) runs again, as in a fresh start.
+                return self._members_changed
             return True
         if step.old is not None and step.new.decorators != step.old.decorators:
             self._redecorated(n, old, new, step)
@@ -176,15 +184,19 @@ class Definition:
         old_body = step.old.body if step.old is not None else None
         result = patch_class(old, new, journal, old_body=old_body, new_body=step.new.body,
                              rebound=rebound)
+        self._members_changed = is_enum(old) and bool(result.added or result.removed
+                                                      or result.attributes)
         prefix = f"{self.module}."
         changes.patched.extend(prefix + q for q in result.patched)
         changes.added.extend(prefix + q for q in result.added)
         changes.rerun.extend(prefix + q for q in result.attributes)
+        changes.reran.extend(result.attributes)
+        changes.fields.extend(result.fields)
         changes.removed.extend(prefix + q for q in result.removed)
         changes.rebound.extend(prefix + q for q in result.rebound)
         self._revalued(n, old.__qualname__, result)
         if not (result.patched or result.added or result.attributes or result.removed
-                or result.rebound):
+                or result.rebound or result.fields):
             changes.patched.append(qualname)  # e.g. only the docstring or decorators
         return True
 

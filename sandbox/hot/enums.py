@@ -35,8 +35,11 @@ def _adopt(old: type, new: type, journal: Journal, patch: EnumPatch) -> dict[int
     """Running member for each of ``new``'s members (by id): kept, revalued or adopted."""
     old_map: dict[str, Any] = old.__dict__["_member_map_"]
     same: dict[int, Any] = {}
-    for name in new.__dict__["_member_names_"]:
-        member = new.__dict__["_member_map_"][name]
+    # Every member under its own name: a flag's multi-bit member (``BIG = 24``) is one too,
+    # though not in ``_member_names_``; an alias (its member has another name) is not.
+    for name, member in new.__dict__["_member_map_"].items():
+        if member._name_ != name:
+            continue
         running = old_map.get(name)
         if running is not None and running._name_ == name:
             if running._value_ != member._value_:
@@ -55,8 +58,35 @@ def _adopt(old: type, new: type, journal: Journal, patch: EnumPatch) -> dict[int
     return same
 
 
+def _pseudo_members(old: type, new: type) -> dict[Any, Any]:
+    """A flag's combinations made while playing (``Perm.R | Perm.W``) that stay valid.
+
+    They live only in ``_value2member_map_``; a fresh start gives back the same object for
+    the same value (``perm == Perm.R | Perm.W``), so one still meaning what it meant is kept.
+    """
+    if not issubclass(old, enum.Flag):
+        return {}
+    named = old.__dict__["_member_map_"]
+    theirs: dict[Any, Any] = new.__dict__["_value2member_map_"]
+    made = set(theirs)
+    kept: dict[Any, Any] = {}
+    for value, member in list(old.__dict__["_value2member_map_"].items()):
+        if named.get(member._name_) is member:
+            continue
+        try:
+            again = new(value)
+        except (ValueError, TypeError):
+            continue
+        if again._name_ == member._name_ and again._name_ not in new.__dict__["_member_map_"]:
+            kept[value] = member
+    for value in [v for v in theirs if v not in made]:
+        del theirs[value]  # asking made combinations of the new class: not its own
+    return kept
+
+
 def _rebuild_tables(old: type, new: type, same: dict[int, Any], journal: Journal) -> None:
     """``old``'s member tables made like ``new``'s, holding the running members."""
+    pseudo = _pseudo_members(old, new)
     for table in _TABLES:
         theirs = new.__dict__.get(table)
         ours = old.__dict__.get(table)
@@ -65,6 +95,8 @@ def _rebuild_tables(old: type, new: type, same: dict[int, Any], journal: Journal
         journal.save_contents(ours)
         if isinstance(ours, dict):
             ours.clear()
+            if table == "_value2member_map_":
+                ours.update(pseudo)
             ours.update({k: same.get(id(v), v) for k, v in theirs.items()})
         else:
             ours[:] = [same.get(id(v), v) for v in theirs]

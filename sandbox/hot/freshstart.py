@@ -16,10 +16,10 @@ from pathlib import Path
 from sandbox.hot.names import resolve
 from sandbox.hot.source import Kind, ParsedSource, SourceError, Statement
 
-__all__ = ["FreshStartError", "check_fresh_start", "star_exports"]
+__all__ = ["PRESET", "FreshStartError", "check_fresh_start", "own_names", "star_exports"]
 
 # Names a module has before its first statement runs.
-_PRESET = frozenset(dir(builtins)) | frozenset({
+PRESET = frozenset(dir(builtins)) | frozenset({
     "__name__", "__file__", "__doc__", "__spec__", "__loader__", "__package__",
     "__builtins__", "__path__", "__cached__", "__annotations__", "__dict__",
 })
@@ -39,7 +39,7 @@ class FreshStartError(SourceError):
         self.name = name
 
 
-def _own_names(st: Statement) -> frozenset[str]:
+def own_names(st: Statement) -> frozenset[str]:
     """Names a class statement binds in its own body (``B = A * 2`` reads the class's A)."""
     if st.kind is Kind.CLASS and st.body is not None:
         return frozenset(st.body.texts)
@@ -72,9 +72,9 @@ def _star_binds(st: Statement, package: str) -> frozenset[str] | None:
 
 def _first_unbound_read(st: Statement, bound: set[str], later: dict[str, int],
                         stars_later: int, lazy: bool) -> str | None:
-    skip = _own_names(st) | (frozenset(st.lazy_reads) if lazy else frozenset())
+    skip = own_names(st) | (frozenset(st.lazy_reads) if lazy else frozenset())
     for n in sorted(st.reads):
-        if ("." not in n and n not in bound and n not in _PRESET and n not in skip
+        if ("." not in n and n not in bound and n not in PRESET and n not in skip
                 and (later.get(n, 0) > 0 or stars_later) and n not in st.binds):
             return n
     return None

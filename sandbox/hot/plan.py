@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from sandbox.hot.freshstart import check_fresh_start
+from sandbox.hot.freshstart import check_fresh_start, star_exports
+from sandbox.hot.names import resolve
 from sandbox.hot.source import (
     MAX_SOURCE_BYTES,
     EmptySourceError,
@@ -71,6 +72,7 @@ class ModulePlan:
     removed: list[Statement]
     deleted: frozenset[str]  # names bound only by removed statements
     depends_on: frozenset[str] | None = None  # new import edges; None: imports unchanged
+    reordered: bool = False  # names bound or read, or their order, changed
 
 
 @dataclass
@@ -83,11 +85,13 @@ class Plan:
     seconds: float = 0.0
 
 
-def match(old: list[Statement], new: list[Statement]) -> tuple[list[Step], list[Statement]]:
+def match(old: list[Statement], new: list[Statement],
+          package: str = "") -> tuple[list[Step], list[Statement]]:
     """Pair new statements with running ones: defs and classes by name, others by content.
 
     A plain statement is paired with a running one of the same text wherever it moved (a
-    move is not an edit), else with one differing only in comments.
+    move is not an edit), else with one differing only in comments. ``package``: the
+    module's, for the star imports it makes.
     """
     pairs = _pair_definitions(old, new)
     _pair_statements([st for st in old if st.kind is Kind.STMT],
@@ -95,6 +99,7 @@ def match(old: list[Statement], new: list[Statement]) -> tuple[list[Step], list[
     steps = [Step(st, before, _status(before, st))
              for i, st in enumerate(new) for before in (pairs.get(i),)]
     _rerun_reordered_bindings(steps)
+    _rerun_across_stars(steps, package)
     matched = {id(st) for st in pairs.values()}
     return steps, [st for st in old if id(st) not in matched]
 
@@ -174,6 +179,40 @@ def _rerun_reordered_bindings(steps: list[Step]) -> None:
     for step in moved:
         if any(binders[n] > 1 for n in step.new.binds):
             step.status = Status.CHANGED
+
+
+def _star_gives(star: Statement, names: Iterable[str], package: str) -> bool:
+    """Whether ``star``'s ``from m import *`` may bind one of ``names`` (unknown: yes)."""
+    for ref in star.imports:
+        if any(n == "*" for n, _ in ref[2]):
+            targets = resolve(ref, package)
+            exports = star_exports(targets[0]) if targets else None
+            if exports is None or not exports.isdisjoint(names):
+                return True
+    return False
+
+
+def _rerun_across_stars(steps: list[Step], package: str) -> None:
+    """A move past a star import that gives a name both bind: the one now last runs again.
+
+    ``def helper`` moved from above ``from consts import *`` (which gives helper too) to
+    below it: in a fresh start the module's own helper now wins, so the def runs again.
+    """
+    stars = [(k, step) for k, step in enumerate(steps)
+             if step.old is not None and "*" in step.new.binds]
+    if not stars:
+        return  # the usual module: no star import
+    for i, step in enumerate(steps):
+        old = step.old
+        if old is None or "*" in step.new.binds:
+            continue
+        for k, star in stars:
+            assert star.old is not None
+            if ((i < k) != (old.start < star.old.start)
+                    and _star_gives(star.new, step.new.binds, package)):
+                later = step if i > k else star
+                if later.status is Status.SAME or later.status is Status.MOVED:
+                    later.status = Status.CHANGED
 
 
 def _same_code(a: Statement, b: Statement) -> bool:
@@ -300,7 +339,7 @@ def _load_all(changed: list[tuple[Tracked, SourceFile]],
 
 def _module_plan(t: Tracked, source: SourceFile, parsed: ParsedSource, root: Path) -> ModulePlan:
     """Match, check and compile one changed module."""
-    steps, removed = match(t.parsed.statements, parsed.statements)
+    steps, removed = match(t.parsed.statements, parsed.statements, t.package)
     if parsed.flags != t.parsed.flags:
         # A ``from __future__`` edit: every def and class is compiled again with the new flags.
         for step in steps:
@@ -318,7 +357,7 @@ def _module_plan(t: Tracked, source: SourceFile, parsed: ParsedSource, root: Pat
         check_fresh_start(parsed, t.path, shown_path(t, root), t.package)
     gone = frozenset().union(*(st.binds for st in removed)) - kept if removed else frozenset()
     deps = None if parsed.imports == t.parsed.imports else frozenset(t.depends_on(parsed))
-    return ModulePlan(t, source, parsed, steps, removed, gone, deps)
+    return ModulePlan(t, source, parsed, steps, removed, gone, deps, check)
 
 
 def _same_names(step: Step) -> bool:

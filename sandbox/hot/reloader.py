@@ -19,6 +19,7 @@ from typing import Any
 
 from sandbox.hot.api import set_active
 from sandbox.hot.context import ReloadContext
+from sandbox.hot.cycles import check_import_cycles
 from sandbox.hot.errors import error_info
 from sandbox.hot.graph import ImportGraph
 from sandbox.hot.handlers import HandlerRegistry
@@ -139,7 +140,10 @@ class Reloader:
 
     def prepare(self, paths: Iterable[str | Path] | None = None) -> Plan:
         """Read, parse, match and compile what changed; touches no module (any thread)."""
-        return prepare(self._candidates(paths), self.root)
+        plan = prepare(self._candidates(paths), self.root)
+        check_import_cycles(plan, self._tracked, self._roots or [self.entry], self.root,
+                            self.graph.snapshot())
+        return plan
 
     def reload(self, paths: Iterable[str | Path] | None = None) -> ReloadReport:
         """Reload whatever changed on disk since the last call (``paths``: a hint)."""
@@ -203,6 +207,7 @@ class Reloader:
         report.patched, report.rerun = changes.patched, changes.rerun
         report.added = changes.added + [f"{n} (new module)" for n in self._new_modules]
         report.removed, report.rebound = changes.removed, changes.rebound
+        report.reran, report.fields = changes.reran, changes.fields
         report.kept = list(dict.fromkeys(changes.kept))
         # Once each: two statements may bind one name, an import cycle may run a module twice.
         report.bound_names = list(dict.fromkeys(changes.bound))

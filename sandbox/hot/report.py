@@ -11,11 +11,23 @@ __all__ = ["SELF_EXPLAINED", "ReloadReport"]
 # Error kinds whose message already says what and where ("main.py is empty").
 SELF_EXPLAINED = frozenset({"EmptySourceError", "UndecodableSourceError", "FileNotFoundError",
                             "TooLargeSourceError", "UnreadableSourceError",
-                            "UnparsableSourceError", "FreshStartError"})
+                            "UnparsableSourceError", "FreshStartError",
+                            "ImportCycleError"})
+
+
+# Names listed in the one-line report before "+N more": the line must stay short.
+LISTED = 3
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _listed(items: list[str]) -> str:
+    """``SPEED, VEL, A, +3 more``: each name once, at most :data:`LISTED` of them."""
+    names = list(dict.fromkeys(items))
+    shown = ", ".join(names[:LISTED])
+    return shown if len(names) <= LISTED else f"{shown}, +{len(names) - LISTED} more"
 
 
 @dataclass
@@ -40,6 +52,11 @@ class ReloadReport:
 
     ``kept`` lists ``module.name`` for names a statement would have bound again but play had
     changed, so they keep their value (``"main.vy"``: ``kept vy: changed while playing``).
+
+    For the one-line message, ``reran`` names what re-ran as people call it (``SPEED``,
+    ``Enemy.COLOUR``; a statement binding no name by its ``main.py:5``) and ``fields`` says
+    what happened to dataclass fields (``Player: field size added``), which ``added`` and
+    ``removed`` then leave out.
     """
 
     ok: bool = True
@@ -57,6 +74,8 @@ class ReloadReport:
     notes: list[str] = field(default_factory=list)
     bound_names: list[tuple[str, str]] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    reran: list[str] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         if not self.ok:
@@ -68,7 +87,7 @@ class ReloadReport:
         if not self.changed:
             return f"nothing changed{note}"
         files = ", ".join(self.files or [f"{name}.py" for name in self.changed])
-        detail = ", ".join(self._parts()) or "no code changes"
+        detail = "; ".join(self._parts()) or "no code changes"
         return f"reloaded {files}: {detail} {ms}{note}"
 
     def _failure(self) -> str:
@@ -80,10 +99,21 @@ class ReloadReport:
         verb = "restart failed" if self.restart else "reload failed"
         return f"{verb}: {text} — {hint}"
 
+    def _short(self, qualname: str) -> str:
+        """``main.Enemy.g`` as ``Enemy.g``: the file is already on the line."""
+        for module in sorted(self.changed, key=len, reverse=True):
+            if qualname.startswith(f"{module}."):
+                return qualname[len(module) + 1:]
+        return qualname
+
     def _parts(self) -> list[str]:
-        counts = [(self.patched, "function", "patched"), (self.added, "definition", "added"),
-                  (self.removed, "definition", "removed"), (self.rerun, "statement", "re-run")]
-        parts = [f"{_plural(len(items), word)} {verb}" for items, word, verb in counts if items]
+        parts = [_plural(len(self.patched), "function") + " patched"] if self.patched else []
+        reran = self.reran or [self._short(q) for q in self.rerun]
+        for verb, items in (("re-ran", reran), ("added", [self._short(q) for q in self.added]),
+                            ("removed", [self._short(q) for q in self.removed])):
+            if items:
+                parts.append(f"{verb} {_listed(items)}")
+        parts.extend(self.fields)
         if self.rebound:
             why = "; ".join(self.rebound)
             parts.append(_plural(len(self.rebound), "name") + f" rebound ({why})")
