@@ -121,3 +121,16 @@ def test_an_unchanged_attribute_does_not_rerun_what_reads_it(game: Game) -> None
     assert report.ok, report
     assert main.FAST == 7
     assert "FAST" not in str(report)
+
+
+def test_a_chained_read_of_an_unchanged_member_keeps_the_play_value(game: Game) -> None:
+    """Oracle seed: ``perm = consts.Perm.W`` was taken as reading a missing ``Perm.W``."""
+    flags = "import enum\n\nclass Perm(enum.Flag):\n    R = 1\n    W = 2\n\nOTHER = 1\n"
+    consts = game.load(flags, "consts")
+    main = game.load("import consts\n\nperm = consts.Perm.W\n")
+    main.perm = played = consts.Perm.R | consts.Perm.W  # play
+    game.write(flags.replace("R = 1", "R = 4"), "consts")  # Perm's members changed
+    report = game.r.reload()
+    assert report.ok, report
+    assert main.perm is played  # kept: changed while playing
+    assert "kept perm" in str(report)

@@ -220,7 +220,8 @@ class ModuleApplier:
         """True when ``st`` reads a name (or ``module.name``) that no longer exists."""
         ns = self.ns
         for name in st.reads:
-            base, dot, attr = name.partition(".")
+            base, dot, rest = name.partition(".")
+            attr = rest.partition(".")[0]  # ``consts.Perm.W``: consts must still have Perm
             if dot:
                 module = ns.get(base)
                 if isinstance(module, ModuleType) and not hasattr(module, attr):

@@ -262,7 +262,9 @@ class Walk:
         for read_name in sorted(st.reads):
             if read_name in skip:
                 continue
-            alias, dot, attr = read_name.partition(".")
+            alias, dot, rest = read_name.partition(".")
+            attr = rest.partition(".")[0]  # ``consts.Perm.W`` needs Perm bound in consts
+            read_name = f"{alias}.{attr}" if dot else read_name
             if dot:
                 target = self.started.get(m.aliases.get(alias, ""))
                 if (target is not None and alias not in st.binds and not target.done
