@@ -19,6 +19,7 @@ This module does not import SDL: it gets the history, the frames (the display's
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Collection, Hashable, Sequence
 from typing import Protocol
 
@@ -27,13 +28,14 @@ from sandbox.history import History
 from sandbox.hot import ReloadReport
 from sandbox.overlay import Surface
 
-__all__ = ["EVERY", "FAR_ALPHA", "NEAR_ALPHA", "REACH", "Frames", "Ghosts", "alpha_of",
+__all__ = ["BUDGET", "EVERY", "FAR_ALPHA", "NEAR_ALPHA", "REACH", "Frames", "Ghosts", "alpha_of",
            "ghost_ticks"]
 
 EVERY = 5  # ticks between ghosts
 REACH = 30  # ticks either side: 0.5 s at 60 Hz, so one second in all
 NEAR_ALPHA = 120  # a ghost next to the cursor; out to FAR_ALPHA at REACH
 FAR_ALPHA = 40
+BUDGET = 0.005  # seconds of ghost work a frame: with the game's own frame, within 8 ms
 BASE = "cursor"  # the slot of the cursor's own frame, which the ghosts are blended over
 
 
@@ -68,16 +70,24 @@ class Ghosts:
     """The timeline's ghosts: on or off, and the cursor and game version they were drawn for."""
 
     def __init__(self, history: History, frames: Callable[[], Frames],
-                 draw: Callable[[], bool], *, every: int = EVERY, reach: int = REACH) -> None:
+                 draw: Callable[[], bool], *, every: int = EVERY, reach: int = REACH,
+                 clock: Callable[[], float] = time.perf_counter, budget: float = BUDGET) -> None:
         self.history = history
         self.frames = frames
         self.draw_game = draw
         self.every, self.reach = every, reach
+        self.clock, self.budget = clock, budget  # seconds of ghost drawing a frame
         self.on = False
         self.version = 0  # the game's: a new one with every change that can change a frame
         self.drawn: tuple[int, int] | None = None  # (cursor, version) of the composite
-        self.ticks: list[int] = []  # the ghosts' ticks in the composite
+        self.ticks: list[int] = []  # the ghosts' ticks around the cursor, drawn or waiting
         self._kept_version = -1  # the version the frames kept in GhostFrames are of
+        self._target: tuple[int, int] | None = None  # (cursor, version) being drawn
+        self._pending: list[int] = []  # its ghosts not drawn yet, in the order they come
+        self._cost = 0.0  # seconds the last ghost took to re-simulate and draw
+        self._finish = 0.0  # seconds the last frame's way back and compose took
+        self._finished_ghosts: float | None = None  # the clock when this frame's last ghost was
+        # drawn: what comes after it is timed as the next frame's reserve
 
     @property
     def visible(self) -> bool:
@@ -92,11 +102,13 @@ class Ghosts:
 
     def forget(self) -> None:
         """The composite is not the cursor's (it moved, or the timeline closed)."""
-        self.drawn = None
+        self.drawn = self._target = None
+        self._pending = []
 
     def drop(self) -> None:
         """Forget every frame drawn too: play goes on, so the history they were of changes."""
-        self.drawn, self._kept_version = None, -1
+        self.forget()
+        self._kept_version = -1
 
     def observe(self, event: object) -> None:
         """An event of the session: a reload that changed code, or a saved asset, redraws them.
@@ -106,36 +118,84 @@ class Ghosts:
         if (isinstance(event, ReloadReport) and event.ok and event.changed) or \
                 (isinstance(event, AssetReloaded) and event.ok):
             self.version += 1
-            self.drawn = None  # never show the old game's ghosts, even paused on an error
+            self.forget()  # never show the old game's ghosts, even paused on an error
+
+    @property
+    def waiting(self) -> list[int]:
+        """The ghosts' ticks not drawn yet for the cursor and code shown (they come next)."""
+        return list(self._pending)
 
     def refresh(self, cursor: int) -> bool:
-        """Draw the ghosts around ``cursor``, unless they are drawn for it already.
+        """Draw the ghosts around ``cursor`` that fit this frame's budget, then show them.
 
-        The modules hold the cursor's state again afterwards. False when a hook failed on the
+        The first frame for a cursor or a version captures the cursor's frame; each frame
+        then draws missing ghosts while the clock says they fit ``budget`` (at least one, so
+        all come within as many frames as there are ghosts) and composes those drawn. The
+        modules hold the cursor's state again afterwards. False when a hook failed on the
         way (the game pauses on the error, as in play; no ghosts show until the next change).
         """
-        if not self.on or self.drawn == (cursor, self.version):
+        target = (cursor, self.version)
+        if not self.on or (self.drawn == target and not self._pending):
             return True
-        self.drawn = None
-        history, frames = self.history, self.frames()
-        ticks = ghost_ticks(cursor, history.start, history.tick, self.every, self.reach)
-        if self._kept_version != self.version:
-            frames.keep(())
-            self._kept_version = self.version
-        frames.keep(ticks)
-        if not frames.capture(BASE, self.draw_game):
+        began = self.clock()
+        self.drawn, frames = None, self.frames()
+        if self._target != target and not self._begin(cursor, frames):
             return False
-        missing = [tick for tick in ticks if tick not in frames]
-        for tick in missing:
-            if not history.seek(tick) or not frames.capture(tick, self.draw_game):
-                return False
-        if missing and not history.seek(cursor):
+        self._finished_ghosts = None
+        if self._pending and not self._catch_up(began, frames):
+            self._target = None
             return False
         # Far to near on each side, so the nearest ghost is on top: the past oldest first,
         # the future latest first.
-        order = sorted(ticks, key=lambda t: (t > cursor, -abs(t - cursor)))
+        ready = [t for t in self.ticks if t not in self._pending]
+        order = sorted(ready, key=lambda t: (t > cursor, -abs(t - cursor)))
         frames.compose(BASE, [(t, alpha_of(t - cursor, self.reach)) for t in order])
-        self.drawn, self.ticks = (cursor, self.version), ticks
+        self.drawn = target
+        if self._finished_ghosts is not None:
+            self._finish = self.clock() - self._finished_ghosts
+        return True
+
+    def _begin(self, cursor: int, frames: Frames) -> bool:
+        """A new cursor or version: capture the cursor's frame and list the ghosts to draw.
+
+        Ghosts of the same version at ticks still near are kept: a tick's frame depends on
+        the tick and the code alone. The future comes first, simulated on from the cursor,
+        as it is what a tweak bends; then the past, oldest first, each continuing the last.
+        """
+        history = self.history
+        self.ticks = ghost_ticks(cursor, history.start, history.tick, self.every, self.reach)
+        if self._kept_version != self.version:
+            frames.keep(())
+            self._kept_version = self.version
+        frames.keep(self.ticks)
+        self._target, self._pending = None, []
+        if not frames.capture(BASE, self.draw_game):
+            return False
+        missing = [tick for tick in self.ticks if tick not in frames]
+        self._pending = [t for t in missing if t > cursor] + [t for t in missing if t < cursor]
+        self._target = (cursor, self.version)
+        return True
+
+    def _catch_up(self, began: float, frames: Frames) -> bool:
+        """Draw waiting ghosts while the next one fits the budget; the cursor's state after.
+
+        A ghost's cost (its re-simulation and draw) is taken to be the last one's, and what
+        follows the ghosts (the way back to the cursor's state, the compose) the last
+        frame's: the clock is read between ghosts, never inside one.
+        """
+        history, pending = self.history, self._pending
+        put_back = history.hold()
+        drawn, then = 0, self.clock()
+        while pending and (drawn == 0 or then - began + self._cost + self._finish <= self.budget):
+            tick = pending[0]
+            if not history.seek(tick) or not frames.capture(tick, self.draw_game):
+                return False
+            pending.pop(0)
+            drawn += 1
+            now = self.clock()
+            self._cost, then = now - then, now
+        self._finished_ghosts = then
+        put_back()
         return True
 
     def draw(self, surface: Surface) -> None:

@@ -551,7 +551,28 @@ def section_history(quick: bool) -> dict[str, Any]:
                   *stat_cells(ghosts["moved"], 2)],
                  [f"{game}: timeline frame, 12 ghosts drawn afresh (a save, a tweak)",
                   *stat_cells(ghosts["afresh"], 2)]]
+    for game in ("bounce", "breakout"):
+        worst = bench_history.ghost_worst(game, 2 if quick else 10)
+        out[f"ghost_worst_{game}"] = worst
+        rows += [[f"{game}: every frame from a save to all ghosts redrawn",
+                  *stat_cells(worst["save"], 2)],
+                 [f"{game}:   its ghosts' part (Ghosts.refresh)",
+                  *stat_cells(worst["save_ghosts"], 2)],
+                 [f"{game}: every frame of a tweak drag (a write / 6 frames)",
+                  *stat_cells(worst["drag"], 2)],
+                 [f"{game}:   its ghosts' part (Ghosts.refresh)",
+                  *stat_cells(worst["drag_ghosts"], 2)]]
     print(table(["", "median ms", "p95", "min–max", "n"], rows))
+    budget = bench_history.BUDGET
+    for game in ("bounce", "breakout"):
+        worst = out[f"ghost_worst_{game}"]
+        cells = []
+        for kind in ("save", "save_ghosts", "drag", "drag_ghosts"):
+            s = summary(worst[kind])
+            cells.append(f"{kind} p95 {s['p95'] / budget:.2f}× max {s['max'] / budget:.2f}×")
+        ghosts_max = max(max(worst["save_ghosts"]), max(worst["drag_ghosts"]))
+        print(f"  {game} worst frames against 8 ms: " + ", ".join(cells)
+              + f"; ghosts' part ≤ 8 ms in every frame: {verdict(ghosts_max <= budget)}")
     for game in ("bounce", "breakout"):
         ghosts = out[f"ghosts_{game}"]
         kinds = ("kept", "moved", "afresh")

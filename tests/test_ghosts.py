@@ -108,6 +108,15 @@ def shown_picture(host: Host) -> Picture:
     return picture(host.display.pixels(), host.display.size[0])
 
 
+def settle(host: Host) -> int:
+    """Run frames until every ghost is drawn (at least one comes a frame); how many ran."""
+    for frames in range(len(host.ghosts.ticks) + 1):
+        if not host.ghosts.waiting:
+            return frames
+        host.step(1)
+    raise AssertionError(f"ghosts still waiting after {frames} frames: {host.ghosts.waiting}")
+
+
 def ghost_draws(host: Host) -> list[int]:
     """Count the game's draws the ghosts make (the host's own frame is drawn apart)."""
     calls: list[int] = []
@@ -130,6 +139,7 @@ def test_ghosts_show_the_frames_played_faintly_and_off_again_the_exact_frame(
         host.step(1)
         draws = ghost_draws(host)
         tap(host, "G")
+        settle(host)
         assert host.ghosts.visible and host.ghosts.ticks == [t for t in range(270, 331, 5)
                                                              if t != 300]
         assert len(draws) == 13  # the cursor's frame and twelve ghosts
@@ -163,12 +173,14 @@ def test_ghosts_follow_the_cursor_and_a_colour_edit(bounce_copy: Path) -> None:
         live = play_pictures(host, 400, [*range(220, 281, 5), 253, *range(370, 401, 5)])
         open_timeline(host)
         tap(host, "G")  # at now: the past only
+        settle(host)
         assert host.ghosts.ticks == list(range(370, 400, 5))
         box = (330, 330, 426, 426)
         expected = composite(live[400], around(400, live))
         assert mismatches(shown_picture(host), expected, box) == []
         host.timeline.move_to(250)
         host.step(1)
+        settle(host)
         box = (190, 190, 312, 312)
         expected = composite(live[250], around(250, live))
         assert mismatches(shown_picture(host), expected, box) == []
@@ -183,6 +195,7 @@ def test_ghosts_follow_the_cursor_and_a_colour_edit(bounce_copy: Path) -> None:
         edit(bounce_copy / "main.py", "(255, 128, 128)", "(255, 255, 128)")
         host.press("F9")
         host.step(1)
+        settle(host)
         assert len(draws) == 2 + 13  # a new version of the game: every ghost drawn again
 
         def yellow(p: Picture) -> Picture:
@@ -206,6 +219,7 @@ def test_a_tweak_bends_the_ghosts_to_the_new_physics(bounce_copy: Path) -> None:
         draws = ghost_draws(host)
         host.tweak("physics.SPEED", 6)
         host.step(1)
+        settle(host)
         assert len(draws) == 13
         # The oracle: the edited physics imported fresh, stepped from the cursor's state after
         # bounce's after_reload handler (which gives dx and dy the new speed).
@@ -246,12 +260,17 @@ def test_a_hook_failing_at_a_ghosts_tick_pauses_on_it_and_a_fix_brings_them_back
         open_timeline(host)
         host.timeline.move_to(cursor)
         tap(host, "G")
+        settle(host)
         assert host.ghosts.visible and not host.paused
         main = game / "main.py"
         check = f"    assert x != {cursor - 13 if cursor == 150 else cursor + 10}, 'bad x'\n"
         edit(main, line, line + check)
         host.press("F9")
         host.step(1)
+        for _ in range(12):  # the failing ghost comes within as many frames as there are ghosts
+            if host.paused:
+                break
+            host.step(1)
         # The cursor's own frame is fine; a ghost's tick is not.
         assert host.paused and host.last_error is not None
         assert "bad x" in host.last_error.message and host.status.failed_hook == hook
@@ -260,6 +279,7 @@ def test_a_hook_failing_at_a_ghosts_tick_pauses_on_it_and_a_fix_brings_them_back
         edit(main, check, "")
         host.press("F9")
         host.step(2)
+        settle(host)
         assert not host.paused and host.ghosts.visible
         assert host.ghosts.ticks == [t for t in range(cursor - 30, cursor + 31, 5)
                                      if t != cursor and t <= 150]
@@ -293,6 +313,7 @@ def test_a_real_drag_in_the_tweak_panel_bends_the_path_as_it_goes(bounce_copy: P
         version = host.ghosts.version
         drag(host, "physics.SPEED", [3, 5, 8], 0, 10)
         host.step(1)
+        settle(host)
         assert host.ghosts.version > version and host.ghosts.visible
         assert "SPEED = 8  #" in (bounce_copy / "physics.py").read_text()
         # The ghost 20 ticks on is there now, alone: pink over blue.
@@ -327,6 +348,7 @@ def test_an_image_saved_while_ghosts_show_redraws_them_in_its_new_colour(tmp_pat
         host.step(100)
         open_timeline(host)
         tap(host, "G")
+        settle(host)
         # The ghost 30 ticks back (x = 20 + 70) is red and faint over black, alone there.
         ghost_x = 20 + 70
         assert shown_picture(host)(ghost_x + 1, 41) == (blend(255, 0, alpha_of(-30)), 0, 0)
@@ -334,6 +356,61 @@ def test_an_image_saved_while_ghosts_show_redraws_them_in_its_new_colour(tmp_pat
         write_png(game / "dot.png", (4, 4), bytes((0, 255, 0, 255)) * 16)
         host.press("F9")  # without the watcher, F9 also reloads changed assets
         host.step(2)
+        settle(host)
         assert len(draws) == 1 + 6  # at now: the cursor's frame and the past's six ghosts
         assert shown_picture(host)(ghost_x + 1, 41) == (0, blend(255, 0, alpha_of(-30)), 0)
         assert shown_picture(host)(120 + 1, 41) == (0, 255, 0)  # the cursor's own, at x = 120
+
+
+class SlowClock:
+    """A clock whose every reading is a budget later: each ghost seems to fill a frame."""
+
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 0.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def test_ghosts_over_budget_come_one_a_frame_each_frame_exactly_what_is_drawn(
+        bounce_copy: Path) -> None:
+    """A frame shows the cursor and the ghosts drawn so far, never an old version's ghost.
+
+    With every ghost over the budget, one comes a frame: the future first (nearest first,
+    simulated on from the cursor), then the past (oldest first); after a colour edit the
+    ghosts come again, each in the new colour, and none of the old colour shows meanwhile.
+    """
+    cursor = 300
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        live = play_pictures(host, 400, range(cursor - REACH, cursor + REACH + 1, 5))
+        open_timeline(host)
+        host.timeline.move_to(cursor)
+        host.step(1)
+        host.ghosts.clock = SlowClock(host.ghosts.budget)
+        arrival = [*range(305, 331, 5), *range(270, 300, 5)]
+        box = (240, 240, 362, 362)
+
+        def yellow(p: Picture) -> Picture:
+            return lambda x, y: YELLOW if p(x, y) == PINK else p(x, y)
+
+        def one_a_frame(change: Callable[[Picture], Picture]) -> None:
+            """The frame just run and the next: the ghosts drawn so far over the cursor."""
+            for count in range(1, len(arrival) + 1):
+                if count > 1:
+                    host.step(1)
+                assert host.ghosts.visible and host.ghosts.waiting == arrival[count:]
+                ghosts = {t - cursor: change(live[t]) for t in arrival[:count]}
+                expected = composite(change(live[cursor]), ghosts)
+                assert mismatches(shown_picture(host), expected, box) == [], count
+                assert host.history.shown == cursor and host.game.pos_x == cursor + 1
+            host.step(2)  # all drawn: kept
+            assert not host.ghosts.waiting
+            assert mismatches(shown_picture(host), expected, box) == []
+
+        tap(host, "G")
+        one_a_frame(lambda p: p)
+        edit(bounce_copy / "main.py", "(255, 128, 128)", "(255, 255, 128)")
+        host.press("F9")
+        host.step(1)  # the reload, the cursor's frame in yellow and the first ghost
+        one_a_frame(yellow)

@@ -59,6 +59,7 @@ class GhostFrames:
         self._slots: dict[Hashable, Any] = {}  # SDL_Surface pointers, kept until dropped
         self._drawn: dict[Hashable, list[tuple[int, int]]] = {}  # rows (from, to) drawn on
         self._spare: list[Any] = []  # surfaces of dropped slots, reused before allocating
+        self._composite: Any = None  # the base with the ghosts blended over: what show() draws
 
     def _slot(self, slot: Hashable) -> Any:
         surface = self._slots.get(slot)
@@ -113,10 +114,11 @@ class GhostFrames:
     def compose(self, base: Hashable, ghosts: Sequence[tuple[Hashable, int]]) -> None:
         """Blend the ``(slot, alpha)`` ghosts over slot ``base``, in order (the last on top).
 
-        The composite is what :meth:`show` draws; ``base`` holds it afterwards, so capture it
-        again before the next compose.
+        The composite is what :meth:`show` draws. It is blended in a surface of its own, so
+        ``base`` stays as captured and can be composed again with more ghosts (the ghosts
+        arrive over a few frames: ``sandbox.ghosts``).
         """
-        target = self._slots[base]
+        target = self._composite_of(self._slots[base])
         for slot, alpha in ghosts:
             ghost = self._slots[slot]
             sdl2.SDL_SetSurfaceBlendMode(ghost, sdl2.SDL_BLENDMODE_BLEND)
@@ -125,6 +127,16 @@ class GhostFrames:
         pixels = target.contents
         check(sdl2.SDL_UpdateTexture(self._shown, None, pixels.pixels, pixels.pitch),
               "uploading the ghosts")
+
+    def _composite_of(self, base: Any) -> Any:
+        """The composite's surface, holding a copy of ``base`` (same size, format and pitch)."""
+        if self._composite is None:
+            w, h = self.size
+            self._composite = check(sdl2.SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, FORMAT),
+                                    "creating the ghosts' composite")
+        target, frame = self._composite.contents, base.contents
+        ctypes.memmove(target.pixels, frame.pixels, frame.pitch * frame.h)
+        return self._composite
 
     def _blend(self, ghost: Any, target: Any, drawn: list[tuple[int, int]]) -> None:
         """Blit ``ghost`` over ``target`` in its ``drawn`` rows, where the two differ."""
@@ -151,6 +163,9 @@ class GhostFrames:
         for surface in self._spare:
             sdl2.SDL_FreeSurface(surface)
         self._spare = []
+        if self._composite is not None:
+            sdl2.SDL_FreeSurface(self._composite)
+            self._composite = None
         for texture in (self._target, self._shown):
             if texture:
                 sdl2.SDL_DestroyTexture(texture)
