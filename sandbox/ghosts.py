@@ -13,6 +13,16 @@ copy, and a cursor moved a tick or ten re-simulates and draws only the ghosts it
 drawn (the ticks are multiples of ``EVERY``, so most are the same), then blends them again.
 Drag a value in the tweak panel with ghosts on, scrubbed back, and the arc bends as you drag.
 
+No frame stutters for them: the work is spread over frames, ``budget`` seconds of it a frame
+by the injected ``clock`` (at least one ghost a frame, so all come within as many frames as
+there are ghosts). What a frame shows meanwhile is exact, only incomplete: the cursor's frame
+and the ghosts drawn so far for it, all of the current version (those of an older version are
+dropped at once, never shown beside new ones; those of the same version stay valid wherever
+the cursor goes, as a tick's frame depends on the tick and the code alone). The future comes
+first, nearest first, continuing from the cursor's own state, as it is what a tweak bends;
+then the past, oldest first, each ghost continuing the last one's re-simulation. The cursor's
+state is put back with a copy (``History.hold``), not a seek from its keyframe.
+
 This module does not import SDL: it gets the history, the frames (the display's
 ``GhostFrames``), and what draws the game's frame (the host's draw hook, under its watchdog).
 """
@@ -45,7 +55,8 @@ class Frames(Protocol):
     def __contains__(self, slot: Hashable) -> bool: ...
     def capture(self, slot: Hashable, draw: Callable[[], bool]) -> bool: ...
     def keep(self, slots: Collection[Hashable]) -> None: ...
-    def compose(self, base: Hashable, ghosts: Sequence[tuple[Hashable, int]]) -> None: ...
+    def compose(self, base: Hashable, ghosts: Sequence[tuple[Hashable, int]], *,
+                more: bool = False) -> None: ...
     def show(self) -> None: ...
 
 
@@ -84,6 +95,8 @@ class Ghosts:
         self._kept_version = -1  # the version the frames kept in GhostFrames are of
         self._target: tuple[int, int] | None = None  # (cursor, version) being drawn
         self._pending: list[int] = []  # its ghosts not drawn yet, in the order they come
+        self._composed: list[int] | None = None  # the ghosts in the composite, in order; None
+        # when the composite is not over the cursor's frame captured last
         self._cost = 0.0  # seconds the last ghost took to re-simulate and draw
         self._finish = 0.0  # seconds the last frame's way back and compose took
         self._finished_ghosts: float | None = None  # the clock when this frame's last ghost was
@@ -102,7 +115,7 @@ class Ghosts:
 
     def forget(self) -> None:
         """The composite is not the cursor's (it moved, or the timeline closed)."""
-        self.drawn = self._target = None
+        self.drawn = self._target = self._composed = None
         self._pending = []
 
     def drop(self) -> None:
@@ -145,15 +158,29 @@ class Ghosts:
         if self._pending and not self._catch_up(began, frames):
             self._target = None
             return False
-        # Far to near on each side, so the nearest ghost is on top: the past oldest first,
-        # the future latest first.
-        ready = [t for t in self.ticks if t not in self._pending]
-        order = sorted(ready, key=lambda t: (t > cursor, -abs(t - cursor)))
-        frames.compose(BASE, [(t, alpha_of(t - cursor, self.reach)) for t in order])
+        self._compose(cursor, frames)
         self.drawn = target
         if self._finished_ghosts is not None:
             self._finish = self.clock() - self._finished_ghosts
         return True
+
+    def _compose(self, cursor: int, frames: Frames) -> None:
+        """Blend the ghosts drawn so far over the cursor's frame, in the order they come.
+
+        The order (the future nearest first, then the past oldest first, each over those
+        before) is the order they are drawn in after a change, so a frame blends only the
+        ghosts new since the last one over its composite; anything else is composed anew.
+        """
+        ready = [t for t in self._order(cursor) if t not in self._pending]
+        composed = self._composed
+        more = composed is not None and ready[:len(composed)] == composed
+        new = ready[len(composed):] if more and composed is not None else ready
+        frames.compose(BASE, [(t, alpha_of(t - cursor, self.reach)) for t in new], more=more)
+        self._composed = ready
+
+    def _order(self, cursor: int) -> list[int]:
+        """The ghosts' ticks in the order they are drawn and blended: see :meth:`_compose`."""
+        return [t for t in self.ticks if t > cursor] + [t for t in self.ticks if t < cursor]
 
     def _begin(self, cursor: int, frames: Frames) -> bool:
         """A new cursor or version: capture the cursor's frame and list the ghosts to draw.
@@ -168,11 +195,10 @@ class Ghosts:
             frames.keep(())
             self._kept_version = self.version
         frames.keep(self.ticks)
-        self._target, self._pending = None, []
+        self._target, self._pending, self._composed = None, [], None
         if not frames.capture(BASE, self.draw_game):
             return False
-        missing = [tick for tick in self.ticks if tick not in frames]
-        self._pending = [t for t in missing if t > cursor] + [t for t in missing if t < cursor]
+        self._pending = [tick for tick in self._order(cursor) if tick not in frames]
         self._target = (cursor, self.version)
         return True
 

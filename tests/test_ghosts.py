@@ -4,7 +4,8 @@ Real SDL on the dummy driver, real key events pushed through SDL's queue, real f
 reloads. The oracle for a ghost is what the game really showed at its tick: the frames read
 live during play (or, after a physics edit, bounce's picture at the positions a fresh import
 of the edited physics gives), blended over the cursor's frame by the documented rule: each
-ghost's drawn pixels (not its background) at ``alpha_of(offset)``, far ghosts first. SDL's
+ghost's drawn pixels (not its background) at ``alpha_of(offset)``, in the order they are drawn:
+the future nearest first, then the past oldest first. SDL's
 blitter rounds, so a channel may be off by a little; a wrong position or colour is off by
 far more.
 """
@@ -60,12 +61,12 @@ def play_pictures(host: Host, frames: int, keep: Iterable[int]) -> dict[int, Pic
 
 
 def composite(cursor: Picture, ghosts: dict[int, Picture], background: RGB = BLUE) -> Picture:
-    """The cursor's frame with each ghost's drawn pixels blended over it, far ghosts first.
+    """The cursor's frame with each ghost's drawn pixels blended over it, in the ghosts' order.
 
     ``ghosts`` maps an offset from the cursor to that tick's frame. SDL's blend, per channel:
     ``d + (s - d) * alpha / 255``, the fraction truncated toward zero as SDL's blitter does.
     """
-    order = sorted(ghosts, key=lambda o: (o > 0, -abs(o)))
+    order = sorted(ghosts, key=lambda o: (o < 0, o))  # the future nearest first, then the past
 
     def at(x: int, y: int) -> RGB:
         r, g, b = cursor(x, y)
@@ -383,7 +384,7 @@ def test_ghosts_over_budget_come_one_a_frame_each_frame_exactly_what_is_drawn(
     """
     cursor = 300
     with Host(bounce_copy, headless=True, watch=False) as host:
-        live = play_pictures(host, 400, range(cursor - REACH, cursor + REACH + 1, 5))
+        live = play_pictures(host, 400, range(cursor - REACH, cursor + REACH + 6, 5))
         open_timeline(host)
         host.timeline.move_to(cursor)
         host.step(1)
@@ -414,3 +415,14 @@ def test_ghosts_over_budget_come_one_a_frame_each_frame_exactly_what_is_drawn(
         host.press("F9")
         host.step(1)  # the reload, the cursor's frame in yellow and the first ghost
         one_a_frame(yellow)
+        # Five ticks on: the same version's ghosts are kept, blended over the new cursor's
+        # frame anew; the two missing come one a frame, each frame exact.
+        moved = cursor + 5
+        host.timeline.move_to(moved)
+        for waiting in ([cursor], []):
+            host.step(1)
+            assert host.ghosts.waiting == waiting
+            ghosts = {t - moved: yellow(live[t]) for t in ghost_ticks(moved, 0, 400)
+                      if t not in waiting}
+            expected = composite(yellow(live[moved]), ghosts)
+            assert mismatches(shown_picture(host), expected, (240, 240, 372, 372)) == []

@@ -111,14 +111,17 @@ class GhostFrames:
             self._spare.append(self._slots.pop(slot))
             self._drawn.pop(slot, None)
 
-    def compose(self, base: Hashable, ghosts: Sequence[tuple[Hashable, int]]) -> None:
+    def compose(self, base: Hashable, ghosts: Sequence[tuple[Hashable, int]], *,
+                more: bool = False) -> None:
         """Blend the ``(slot, alpha)`` ghosts over slot ``base``, in order (the last on top).
 
         The composite is what :meth:`show` draws. It is blended in a surface of its own, so
-        ``base`` stays as captured and can be composed again with more ghosts (the ghosts
-        arrive over a few frames: ``sandbox.ghosts``).
+        ``base`` stays as captured; with ``more`` the ghosts are blended over the last
+        composite instead (the ghosts arrive over a few frames: ``sandbox.ghosts``), so each
+        is blended once.
         """
-        target = self._composite_of(self._slots[base])
+        target = self._composite if more and self._composite is not None else \
+            self._composite_of(self._slots[base])
         for slot, alpha in ghosts:
             ghost = self._slots[slot]
             sdl2.SDL_SetSurfaceBlendMode(ghost, sdl2.SDL_BLENDMODE_BLEND)
