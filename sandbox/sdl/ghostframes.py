@@ -8,9 +8,12 @@ each with its own alpha, into one texture that
 :meth:`GhostFrames.show` draws over the window in a single copy. So a frame with ghosts costs
 one texture copy; composing (a read-back and a blit a ghost) happens only when asked. A ghost
 is blitted only in the bands of ``BAND`` rows where it drew anything but its background
-(found once, when it is captured) and differs from what it is blended over (breakout's bricks,
-the same in every ghost, are skipped): a bouncing rectangle's ghost is a few bands, not a
-frame. Bands are compared with ``SDL_memcmp``, in C.
+(found once, when it is captured) and differs from the base, the cursor's frame (breakout's
+bricks, the same in every ghost, are skipped): a bouncing rectangle's ghost is a few bands,
+not a frame. Bands are compared with ``SDL_memcmp``, in C. The comparison is with the base,
+not with the composite so far: once one ghost is blended over a band, no raw frame equals
+the composite there, and every later ghost would be blitted in full there (breakout's bricks
+under a faint ball); a band of a ghost the same as the cursor's frame adds nothing anyway.
 
 A ghost leaves its background out: the colour the game's ``renderer.clear()`` filled it with
 (``Renderer.cleared``) is the surface's colour key, so only what was drawn over it shows,
@@ -120,13 +123,14 @@ class GhostFrames:
         composite instead (the ghosts arrive over a few frames: ``sandbox.ghosts``), so each
         is blended once.
         """
+        frame = self._slots[base]
         target = self._composite if more and self._composite is not None else \
-            self._composite_of(self._slots[base])
+            self._composite_of(frame)
         for slot, alpha in ghosts:
             ghost = self._slots[slot]
             sdl2.SDL_SetSurfaceBlendMode(ghost, sdl2.SDL_BLENDMODE_BLEND)
             sdl2.SDL_SetSurfaceAlphaMod(ghost, max(0, min(255, alpha)))
-            self._blend(ghost, target, self._drawn[slot])
+            self._blend(ghost, target, frame, self._drawn[slot])
         pixels = target.contents
         check(sdl2.SDL_UpdateTexture(self._shown, None, pixels.pixels, pixels.pitch),
               "uploading the ghosts")
@@ -141,9 +145,9 @@ class GhostFrames:
         ctypes.memmove(target.pixels, frame.pixels, frame.pitch * frame.h)
         return self._composite
 
-    def _blend(self, ghost: Any, target: Any, drawn: list[tuple[int, int]]) -> None:
-        """Blit ``ghost`` over ``target`` in its ``drawn`` rows, where the two differ."""
-        here, there = ghost.contents.pixels, target.contents.pixels
+    def _blend(self, ghost: Any, target: Any, base: Any, drawn: list[tuple[int, int]]) -> None:
+        """Blit ``ghost`` over ``target`` in its ``drawn`` rows, where it differs from ``base``."""
+        here, there = ghost.contents.pixels, base.contents.pixels
         pitch, width = int(target.contents.pitch), self.size[0]
 
         def differs(y: int, rows: int) -> bool:
