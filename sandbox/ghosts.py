@@ -16,12 +16,12 @@ Drag a value in the tweak panel with ghosts on, scrubbed back, and the arc bends
 No frame stutters for them: the work is spread over frames, ``budget`` seconds of it a frame
 by the injected ``clock`` (at least one ghost a frame, so all come within as many frames as
 there are ghosts). What a frame shows meanwhile is exact, only incomplete: the cursor's frame
-and the ghosts drawn so far for it, all of the current version (those of an older version are
-dropped at once, never shown beside new ones; those of the same version stay valid wherever
-the cursor goes, as a tick's frame depends on the tick and the code alone). The future comes
-first, nearest first, continuing from the cursor's own state, as it is what a tweak bends;
-then the past, oldest first, each ghost continuing the last one's re-simulation. The cursor's
-state is put back with a copy (``History.hold``), not a seek from its keyframe.
+and the first ghosts in their order (:meth:`Ghosts._order`: the future nearest first, then
+the past oldest first), all of the current version. Those of an older version are dropped at
+once, never shown beside new ones; those of the same version stay drawn wherever the cursor
+goes (a tick's frame depends on the tick and the code alone), so a scrub only blends them
+anew. The cursor's state is put back with a copy (``History.hold``), not a seek from its
+keyframe.
 
 This module does not import SDL: it gets the history, the frames (the display's
 ``GhostFrames``), and what draws the game's frame (the host's draw hook, under its watchdog).
@@ -95,12 +95,9 @@ class Ghosts:
         self._kept_version = -1  # the version the frames kept in GhostFrames are of
         self._target: tuple[int, int] | None = None  # (cursor, version) being drawn
         self._pending: list[int] = []  # its ghosts not drawn yet, in the order they come
-        self._composed: list[int] | None = None  # the ghosts in the composite, in order; None
-        # when the composite is not over the cursor's frame captured last
-        self._cost = 0.0  # seconds the last ghost took to re-simulate and draw
-        self._finish = 0.0  # seconds the last frame's way back and compose took
-        self._finished_ghosts: float | None = None  # the clock when this frame's last ghost was
-        # drawn: what comes after it is timed as the next frame's reserve
+        self._fresh = True  # the composite is to start again from the cursor's frame
+        self._cost = 0.0  # seconds the last ghost drawn took to re-simulate and draw
+        self._blend_cost = 0.0  # seconds a blend took, the upload shared, in the last compose
 
     @property
     def visible(self) -> bool:
@@ -115,7 +112,7 @@ class Ghosts:
 
     def forget(self) -> None:
         """The composite is not the cursor's (it moved, or the timeline closed)."""
-        self.drawn = self._target = self._composed = None
+        self.drawn = self._target = None
         self._pending = []
 
     def drop(self) -> None:
@@ -135,17 +132,18 @@ class Ghosts:
 
     @property
     def waiting(self) -> list[int]:
-        """The ghosts' ticks not drawn yet for the cursor and code shown (they come next)."""
+        """The ghosts' ticks not shown yet for the cursor and code shown (they come next)."""
         return list(self._pending)
 
     def refresh(self, cursor: int) -> bool:
-        """Draw the ghosts around ``cursor`` that fit this frame's budget, then show them.
+        """Draw and blend the ghosts around ``cursor`` that fit this frame's budget.
 
         The first frame for a cursor or a version captures the cursor's frame; each frame
-        then draws missing ghosts while the clock says they fit ``budget`` (at least one, so
-        all come within as many frames as there are ghosts) and composes those drawn. The
-        modules hold the cursor's state again afterwards. False when a hook failed on the
-        way (the game pauses on the error, as in play; no ghosts show until the next change).
+        then takes the waiting ghosts in order while the clock says they fit ``budget`` (at
+        least one, so all come within as many frames as there are ghosts), draws those not
+        drawn yet and blends them over the composite. The modules hold the cursor's state
+        again afterwards. False when a hook failed on the way (the game pauses on the error,
+        as in play; no ghosts show until the next change).
         """
         target = (cursor, self.version)
         if not self.on or (self.drawn == target and not self._pending):
@@ -154,40 +152,35 @@ class Ghosts:
         self.drawn, frames = None, self.frames()
         if self._target != target and not self._begin(cursor, frames):
             return False
-        self._finished_ghosts = None
-        if self._pending and not self._catch_up(began, frames):
+        taken = self._catch_up(began, frames)
+        if taken is None:
             self._target = None
             return False
-        self._compose(cursor, frames)
+        blending = self.clock()
+        frames.compose(BASE, [(t, alpha_of(t - cursor, self.reach)) for t in taken],
+                       more=not self._fresh)
+        self._fresh = False
+        if taken:
+            self._blend_cost = (self.clock() - blending) / len(taken)
         self.drawn = target
-        if self._finished_ghosts is not None:
-            self._finish = self.clock() - self._finished_ghosts
         return True
 
-    def _compose(self, cursor: int, frames: Frames) -> None:
-        """Blend the ghosts drawn so far over the cursor's frame, in the order they come.
-
-        The order (the future nearest first, then the past oldest first, each over those
-        before) is the order they are drawn in after a change, so a frame blends only the
-        ghosts new since the last one over its composite; anything else is composed anew.
-        """
-        ready = [t for t in self._order(cursor) if t not in self._pending]
-        composed = self._composed
-        more = composed is not None and ready[:len(composed)] == composed
-        new = ready[len(composed):] if more and composed is not None else ready
-        frames.compose(BASE, [(t, alpha_of(t - cursor, self.reach)) for t in new], more=more)
-        self._composed = ready
-
     def _order(self, cursor: int) -> list[int]:
-        """The ghosts' ticks in the order they are drawn and blended: see :meth:`_compose`."""
+        """The ghosts' ticks in the order they are drawn and blended, each over those before.
+
+        The future nearest first, simulated on from the cursor's own state, as it is what a
+        tweak bends; then the past, oldest first, each continuing the last one's
+        re-simulation. Blended in this order, a frame blends only its new ghosts over the
+        composite of those before.
+        """
         return [t for t in self.ticks if t > cursor] + [t for t in self.ticks if t < cursor]
 
     def _begin(self, cursor: int, frames: Frames) -> bool:
-        """A new cursor or version: capture the cursor's frame and list the ghosts to draw.
+        """A new cursor or version: capture the cursor's frame; every ghost waits again.
 
-        Ghosts of the same version at ticks still near are kept: a tick's frame depends on
-        the tick and the code alone. The future comes first, simulated on from the cursor,
-        as it is what a tweak bends; then the past, oldest first, each continuing the last.
+        Ghosts of the same version at ticks still near are kept drawn (a tick's frame
+        depends on the tick and the code alone): they wait only to be blended anew, over the
+        new cursor's frame and with their new faintness.
         """
         history = self.history
         self.ticks = ghost_ticks(cursor, history.start, history.tick, self.every, self.reach)
@@ -195,34 +188,40 @@ class Ghosts:
             frames.keep(())
             self._kept_version = self.version
         frames.keep(self.ticks)
-        self._target, self._pending, self._composed = None, [], None
+        self._target, self._pending = None, []
         if not frames.capture(BASE, self.draw_game):
             return False
-        self._pending = [tick for tick in self._order(cursor) if tick not in frames]
+        self._pending, self._fresh = self._order(cursor), True
         self._target = (cursor, self.version)
         return True
 
-    def _catch_up(self, began: float, frames: Frames) -> bool:
-        """Draw waiting ghosts while the next one fits the budget; the cursor's state after.
+    def _catch_up(self, began: float, frames: Frames) -> list[int] | None:
+        """The waiting ghosts that fit the budget, in order, drawn where not drawn yet.
 
-        A ghost's cost (its re-simulation and draw) is taken to be the last one's, and what
-        follows the ghosts (the way back to the cursor's state, the compose) the last
-        frame's: the clock is read between ghosts, never inside one.
+        A ghost's cost is taken to be the last one's (a re-simulation and draw, when not
+        drawn yet, and a blend): the clock is read between ghosts, never inside one. The
+        cursor's state is held before the first re-simulation and put back after the last.
+        None when a hook failed.
         """
         history, pending = self.history, self._pending
-        put_back = history.hold()
-        drawn, then = 0, self.clock()
-        while pending and (drawn == 0 or then - began + self._cost + self._finish <= self.budget):
+        put_back: Callable[[], None] | None = None
+        taken: list[int] = []
+        while pending:
             tick = pending[0]
-            if not history.seek(tick) or not frames.capture(tick, self.draw_game):
-                return False
-            pending.pop(0)
-            drawn += 1
-            now = self.clock()
-            self._cost, then = now - then, now
-        self._finished_ghosts = then
-        put_back()
-        return True
+            drawn = tick in frames
+            cost = self._blend_cost + (0.0 if drawn else self._cost)
+            if taken and self.clock() - began + cost > self.budget:
+                break
+            if not drawn:
+                put_back = put_back or history.hold()
+                before = self.clock()
+                if not history.seek(tick) or not frames.capture(tick, self.draw_game):
+                    return None
+                self._cost = self.clock() - before
+            taken.append(pending.pop(0))
+        if put_back is not None:
+            put_back()
+        return taken
 
     def draw(self, surface: Surface) -> None:
         """Draw the composite (the cursor's frame with its ghosts) over the window."""

@@ -547,7 +547,7 @@ def section_history(quick: bool) -> dict[str, Any]:
         out[f"ghosts_{game}"] = ghosts
         rows += [[f"{game}: timeline frame, ghosts off", *stat_cells(ghosts["plain"], 2)],
                  [f"{game}: timeline frame, 12 ghosts kept", *stat_cells(ghosts["kept"], 2)],
-                 [f"{game}: timeline frame, ghosts, cursor moved a tick",
+                 [f"{game}: timeline frame, cursor moved a tick (as many fit)",
                   *stat_cells(ghosts["moved"], 2)],
                  [f"{game}: timeline frame, first after a save or tweak (as many fit)",
                   *stat_cells(ghosts["afresh"], 2)]]

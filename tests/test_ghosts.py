@@ -190,6 +190,7 @@ def test_ghosts_follow_the_cursor_and_a_colour_edit(bounce_copy: Path) -> None:
         draws = ghost_draws(host)
         host.timeline.move_to(253)
         host.step(1)
+        settle(host)
         assert draws == [253, 250] and host.ghosts.ticks == list(range(225, 281, 5))
         expected = composite(live[253], around(253, live))
         assert mismatches(shown_picture(host), expected, box) == []
@@ -415,14 +416,17 @@ def test_ghosts_over_budget_come_one_a_frame_each_frame_exactly_what_is_drawn(
         host.press("F9")
         host.step(1)  # the reload, the cursor's frame in yellow and the first ghost
         one_a_frame(yellow)
-        # Five ticks on: the same version's ghosts are kept, blended over the new cursor's
-        # frame anew; the two missing come one a frame, each frame exact.
+        # Five ticks on: the same version's ghosts are kept drawn and blended anew over the
+        # new cursor's frame, one a frame in the same order; only two are drawn again (the
+        # tick past the old reach and the old cursor's), each frame exact.
         moved = cursor + 5
         host.timeline.move_to(moved)
-        for waiting in ([cursor], []):
+        draws = ghost_draws(host)
+        order = [*range(310, 336, 5), *range(275, 305, 5)]
+        for count in range(1, len(order) + 1):
             host.step(1)
-            assert host.ghosts.waiting == waiting
-            ghosts = {t - moved: yellow(live[t]) for t in ghost_ticks(moved, 0, 400)
-                      if t not in waiting}
+            assert host.ghosts.waiting == order[count:]
+            ghosts = {t - moved: yellow(live[t]) for t in order[:count]}
             expected = composite(yellow(live[moved]), ghosts)
-            assert mismatches(shown_picture(host), expected, (240, 240, 372, 372)) == []
+            assert mismatches(shown_picture(host), expected, (240, 240, 372, 372)) == [], count
+        assert draws == [moved, 335, cursor]
