@@ -135,7 +135,7 @@ class Ghosts:
         """The ghosts' ticks not shown yet for the cursor and code shown (they come next)."""
         return list(self._pending)
 
-    def refresh(self, cursor: int) -> bool:
+    def refresh(self, cursor: int, began: float | None = None) -> bool:
         """Draw and blend the ghosts around ``cursor`` that fit this frame's budget.
 
         The first frame for a cursor or a version captures the cursor's frame; each frame
@@ -143,12 +143,13 @@ class Ghosts:
         least one, so all come within as many frames as there are ghosts), draws those not
         drawn yet and blends them over the composite. The modules hold the cursor's state
         again afterwards. False when a hook failed on the way (the game pauses on the error,
-        as in play; no ghosts show until the next change).
+        as in play; no ghosts show until the next change). ``began``: when the frame's work
+        for the timeline began, by ``clock`` (the seek to the cursor counts), or now.
         """
         target = (cursor, self.version)
         if not self.on or (self.drawn == target and not self._pending):
             return True
-        began = self.clock()
+        began = self.clock() if began is None else began
         self.drawn, frames = None, self.frames()
         if self._target != target and not self._begin(cursor, frames):
             return False

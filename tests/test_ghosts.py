@@ -430,3 +430,36 @@ def test_ghosts_over_budget_come_one_a_frame_each_frame_exactly_what_is_drawn(
             expected = composite(yellow(live[moved]), ghosts)
             assert mismatches(shown_picture(host), expected, (240, 240, 372, 372)) == [], count
         assert draws == [moved, 335, cursor]
+
+
+def test_a_scrubs_seek_counts_against_the_ghosts_budget(bounce_copy: Path) -> None:
+    """The frame that seeks 9 updates to a new cursor has no budget left: one ghost in it.
+
+    The clock is the count of updates run, a millisecond each, so only re-simulation costs.
+    """
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(400)
+        open_timeline(host)
+        host.timeline.move_to(250)
+        host.step(1)
+        tap(host, "G")
+        settle(host)
+        updates = [0]
+        update = host.history.update
+
+        def counted() -> bool:
+            updates[0] += 1
+            return update()
+        host.history.update = counted
+        host.ghosts.clock = lambda: updates[0] / 1000
+        host.timeline.move_to(259)  # on from the old cursor's state: 9 updates
+        host.step(1)
+        assert updates[0] == 9  # the seek; then one ghost, kept (260): blended anew, no update
+        order = [*range(260, 286, 5), *range(230, 256, 5)]
+        assert host.ghosts.waiting == order[1:]
+        frames = settle(host)
+        assert 1 <= frames <= len(order)
+        live_pos = {t: (t + 1, t) for t in order}  # no wall yet: one pixel a tick
+        expected = composite(bounce_picture((260, 259)),
+                             {t - 259: bounce_picture(p) for t, p in live_pos.items()})
+        assert mismatches(shown_picture(host), expected, (190, 190, 330, 330)) == []
