@@ -200,19 +200,22 @@ class Ghosts:
         """The waiting ghosts that fit the budget, in order, drawn where not drawn yet.
 
         A ghost's cost is taken to be the last one's (a re-simulation and draw, when not
-        drawn yet, and a blend): the clock is read between ghosts, never inside one. The
+        drawn yet, and a blend, done after the loop and so added up as it goes): the clock is
+        read between ghosts, never inside one. The
         cursor's state is held before the first re-simulation and put back after the last.
         None when a hook failed.
         """
         history, pending = self.history, self._pending
         put_back: Callable[[], None] | None = None
         taken: list[int] = []
+        blends = 0.0  # the blends of the ghosts taken, done after them: owed to the budget
         while pending:
             tick = pending[0]
             drawn = tick in frames
             cost = self._blend_cost + (0.0 if drawn else self._cost)
-            if taken and self.clock() - began + cost > self.budget:
+            if taken and self.clock() - began + blends + cost > self.budget:
                 break
+            blends += self._blend_cost
             if not drawn:
                 put_back = put_back or history.hold()
                 before = self.clock()

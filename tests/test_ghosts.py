@@ -463,3 +463,33 @@ def test_a_scrubs_seek_counts_against_the_ghosts_budget(bounce_copy: Path) -> No
         expected = composite(bounce_picture((260, 259)),
                              {t - 259: bounce_picture(p) for t, p in live_pos.items()})
         assert mismatches(shown_picture(host), expected, (190, 190, 330, 330)) == []
+
+
+def test_blends_count_against_the_budget_before_they_are_done(bounce_copy: Path) -> None:
+    """A scrub's kept ghosts cost only their blends, done after they are taken: a millisecond
+    a blend by this clock, a 5 ms budget takes five of them a frame, not all twelve."""
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(400)
+        open_timeline(host)
+        host.timeline.move_to(250)
+        host.step(1)
+        tap(host, "G")
+        settle(host)
+        assert host.display is not None
+        frames = host.display.ghost_frames()
+        spent = [0.0]
+        compose = frames.compose
+
+        def timed_compose(base: object, ghosts: list[tuple[int, int]], *, more: bool) -> None:
+            spent[0] += len(ghosts) / 1000
+            compose(base, ghosts, more=more)
+        frames.compose = timed_compose  # type: ignore[assignment,method-assign]
+        host.ghosts.clock = lambda: spent[0]
+        host.ghosts.budget = 0.005
+        host.timeline.move_to(255)  # every ghost kept but two; the blends' cost is learnt here
+        host.step(1)
+        settle(host)
+        host.timeline.move_to(250)  # all twelve kept: only blends
+        host.step(1)
+        assert len(host.ghosts.waiting) == 12 - 5
+        assert settle(host) == 2  # five, then the last two
