@@ -118,6 +118,16 @@ def settle(host: Host) -> int:
     raise AssertionError(f"ghosts still waiting after {frames} frames: {host.ghosts.waiting}")
 
 
+def ghosts_at(host: Host, cursor: int) -> None:
+    """400 ticks of play, the timeline open at ``cursor`` and every ghost drawn (G)."""
+    host.step(400)
+    open_timeline(host)
+    host.timeline.move_to(cursor)
+    host.step(1)
+    tap(host, "G")
+    settle(host)
+
+
 def ghost_draws(host: Host) -> list[int]:
     """Count the game's draws the ghosts make (the host's own frame is drawn apart)."""
     calls: list[int] = []
@@ -438,12 +448,7 @@ def test_a_scrubs_seek_counts_against_the_ghosts_budget(bounce_copy: Path) -> No
     The clock is the count of updates run, a millisecond each, so only re-simulation costs.
     """
     with Host(bounce_copy, headless=True, watch=False) as host:
-        host.step(400)
-        open_timeline(host)
-        host.timeline.move_to(250)
-        host.step(1)
-        tap(host, "G")
-        settle(host)
+        ghosts_at(host, 250)
         updates = [0]
         update = host.history.update
 
@@ -469,12 +474,7 @@ def test_blends_count_against_the_budget_before_they_are_done(bounce_copy: Path)
     """A scrub's kept ghosts cost only their blends, done after they are taken: a millisecond
     a blend by this clock, a 5 ms budget takes five of them a frame, not all twelve."""
     with Host(bounce_copy, headless=True, watch=False) as host:
-        host.step(400)
-        open_timeline(host)
-        host.timeline.move_to(250)
-        host.step(1)
-        tap(host, "G")
-        settle(host)
+        ghosts_at(host, 250)
         assert host.display is not None
         frames = host.display.ghost_frames()
         spent = [0.0]
