@@ -138,7 +138,9 @@ class Timeline:
         After a save while scrubbed back, this is where the history is re-run; then the
         ghosts (G) are drawn, when on and not drawn for this cursor and code yet.
         """
-        history = self.history
+        history, ghosts = self.history, self.ghosts
+        # The ghosts' budget counts the seek (or a save's re-run) too: the frame is all of it.
+        began = None if ghosts is None else ghosts.clock()
         if self._edited is not None:
             edited, self._edited = self._edited, None
             ok = self._rerun(edited)
@@ -146,8 +148,8 @@ class Timeline:
             ok = True  # the state now: nothing to re-simulate
         else:
             ok = history.shown == self.cursor or history.seek(self.cursor)
-        if ok and self.ghosts is not None:
-            self.ghosts.refresh(self.cursor)
+        if ok and ghosts is not None:
+            ghosts.refresh(self.cursor, began)
 
     # -- input -------------------------------------------------------------------------------------
     def move(self, ticks: int) -> None:

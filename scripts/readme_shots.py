@@ -74,6 +74,8 @@ def ghosts(game: Path, out: Path) -> Path:
         _press(host, "G")
         host.tweak("physics.SPEED", 6)
         host.step(1)
+        while host.ghosts.waiting:  # they come over a few frames
+            host.step(1)
         return host.screenshot(out / "ghosts.png", overlays=True)
 
 

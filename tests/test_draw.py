@@ -188,6 +188,32 @@ def test_helpers_give_the_game_its_colour_and_blend_mode_back(display: Display) 
     assert tuple(r.color) == (0, 0, 255, 0)
 
 
+def test_a_fill_in_its_own_colour_leaves_the_game_its_colour_and_blend_mode(
+        display: Display) -> None:
+    """pysdl2's ``fill(rects, color)``: that colour there, in the game's blend mode; after it
+    the game's colour for a fill without one, and from ``color``."""
+    r = display.renderer
+    r.clear((0, 0, 0))
+    r.color = (0, 0, 255, 255)  # opaque: pysdl2 gives (r, g, b) alpha 0, invisible blended
+    r.blendmode = sdl2.SDL_BLENDMODE_BLEND
+    r.fill((0, 0, 10, 10), (255, 0, 0, 128))  # blended, as the game's blend mode says
+    r.fill((20, 0, 10, 10), sdl2.ext.Color(0, 255, 0))
+    assert tuple(r.color) == (0, 0, 255, 255) and r.blendmode.value == sdl2.SDL_BLENDMODE_BLEND
+    r.fill((40, 0, 10, 10))  # no colour: the game's
+    r.clear()  # nothing left lent either: the game's colour, all over
+    display.present()
+    assert at(display, 5, 5) == at(display, 45, 5) == (0, 0, 255)
+    r.clear((0, 0, 0))
+    r.fill((0, 0, 10, 10), (255, 0, 0, 128))
+    r.fill((20, 0, 10, 10), (0, 255, 0, 255))
+    r.fill((40, 0, 10, 10))
+    display.present()
+    red = at(display, 5, 5)
+    assert abs(red[0] - 128) <= 1 and red[1:] == (0, 0)
+    assert at(display, 25, 5) == (0, 255, 0)
+    assert at(display, 45, 5) == (0, 0, 255)
+
+
 def test_image_by_name_and_text_in_a_game_font_through_the_host(tmp_path: Path) -> None:
     game = tmp_path / "drawgame"
     game.mkdir()

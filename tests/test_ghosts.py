@@ -4,7 +4,8 @@ Real SDL on the dummy driver, real key events pushed through SDL's queue, real f
 reloads. The oracle for a ghost is what the game really showed at its tick: the frames read
 live during play (or, after a physics edit, bounce's picture at the positions a fresh import
 of the edited physics gives), blended over the cursor's frame by the documented rule: each
-ghost's drawn pixels (not its background) at ``alpha_of(offset)``, far ghosts first. SDL's
+ghost's drawn pixels (not its background) at ``alpha_of(offset)``, in the order they are drawn:
+the future nearest first, then the past oldest first. SDL's
 blitter rounds, so a channel may be off by a little; a wrong position or colour is off by
 far more.
 """
@@ -60,12 +61,12 @@ def play_pictures(host: Host, frames: int, keep: Iterable[int]) -> dict[int, Pic
 
 
 def composite(cursor: Picture, ghosts: dict[int, Picture], background: RGB = BLUE) -> Picture:
-    """The cursor's frame with each ghost's drawn pixels blended over it, far ghosts first.
+    """The cursor's frame with each ghost's drawn pixels blended over it, in the ghosts' order.
 
     ``ghosts`` maps an offset from the cursor to that tick's frame. SDL's blend, per channel:
     ``d + (s - d) * alpha / 255``, the fraction truncated toward zero as SDL's blitter does.
     """
-    order = sorted(ghosts, key=lambda o: (o > 0, -abs(o)))
+    order = sorted(ghosts, key=lambda o: (o < 0, o))  # the future nearest first, then the past
 
     def at(x: int, y: int) -> RGB:
         r, g, b = cursor(x, y)
@@ -108,6 +109,25 @@ def shown_picture(host: Host) -> Picture:
     return picture(host.display.pixels(), host.display.size[0])
 
 
+def settle(host: Host) -> int:
+    """Run frames until every ghost is drawn (at least one comes a frame); how many ran."""
+    for frames in range(len(host.ghosts.ticks) + 1):
+        if not host.ghosts.waiting:
+            return frames
+        host.step(1)
+    raise AssertionError(f"ghosts still waiting after {frames} frames: {host.ghosts.waiting}")
+
+
+def ghosts_at(host: Host, cursor: int) -> None:
+    """400 ticks of play, the timeline open at ``cursor`` and every ghost drawn (G)."""
+    host.step(400)
+    open_timeline(host)
+    host.timeline.move_to(cursor)
+    host.step(1)
+    tap(host, "G")
+    settle(host)
+
+
 def ghost_draws(host: Host) -> list[int]:
     """Count the game's draws the ghosts make (the host's own frame is drawn apart)."""
     calls: list[int] = []
@@ -130,6 +150,7 @@ def test_ghosts_show_the_frames_played_faintly_and_off_again_the_exact_frame(
         host.step(1)
         draws = ghost_draws(host)
         tap(host, "G")
+        settle(host)
         assert host.ghosts.visible and host.ghosts.ticks == [t for t in range(270, 331, 5)
                                                              if t != 300]
         assert len(draws) == 13  # the cursor's frame and twelve ghosts
@@ -163,12 +184,14 @@ def test_ghosts_follow_the_cursor_and_a_colour_edit(bounce_copy: Path) -> None:
         live = play_pictures(host, 400, [*range(220, 281, 5), 253, *range(370, 401, 5)])
         open_timeline(host)
         tap(host, "G")  # at now: the past only
+        settle(host)
         assert host.ghosts.ticks == list(range(370, 400, 5))
         box = (330, 330, 426, 426)
         expected = composite(live[400], around(400, live))
         assert mismatches(shown_picture(host), expected, box) == []
         host.timeline.move_to(250)
         host.step(1)
+        settle(host)
         box = (190, 190, 312, 312)
         expected = composite(live[250], around(250, live))
         assert mismatches(shown_picture(host), expected, box) == []
@@ -177,12 +200,14 @@ def test_ghosts_follow_the_cursor_and_a_colour_edit(bounce_copy: Path) -> None:
         draws = ghost_draws(host)
         host.timeline.move_to(253)
         host.step(1)
+        settle(host)
         assert draws == [253, 250] and host.ghosts.ticks == list(range(225, 281, 5))
         expected = composite(live[253], around(253, live))
         assert mismatches(shown_picture(host), expected, box) == []
         edit(bounce_copy / "main.py", "(255, 128, 128)", "(255, 255, 128)")
         host.press("F9")
         host.step(1)
+        settle(host)
         assert len(draws) == 2 + 13  # a new version of the game: every ghost drawn again
 
         def yellow(p: Picture) -> Picture:
@@ -206,6 +231,7 @@ def test_a_tweak_bends_the_ghosts_to_the_new_physics(bounce_copy: Path) -> None:
         draws = ghost_draws(host)
         host.tweak("physics.SPEED", 6)
         host.step(1)
+        settle(host)
         assert len(draws) == 13
         # The oracle: the edited physics imported fresh, stepped from the cursor's state after
         # bounce's after_reload handler (which gives dx and dy the new speed).
@@ -246,12 +272,17 @@ def test_a_hook_failing_at_a_ghosts_tick_pauses_on_it_and_a_fix_brings_them_back
         open_timeline(host)
         host.timeline.move_to(cursor)
         tap(host, "G")
+        settle(host)
         assert host.ghosts.visible and not host.paused
         main = game / "main.py"
         check = f"    assert x != {cursor - 13 if cursor == 150 else cursor + 10}, 'bad x'\n"
         edit(main, line, line + check)
         host.press("F9")
         host.step(1)
+        for _ in range(12):  # the failing ghost comes within as many frames as there are ghosts
+            if host.paused:
+                break
+            host.step(1)
         # The cursor's own frame is fine; a ghost's tick is not.
         assert host.paused and host.last_error is not None
         assert "bad x" in host.last_error.message and host.status.failed_hook == hook
@@ -260,6 +291,7 @@ def test_a_hook_failing_at_a_ghosts_tick_pauses_on_it_and_a_fix_brings_them_back
         edit(main, check, "")
         host.press("F9")
         host.step(2)
+        settle(host)
         assert not host.paused and host.ghosts.visible
         assert host.ghosts.ticks == [t for t in range(cursor - 30, cursor + 31, 5)
                                      if t != cursor and t <= 150]
@@ -293,6 +325,7 @@ def test_a_real_drag_in_the_tweak_panel_bends_the_path_as_it_goes(bounce_copy: P
         version = host.ghosts.version
         drag(host, "physics.SPEED", [3, 5, 8], 0, 10)
         host.step(1)
+        settle(host)
         assert host.ghosts.version > version and host.ghosts.visible
         assert "SPEED = 8  #" in (bounce_copy / "physics.py").read_text()
         # The ghost 20 ticks on is there now, alone: pink over blue.
@@ -327,6 +360,7 @@ def test_an_image_saved_while_ghosts_show_redraws_them_in_its_new_colour(tmp_pat
         host.step(100)
         open_timeline(host)
         tap(host, "G")
+        settle(host)
         # The ghost 30 ticks back (x = 20 + 70) is red and faint over black, alone there.
         ghost_x = 20 + 70
         assert shown_picture(host)(ghost_x + 1, 41) == (blend(255, 0, alpha_of(-30)), 0, 0)
@@ -334,6 +368,128 @@ def test_an_image_saved_while_ghosts_show_redraws_them_in_its_new_colour(tmp_pat
         write_png(game / "dot.png", (4, 4), bytes((0, 255, 0, 255)) * 16)
         host.press("F9")  # without the watcher, F9 also reloads changed assets
         host.step(2)
+        settle(host)
         assert len(draws) == 1 + 6  # at now: the cursor's frame and the past's six ghosts
         assert shown_picture(host)(ghost_x + 1, 41) == (0, blend(255, 0, alpha_of(-30)), 0)
         assert shown_picture(host)(120 + 1, 41) == (0, 255, 0)  # the cursor's own, at x = 120
+
+
+class SlowClock:
+    """A clock whose every reading is a budget later: each ghost seems to fill a frame."""
+
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 0.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def test_ghosts_over_budget_come_one_a_frame_each_frame_exactly_what_is_drawn(
+        bounce_copy: Path) -> None:
+    """A frame shows the cursor and the ghosts drawn so far, never an old version's ghost.
+
+    With every ghost over the budget, one comes a frame: the future first (nearest first,
+    simulated on from the cursor), then the past (oldest first); after a colour edit the
+    ghosts come again, each in the new colour, and none of the old colour shows meanwhile.
+    """
+    cursor = 300
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        live = play_pictures(host, 400, range(cursor - REACH, cursor + REACH + 6, 5))
+        open_timeline(host)
+        host.timeline.move_to(cursor)
+        host.step(1)
+        host.ghosts.clock = SlowClock(host.ghosts.budget)
+        arrival = [*range(305, 331, 5), *range(270, 300, 5)]
+        box = (240, 240, 362, 362)
+
+        def yellow(p: Picture) -> Picture:
+            return lambda x, y: YELLOW if p(x, y) == PINK else p(x, y)
+
+        def one_a_frame(change: Callable[[Picture], Picture]) -> None:
+            """The frame just run and the next: the ghosts drawn so far over the cursor."""
+            for count in range(1, len(arrival) + 1):
+                if count > 1:
+                    host.step(1)
+                assert host.ghosts.visible and host.ghosts.waiting == arrival[count:]
+                ghosts = {t - cursor: change(live[t]) for t in arrival[:count]}
+                expected = composite(change(live[cursor]), ghosts)
+                assert mismatches(shown_picture(host), expected, box) == [], count
+                assert host.history.shown == cursor and host.game.pos_x == cursor + 1
+            host.step(2)  # all drawn: kept
+            assert not host.ghosts.waiting
+            assert mismatches(shown_picture(host), expected, box) == []
+
+        tap(host, "G")
+        one_a_frame(lambda p: p)
+        edit(bounce_copy / "main.py", "(255, 128, 128)", "(255, 255, 128)")
+        host.press("F9")
+        host.step(1)  # the reload, the cursor's frame in yellow and the first ghost
+        one_a_frame(yellow)
+        # Five ticks on: the same version's ghosts are kept drawn and blended anew over the
+        # new cursor's frame, one a frame in the same order; only two are drawn again (the
+        # tick past the old reach and the old cursor's), each frame exact.
+        moved = cursor + 5
+        host.timeline.move_to(moved)
+        draws = ghost_draws(host)
+        order = [*range(310, 336, 5), *range(275, 305, 5)]
+        for count in range(1, len(order) + 1):
+            host.step(1)
+            assert host.ghosts.waiting == order[count:]
+            ghosts = {t - moved: yellow(live[t]) for t in order[:count]}
+            expected = composite(yellow(live[moved]), ghosts)
+            assert mismatches(shown_picture(host), expected, (240, 240, 372, 372)) == [], count
+        assert draws == [moved, 335, cursor]
+
+
+def test_a_scrubs_seek_counts_against_the_ghosts_budget(bounce_copy: Path) -> None:
+    """The frame that seeks 9 updates to a new cursor has no budget left: one ghost in it.
+
+    The clock is the count of updates run, a millisecond each, so only re-simulation costs.
+    """
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        ghosts_at(host, 250)
+        updates = [0]
+        update = host.history.update
+
+        def counted() -> bool:
+            updates[0] += 1
+            return update()
+        host.history.update = counted
+        host.ghosts.clock = lambda: updates[0] / 1000
+        host.timeline.move_to(259)  # on from the old cursor's state: 9 updates
+        host.step(1)
+        assert updates[0] == 9  # the seek; then one ghost, kept (260): blended anew, no update
+        order = [*range(260, 286, 5), *range(230, 256, 5)]
+        assert host.ghosts.waiting == order[1:]
+        frames = settle(host)
+        assert 1 <= frames <= len(order)
+        live_pos = {t: (t + 1, t) for t in order}  # no wall yet: one pixel a tick
+        expected = composite(bounce_picture((260, 259)),
+                             {t - 259: bounce_picture(p) for t, p in live_pos.items()})
+        assert mismatches(shown_picture(host), expected, (190, 190, 330, 330)) == []
+
+
+def test_blends_count_against_the_budget_before_they_are_done(bounce_copy: Path) -> None:
+    """A scrub's kept ghosts cost only their blends, done after they are taken: a millisecond
+    a blend by this clock, a 5 ms budget takes five of them a frame, not all twelve."""
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        ghosts_at(host, 250)
+        assert host.display is not None
+        frames = host.display.ghost_frames()
+        spent = [0.0]
+        compose = frames.compose
+
+        def timed_compose(base: object, ghosts: list[tuple[int, int]], *, more: bool) -> None:
+            spent[0] += len(ghosts) / 1000
+            compose(base, ghosts, more=more)
+        frames.compose = timed_compose  # type: ignore[assignment,method-assign]
+        host.ghosts.clock = lambda: spent[0]
+        host.ghosts.budget = 0.005
+        host.timeline.move_to(255)  # every ghost kept but two; the blends' cost is learnt here
+        host.step(1)
+        settle(host)
+        host.timeline.move_to(250)  # all twelve kept: only blends
+        host.step(1)
+        assert len(host.ghosts.waiting) == 12 - 5
+        assert settle(host) == 2  # five, then the last two

@@ -120,6 +120,27 @@ def test_fingerprints_follow_content_not_identity(bounce_copy: Path) -> None:
         assert [name for name in first if first[name] != changed[name]] == ["main.pos_x"]
 
 
+@pytest.mark.parametrize("at_now", [True, False])
+def test_a_held_state_comes_back_after_a_detour(bounce_copy: Path, at_now: bool) -> None:
+    """``hold``: the modules, ``random`` and the tick shown, as they were before a seek away."""
+    import random
+
+    with Host(bounce_copy, headless=True, watch=False) as host:
+        host.step(100)
+        history, modules = host.history, host.reloader.modules
+        if not at_now:
+            assert history.seek(77)
+        random.seed(5)
+        shown, before, rng = history.shown, fingerprint(modules), random.getstate()
+        put_back = history.hold()
+        assert history.seek(40) and fingerprint(modules) != before
+        random.random()
+        put_back()
+        assert fingerprint(modules) == before and random.getstate() == rng
+        assert history.shown == shown == (None if at_now else 77)
+        assert (host.game.pos_x, host.game.pos_y) == ((101, 100) if at_now else (78, 77))
+
+
 def test_the_history_benchmark_runs(tmp_path: Path) -> None:
     """``bench.py history --quick``: both games' cost a frame and the scrub, in one table."""
     import json

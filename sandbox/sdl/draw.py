@@ -125,9 +125,18 @@ class Renderer(sdl2.ext.Renderer):  # type: ignore[misc]  # pysdl2 is untyped
         self.cleared = (c.r, c.g, c.b)
 
     def fill(self, rects: Any, color: Any = None) -> None:
-        """``sdl2.ext.Renderer.fill`` with the game's state given back first."""
-        self.give_back()
-        super().fill(rects, color)
+        """``sdl2.ext.Renderer.fill``; a ``color`` is lent, as the helpers lend theirs.
+
+        pysdl2 sets a fill's colour through the ``color`` property and back again (three
+        conversions and three SDL calls: most of breakout's draw). Lent, it is converted once
+        and given back only when the game's own colour is next needed, blend mode unchanged.
+        """
+        if color is None:
+            self.give_back()
+        else:
+            c = sdl2.ext.convert_to_color(color)
+            self._set(((c.r, c.g, c.b, c.a), self._game[1]))
+        super().fill(rects)
 
     def draw_line(self, points: Any, color: Any = None) -> None:
         """``sdl2.ext.Renderer.draw_line`` with the game's state given back first."""

@@ -8,9 +8,12 @@ each with its own alpha, into one texture that
 :meth:`GhostFrames.show` draws over the window in a single copy. So a frame with ghosts costs
 one texture copy; composing (a read-back and a blit a ghost) happens only when asked. A ghost
 is blitted only in the bands of ``BAND`` rows where it drew anything but its background
-(found once, when it is captured) and differs from what it is blended over (breakout's bricks,
-the same in every ghost, are skipped): a bouncing rectangle's ghost is a few bands, not a
-frame. Bands are compared with ``SDL_memcmp``, in C.
+(found once, when it is captured) and differs from the base, the cursor's frame (breakout's
+bricks, the same in every ghost, are skipped): a bouncing rectangle's ghost is a few bands,
+not a frame. Bands are compared with ``SDL_memcmp``, in C. The comparison is with the base,
+not with the composite so far: once one ghost is blended over a band, no raw frame equals
+the composite there, and every later ghost would be blitted in full there (breakout's bricks
+under a faint ball); a band of a ghost the same as the cursor's frame adds nothing anyway.
 
 A ghost leaves its background out: the colour the game's ``renderer.clear()`` filled it with
 (``Renderer.cleared``) is the surface's colour key, so only what was drawn over it shows,
@@ -59,6 +62,7 @@ class GhostFrames:
         self._slots: dict[Hashable, Any] = {}  # SDL_Surface pointers, kept until dropped
         self._drawn: dict[Hashable, list[tuple[int, int]]] = {}  # rows (from, to) drawn on
         self._spare: list[Any] = []  # surfaces of dropped slots, reused before allocating
+        self._composite: Any = None  # the base with the ghosts blended over: what show() draws
 
     def _slot(self, slot: Hashable) -> Any:
         surface = self._slots.get(slot)
@@ -110,25 +114,40 @@ class GhostFrames:
             self._spare.append(self._slots.pop(slot))
             self._drawn.pop(slot, None)
 
-    def compose(self, base: Hashable, ghosts: Sequence[tuple[Hashable, int]]) -> None:
+    def compose(self, base: Hashable, ghosts: Sequence[tuple[Hashable, int]], *,
+                more: bool = False) -> None:
         """Blend the ``(slot, alpha)`` ghosts over slot ``base``, in order (the last on top).
 
-        The composite is what :meth:`show` draws; ``base`` holds it afterwards, so capture it
-        again before the next compose.
+        The composite is what :meth:`show` draws. It is blended in a surface of its own, so
+        ``base`` stays as captured; with ``more`` the ghosts are blended over the last
+        composite instead (the ghosts arrive over a few frames: ``sandbox.ghosts``), so each
+        is blended once.
         """
-        target = self._slots[base]
+        frame = self._slots[base]
+        target = self._composite if more and self._composite is not None else \
+            self._composite_of(frame)
         for slot, alpha in ghosts:
             ghost = self._slots[slot]
             sdl2.SDL_SetSurfaceBlendMode(ghost, sdl2.SDL_BLENDMODE_BLEND)
             sdl2.SDL_SetSurfaceAlphaMod(ghost, max(0, min(255, alpha)))
-            self._blend(ghost, target, self._drawn[slot])
+            self._blend(ghost, target, frame, self._drawn[slot])
         pixels = target.contents
         check(sdl2.SDL_UpdateTexture(self._shown, None, pixels.pixels, pixels.pitch),
               "uploading the ghosts")
 
-    def _blend(self, ghost: Any, target: Any, drawn: list[tuple[int, int]]) -> None:
-        """Blit ``ghost`` over ``target`` in its ``drawn`` rows, where the two differ."""
-        here, there = ghost.contents.pixels, target.contents.pixels
+    def _composite_of(self, base: Any) -> Any:
+        """The composite's surface, holding a copy of ``base`` (same size, format and pitch)."""
+        if self._composite is None:
+            w, h = self.size
+            self._composite = check(sdl2.SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, FORMAT),
+                                    "creating the ghosts' composite")
+        target, frame = self._composite.contents, base.contents
+        ctypes.memmove(target.pixels, frame.pixels, frame.pitch * frame.h)
+        return self._composite
+
+    def _blend(self, ghost: Any, target: Any, base: Any, drawn: list[tuple[int, int]]) -> None:
+        """Blit ``ghost`` over ``target`` in its ``drawn`` rows, where it differs from ``base``."""
+        here, there = ghost.contents.pixels, base.contents.pixels
         pitch, width = int(target.contents.pitch), self.size[0]
 
         def differs(y: int, rows: int) -> bool:
@@ -151,6 +170,9 @@ class GhostFrames:
         for surface in self._spare:
             sdl2.SDL_FreeSurface(surface)
         self._spare = []
+        if self._composite is not None:
+            sdl2.SDL_FreeSurface(self._composite)
+            self._composite = None
         for texture in (self._target, self._shown):
             if texture:
                 sdl2.SDL_DestroyTexture(texture)
