@@ -835,7 +835,9 @@ def test_oracle_6_what_reads_an_enum_whose_members_changed_runs_again(game: Game
     report = game.edit(new)
     assert report.ok, report
     want = fresh(new)
-    assert [m.name for m in main.ORDER] == [m.name for m in want["ORDER"]] == ["R", "W", "X"]
+    # Iterating a Flag skips multi-bit members from 3.11 on; 3.10 still lists RW.
+    names = ["R", "W", "X"] if sys.version_info >= (3, 11) else ["R", "W", "RW", "X"]
+    assert [m.name for m in main.ORDER] == [m.name for m in want["ORDER"]] == names
     assert main.perm is main.Perm.RW and want["perm"].name == "RW"
 
 
