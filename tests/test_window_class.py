@@ -7,6 +7,7 @@ for the name search; without them there is no X server to ask, and the tests say
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -28,7 +29,18 @@ pytestmark = pytest.mark.skipif(not all(shutil.which(t) for t in TOOLS),
 
 @pytest.fixture
 def x_display() -> Iterator[str]:
-    """A private Xvfb; its display name (":N")."""
+    """A private Xvfb; its display name (":N"), one test at a time across processes.
+
+    CI runs two Pythons' suites side by side. Twice, a game started on a freshly announced
+    Xvfb said "No display to open a window on" while the other suite had its own Xvfb up;
+    alone it passes every time. A lock file serialises these few tests across processes.
+    """
+    with open(Path("/tmp") / "potato-sandbox-xvfb-tests.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield from _xvfb()
+
+
+def _xvfb() -> Iterator[str]:
     read, write = os.pipe()
     server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "800x600x24",
                                "-nolisten", "tcp"], pass_fds=(write,),
@@ -60,7 +72,7 @@ def start(game: Path, display: str, *options: str) -> subprocess.Popen[str]:
 
 
 def test_the_window_class_is_potato_sandbox(bounce_copy: Path, x_display: str) -> None:
-    game = start(bounce_copy, x_display, "--no-watch")
+    game = start_on_answering_display(bounce_copy, x_display, "--no-watch")
     title = '"bounce - potato-sandbox"'
     try:
         tree = ""
@@ -84,7 +96,8 @@ def xdotool_search(display: str, *query: str) -> list[str]:
     return found.split()
 
 
-def start_on_answering_display(game: Path, display: str) -> subprocess.Popen[str]:
+def start_on_answering_display(game: Path, display: str,
+                               *options: str) -> subprocess.Popen[str]:
     """``start``, once the Xvfb answers; again once if SDL still could not open the display.
 
     Seen once in CI, with two Pythons' suites running side by side on 2 cores: the game
@@ -94,14 +107,14 @@ def start_on_answering_display(game: Path, display: str) -> subprocess.Popen[str
     deadline = time.monotonic() + 30
     while "root window" not in window_tree(display) and time.monotonic() < deadline:
         time.sleep(0.2)
-    process = start(game, display)
+    process = start(game, display, *options)
     try:
         process.wait(timeout=5)
     except subprocess.TimeoutExpired:
         return process  # still running: it has its window
     _, err = process.communicate(timeout=30)
     assert "No display" in err, f"the game exited at start: {err}"
-    return start(game, display)
+    return start(game, display, *options)
 
 
 def wait_for_name(display: str, name: str, game: subprocess.Popen[str]) -> list[str]:
