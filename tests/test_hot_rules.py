@@ -950,3 +950,61 @@ def test_oracle_2_a_def_moved_below_a_star_import_giving_its_name_wins_again(
     """)
     assert report.ok, report
     assert (main.helper(1), main.HELPED) == (2, [1])
+
+
+def test_oracle_2_editing_the_first_of_two_same_named_defs_keeps_the_second(
+        game: Game) -> None:
+    # Found by the oracle on 3.10, seed b'AXicY3BkdGRmYACSTI6sjgwgyAAmgXwGqDiEzwgAZAsEpQ==':
+    # the edited first ``def helper`` patched the function under the name, which the second
+    # def had made; the second (unchanged) did not run again, so helper ran the first's body.
+    two = """
+        def helper(x):
+            return 1
+        FIRST = helper
+        def helper(x):
+            return 0
+        HELPED = [helper(0)]
+    """
+    main = game.load(two)
+    held = main.helper  # a reference the game took, e.g. in a handler list
+    new = two.replace("return 1", "return 5")
+    report = game.edit(new)
+    assert report.ok, report
+    want = fresh(new)
+    assert (main.helper(0), main.FIRST(0), main.HELPED) == (
+        want["helper"](0), want["FIRST"](0), want["HELPED"]) == (0, 5, [0])
+    assert held(0) == 0  # an old reference runs what the name now runs
+    assert main.helper is held  # and is still the very function under the name
+
+
+def test_oracle_2_editing_both_and_dropping_one_of_two_same_named_defs(game: Game) -> None:
+    two = "def helper(x):\n    return 1\ndef helper(x):\n    return 0\n"
+    main = game.load(two)
+    held = main.helper
+    both = "def helper(x):\n    return 3\ndef helper(x):\n    return 4\n"
+    report = game.edit(both)
+    assert report.ok, report
+    assert (main.helper(0), held(0)) == (fresh(both)["helper"](0), 4)
+    one = "def helper(x):\n    return 7\n"  # the first stays, the second goes
+    report = game.edit(one)
+    assert report.ok, report
+    assert (main.helper(0), held(0)) == (fresh(one)["helper"](0), 7)
+    assert main.helper is held
+
+
+def test_oracle_2_editing_the_first_of_two_same_named_classes(game: Game) -> None:
+    two = """
+        class Ent:
+            HP = 1
+        FIRST_HP = Ent.HP
+        class Ent:
+            HP = 2
+    """
+    main = game.load(two)
+    held = main.Ent
+    new = two.replace("HP = 1", "HP = 9")
+    report = game.edit(new)
+    assert report.ok, report
+    want = fresh(new)
+    assert (main.Ent.HP, main.FIRST_HP) == (want["Ent"].HP, want["FIRST_HP"]) == (2, 9)
+    assert held.HP == 2

@@ -51,6 +51,8 @@ class ModuleApplier:
         self.definitions = Definition(name, ns, filename, ctx)
         self._steps: list[Step] = []
         self._own_names: frozenset[str] | None = None
+        self._last: dict[str, Step] | None = None
+        self._start: dict[str, Any] = {}  # the namespace as the reload found it
 
     @property
     def own_names(self) -> frozenset[str]:
@@ -106,7 +108,22 @@ class ModuleApplier:
             if step.new.kind is not Kind.STMT and new is not _MISSING:
                 self.ctx.changes.added.append(f"{self.name}.{n}")
             return True
+        if self._last_binder(n) is not step:
+            # ``def helper`` edited above a second ``def helper``: the function under the name
+            # is the second's, never this one's to patch; the second runs again below and wins.
+            return True
+        first = self._start.get(n, _MISSING)
+        if first is not old and first is not _MISSING and n in rebound:
+            # An earlier binding re-ran this reload: patch what the game held at the start,
+            # so old references keep running what the name runs.
+            old = first
         return self.definitions.settle(n, old, new, step, rebound)
+
+    def _last_binder(self, n: str) -> Step | None:
+        """The last step binding ``n`` by name (a fresh start's winner); made when first asked."""
+        if self._last is None:
+            self._last = {name: step for step in self._steps for name in step.new.binds}
+        return self._last.get(n)
 
     def _record(self, st: Statement, names: set[str], rebinds: set[str], first: bool) -> None:
         # What ran, as it ran: the looper carries these values into its snapshot (a ``del``
@@ -317,7 +334,8 @@ class ModuleApplier:
         ``removed``: the running statements the new source no longer has.
         """
         self._save()
-        self._steps, self._own_names = steps, None
+        self._steps, self._own_names, self._last = steps, None, None
+        self._start = dict(self.ns)
         # Lambda handlers belong to no name: they go and move with the lines of their statement.
         # Their old line numbers stay valid until every step has run, then moves are applied.
         lambdas = self.ctx.handlers.anonymous(self.name)
