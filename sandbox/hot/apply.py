@@ -19,7 +19,7 @@ from typing import Any
 from sandbox.hot.context import ReloadContext
 from sandbox.hot.definitions import Definition, defined_by, patch_body_only
 from sandbox.hot.freshstart import star_exports
-from sandbox.hot.names import resolve
+from sandbox.hot.names import first_attribute, resolve
 from sandbox.hot.patch import shift_functions
 from sandbox.hot.plan import Status, Step
 from sandbox.hot.reach import find_function, purge
@@ -83,13 +83,8 @@ class ModuleApplier:
             names |= {n for n, value in ns.items() if before.get(n, _MISSING) is not value}
             rebinds |= self._drop_unexported(st, before)
         for n in sorted(names):
-            if self._settle(n, before.get(n, _MISSING), step, rebound):
-                rebinds.add(n)
+            rebinds |= self._settle(n, before.get(n, _MISSING), step, rebound)
         self._record(st, names, rebinds, first)
-        revalued = self.definitions.revalued
-        if revalued:  # ``Base.HP`` changed on a class patched in place: its readers re-run
-            rebinds |= revalued
-            revalued.clear()
         return rebinds
 
     def _forget_registrations(self, step: Step) -> None:
@@ -99,19 +94,20 @@ class ModuleApplier:
             self.ctx.handlers.forget_lines(self.name, self.filename, step.old.start,
                                            step.old.end)
 
-    def _settle(self, n: str, old: Any, step: Step, rebound: frozenset[str]) -> bool:
-        """After a statement ran: True when ``n`` now names another object (rebound)."""
+    def _settle(self, n: str, old: Any, step: Step, rebound: frozenset[str]) -> set[str]:
+        """After a statement ran: what now counts as rebound (``n`` when it names another
+        object; ``Base.HP`` when a class patched in place has a new value there)."""
         new = self.ns.get(n, _MISSING)
         if new is old:
-            return False
+            return set()
         if new is _MISSING or old is _MISSING:
             if step.new.kind is not Kind.STMT and new is not _MISSING:
                 self.ctx.changes.added.append(f"{self.name}.{n}")
-            return True
+            return {n}
         if self._last_binder(n) is not step:
             # ``def helper`` edited above a second ``def helper``: the function under the name
             # is the second's, never this one's to patch; the second runs again below and wins.
-            return True
+            return {n}
         first = self._start.get(n, _MISSING)
         if first is not old and first is not _MISSING and n in rebound:
             # An earlier binding re-ran this reload: patch what the game held at the start,
@@ -237,9 +233,8 @@ class ModuleApplier:
         """True when ``st`` reads a name (or ``module.name``) that no longer exists."""
         ns = self.ns
         for name in st.reads:
-            base, dot, rest = name.partition(".")
-            attr = rest.partition(".")[0]  # ``consts.Perm.W``: consts must still have Perm
-            if dot:
+            base, attr = first_attribute(name)
+            if attr is not None:
                 module = ns.get(base)
                 if isinstance(module, ModuleType) and not hasattr(module, attr):
                     return True

@@ -93,11 +93,6 @@ class Definition:
         self.ns = ns
         self.filename = filename
         self.ctx = ctx
-        # Attributes of classes patched in place whose values changed, as the module reads
-        # them (``Base.HP``): the name still holds the same class, so nothing counts as rebound,
-        # yet ``LIMIT = Base.HP * 2`` must run again as a fresh start would (taken by the applier).
-        self.revalued: set[str] = set()
-        self._members_changed = False  # set by the last class patched
 
     def ours(self, value: object, name: str, st: Statement | None) -> bool:
         """True when ``value`` is a def or class named ``name`` of this module.
@@ -121,18 +116,36 @@ class Definition:
             return code.co_filename == self.filename
         return defined_in(code, self.filename, st.start, st.end)
 
-    def settle(self, n: str, old: Any, new: Any, step: Step, rebound: frozenset[str]) -> bool:
-        """Patch ``old`` from ``new`` and point ``n`` back at it; True when rebound instead."""
+    def settle(self, n: str, old: Any, new: Any, step: Step,
+               rebound: frozenset[str]) -> set[str]:
+        """Patch ``old`` from ``new`` and point ``n`` back at it; returns what counts as rebound.
+
+        That is ``n`` itself when it was rebound to ``new`` instead, and ``Base.HP`` for each
+        attribute of a class patched in place whose value changed: the name still holds the
+        same class, yet ``LIMIT = Base.HP * 2`` must run again as a fresh start would.
+        """
         if not (self.ours(new, n, step.new) and self.ours(old, n, step.old)):
-            return True
-        qualname = f"{self.module}.{n}"
+            return {n}
         if isinstance(old, type) and isinstance(new, type):
-            if self._class(n, old, new, step, rebound):
-                self.ns[n] = old
-                # An Enum's members changed: what reads it (``ORDER = list(State)``,
-                # ``perm = Perm.R | Perm.W``) runs again, as in a fresh start.
-                return self._members_changed
-            return True
+            return self._settle_class(n, old, new, step, rebound)
+        return {n} if self._settle_function(n, old, new, step) else set()
+
+    def _settle_class(self, n: str, old: type, new: type, step: Step,
+                      rebound: frozenset[str]) -> set[str]:
+        result = self._class(n, old, new, step, rebound)
+        if result is None:
+            return {n}
+        self.ns[n] = old
+        revalued = self._revalued(n, old.__qualname__, result)
+        # An Enum's members changed: what reads it (``ORDER = list(State)``,
+        # ``perm = Perm.R | Perm.W``) runs again, as in a fresh start.
+        members_changed = is_enum(old) and bool(result.added or result.removed
+                                                or result.attributes)
+        return revalued | {n} if members_changed else revalued
+
+    def _settle_function(self, n: str, old: Any, new: Any, step: Step) -> bool:
+        """Patch function ``old`` from ``new``; True when ``n`` is rebound to ``new`` instead."""
+        qualname = f"{self.module}.{n}"
         if step.old is not None and step.new.decorators != step.old.decorators:
             self._redecorated(n, old, new, step)
             return True
@@ -170,8 +183,9 @@ class Definition:
         why = "decorators changed" if same_cells else "free variables changed"
         self.ctx.changes.rebound.append(f"{self.module}.{n}: {why}")
 
-    def _class(self, n: str, old: type, new: type, step: Step, rebound: frozenset[str]) -> bool:
-        """Patch class ``old`` from ``new``; False when rebound to ``new`` instead."""
+    def _class(self, n: str, old: type, new: type, step: Step,
+               rebound: frozenset[str]) -> ClassPatch | None:
+        """Patch class ``old`` from ``new``; None when rebound to ``new`` instead."""
         changes = self.ctx.changes
         journal = self.ctx.journal
         qualname = f"{self.module}.{n}"
@@ -180,12 +194,10 @@ class Definition:
             moved = migrate_instances(old, new, journal)
             note = f", {moved} instance{'s' if moved != 1 else ''} moved" if moved else ""
             changes.rebound.append(f"{qualname}: {reason}{note}")
-            return False
+            return None
         old_body = step.old.body if step.old is not None else None
         result = patch_class(old, new, journal, old_body=old_body, new_body=step.new.body,
                              rebound=rebound)
-        self._members_changed = is_enum(old) and bool(result.added or result.removed
-                                                      or result.attributes)
         prefix = f"{self.module}."
         changes.patched.extend(prefix + q for q in result.patched)
         changes.added.extend(prefix + q for q in result.added)
@@ -194,14 +206,14 @@ class Definition:
         changes.fields.extend(result.fields)
         changes.removed.extend(prefix + q for q in result.removed)
         changes.rebound.extend(prefix + q for q in result.rebound)
-        self._revalued(n, old.__qualname__, result)
         if not (result.patched or result.added or result.attributes or result.removed
                 or result.rebound or result.fields):
             changes.patched.append(qualname)  # e.g. only the docstring or decorators
-        return True
+        return result
 
-    def _revalued(self, n: str, qualname: str, result: ClassPatch) -> None:
-        """Record the patched class's changed data attributes under the name ``n`` binds."""
-        for q in (*result.attributes, *result.added, *result.removed):
-            if q.startswith(qualname + "."):
-                self.revalued.add(n + q[len(qualname):])
+    @staticmethod
+    def _revalued(n: str, qualname: str, result: ClassPatch) -> set[str]:
+        """The patched class's changed data attributes, under the name ``n`` binds."""
+        return {n + q[len(qualname):] for q in (*result.attributes, *result.added,
+                                                *result.removed)
+                if q.startswith(qualname + ".")}

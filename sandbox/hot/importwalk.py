@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sandbox.hot.freshstart import PRESET, own_names
-from sandbox.hot.names import ImportRef, resolve
+from sandbox.hot.names import ImportRef, first_attribute, resolve
 from sandbox.hot.plan import ModulePlan, shown_path
 from sandbox.hot.source import Kind, ParsedSource, SourceError, Statement, parse, read
 from sandbox.hot.tracking import Tracked
@@ -262,10 +262,9 @@ class Walk:
         for read_name in sorted(st.reads):
             if read_name in skip:
                 continue
-            alias, dot, rest = read_name.partition(".")
-            attr = rest.partition(".")[0]  # ``consts.Perm.W`` needs Perm bound in consts
-            read_name = f"{alias}.{attr}" if dot else read_name
-            if dot:
+            alias, attr = first_attribute(read_name)
+            if attr is not None:
+                read_name = f"{alias}.{attr}"
                 target = self.started.get(m.aliases.get(alias, ""))
                 if (target is not None and alias not in st.binds and not target.done
                         and not target.knows(attr)

@@ -11,7 +11,7 @@ import ast
 from dataclasses import dataclass
 
 __all__ = ["ClassBody", "ImportRef", "Imports", "StatementNames", "analyze", "class_body",
-           "mangle", "resolve"]
+           "first_attribute", "mangle", "resolve"]
 
 # (level, module, ((name, bound as), ...)): ``from ..a import x as y`` is (2, "a", (("x", "y"),));
 # ``import a as p`` is (0, "a", (("", "p"),)); ``import a.b`` is (0, "a.b", ()).
@@ -162,6 +162,16 @@ def _dotted(node: ast.Attribute) -> str | None:
         return None
     parts.append(value.id)
     return ".".join(reversed(parts))
+
+
+def first_attribute(read: str) -> tuple[str, str | None]:
+    """A read split into the name it starts from and the attribute it takes of that name.
+
+    ``consts.Perm.W`` gives ``("consts", "Perm")``: consts must still have Perm (what Perm
+    has is Perm's business); ``SPEED`` gives ``("SPEED", None)``.
+    """
+    base, dot, rest = read.partition(".")
+    return (base, rest.partition(".")[0]) if dot else (base, None)
 
 
 def analyze(tree: ast.AST) -> StatementNames:
