@@ -389,4 +389,7 @@ class ModuleApplier:
                     touched.add("__getattr__")
         if moves and lambdas:
             self._shift_lambdas(lambdas, moves)
+        doc = steps[0].new.docstring if steps else None
+        if self.ns.get("__doc__") != doc:  # the docstring removed, or moved below a statement
+            self.ns["__doc__"] = doc
         return touched
