@@ -201,7 +201,7 @@ class Host:
             self.console.banner(self.spec.name, self.root, keys)
         if repl:  # its lines run at the frame boundary, in the live main, under the watchdog
             self.repl = Repl(lambda: vars(self.game), self.watchdog.call, self.events.emit,
-                             self.root)
+                             self.root, ran=self.ghosts.changed)
             if self.console is not None:
                 self.console.info(REPL_BANNER)
             self.repl.start()
