@@ -150,6 +150,9 @@ class Host:
         self.display = Display(self.settings.window_title, self.settings.size,
                                headless=self.headless)
         self.overlay = Overlay()
+        # F4's column ends above the error panel or strip at the bottom: neither hides the other.
+        self.tweak_panel.below = lambda surface: self.overlay.bottom_height(
+            surface, self.status.shown_error)
         self.followup = ReloadFollowUp(
             self.display, self.overlay, self.events.emit, game_name=self.spec.name,
             resized=lambda: self.screen.forget(), stale=self.stale, looping=self.looping,
