@@ -66,6 +66,11 @@ class ScrubSaves:
         return self._new is not None or self._saved
 
     @property
+    def reached(self) -> int | None:
+        """The last tick a save's run under the new code has run while it goes on, or None."""
+        return None if self._new is None else self._new.reached
+
+    @property
     def progress(self) -> str | None:
         """"40/300" while a save's run goes on: ticks run of the ticks to run."""
         return None if self._new is None else self._new.progress

@@ -48,6 +48,7 @@ PAST_RGBA = (110, 170, 240, 255)
 KEYFRAME_RGBA = (200, 200, 210, 255)
 CURSOR_RGBA = (255, 255, 255, 255)
 DIVERGE_RGBA = (255, 80, 80, 255)
+RERUN_RGBA = (240, 200, 80, 255)  # the ticks a save's re-run has run so far
 LABEL_RGB = (230, 230, 230)
 TRACK_H = 8
 PAD = 6
@@ -273,7 +274,8 @@ class Timeline:
 
     # -- drawing -----------------------------------------------------------------------------------
     def draw(self, surface: Surface) -> None:
-        """The bar along the bottom: history, keyframes, the divergence mark, the cursor."""
+        """The bar along the bottom: history, keyframes, a re-run's progress or the divergence
+        mark, the cursor."""
         if not self.is_open:
             return
         history = self.history
@@ -301,6 +303,9 @@ class Timeline:
         surface.fill_rect(x, y, cursor_x - x, h, PAST_RGBA)
         for frame in history.keyframes:
             surface.fill_rect(self.x_of(frame.tick), y + h - 3, 1, 3, KEYFRAME_RGBA)
+        reached = self.saves.reached
+        if reached is not None:  # how far the re-run under the new code has come
+            surface.fill_rect(cursor_x, y, self.x_of(reached) - cursor_x + 1, h // 2, RERUN_RGBA)
         if self.divergence is not None:
             mark = self.x_of(self.divergence)
             surface.fill_rect(mark, y, x + w - mark, h // 2, DIVERGE_RGBA)

@@ -23,6 +23,7 @@ from test_timeline import REPO, frame, key, play, settle
 
 from sandbox.history import fingerprint
 from sandbox.host import Host
+from sandbox.timeline import PAD, RERUN_RGBA, TRACK_H
 
 KEYS = {20: [key("Left")], 80: [key("Left", down=False)], 90: [key("Right")],
         200: [key("Right", down=False)]}
@@ -201,3 +202,27 @@ def test_the_old_run_failing_under_the_code_now_pauses_once_and_a_fix_takes_it_a
         host.timeline.move_to(150)
         host.step(1)
         assert host.game.count == 150 and not host.paused
+
+
+def test_the_bar_shows_how_far_the_rerun_has_come(tmp_path: Path) -> None:
+    """While the re-run goes on, the track's top half is gold from the cursor to where it is."""
+    folder = breakout(tmp_path / "breakout")
+    with Host(folder, headless=True, watch=False) as host:
+        assert host.display is not None
+        ticking(host, per_frame=4)
+        scrubbed(host)
+        while host.timeline.preparing:
+            host.step(1)
+        save(host, folder, EDITS[0])
+        host.step(20)
+        timeline, (width, height) = host.timeline, host.display.size
+        reached = timeline.saves.reached
+        assert reached is not None and CURSOR + 40 < reached < 350
+        stripe = height - PAD - TRACK_H + 1  # a row of the track's top half
+        gold = RERUN_RGBA[:3]
+        assert host.pixel(timeline.x_of((CURSOR + reached) // 2), stripe)[:3] == gold
+        assert host.pixel(timeline.x_of(reached) + 3, stripe)[:3] != gold
+        assert host.pixel(timeline.x_of((CURSOR + reached) // 2), height - PAD - 2)[:3] != gold
+        settle(host)
+        assert timeline.saves.reached is None
+        assert gold not in {host.pixel(x, stripe)[:3] for x in range(width)}
