@@ -1196,3 +1196,40 @@ def test_10_removing_the_module_docstring_removes_doc(game: Game) -> None:
     report = game.edit('"""New doc."""\nX = 1\n')
     assert report.ok, report
     assert main.__doc__ == "New doc."
+
+
+def test_16_an_edited_call_of_a_function_filling_a_list_fills_it_once(game: Game) -> None:
+    source = """
+        ENEMIES = []
+        def add(n):
+            ENEMIES.append(n)
+        def spawn(n):
+            add(n)
+        spawn(1)
+        spawn(2)
+        COUNT = len(ENEMIES)
+    """
+    source = textwrap.dedent(source)
+    main = game.load(source)
+    for new in (source.replace("spawn(2)", "spawn(3)"), source.replace("spawn(1)\n", "")):
+        report = game.edit(new)
+        assert report.ok, report
+        want = fresh(new)
+        assert (want["ENEMIES"], want["COUNT"]) == (main.ENEMIES, main.COUNT), new
+
+
+def test_16_a_function_keeping_its_list_local_is_no_chain(game: Game) -> None:
+    source = """
+        ENEMIES = []
+        def make(n):
+            ENEMIES = []
+            ENEMIES.append(n)
+            return ENEMIES
+        ENEMIES.append(0)
+        FIRST = make(1)
+    """
+    main = game.load(source)
+    main.ENEMIES.append(5)  # play
+    report = game.edit(source.replace("make(1)", "make(2)"))
+    assert report.ok, report
+    assert (main.ENEMIES, main.FIRST) == ([0, 5], [2])  # the module's list was not rebuilt

@@ -13,7 +13,7 @@ import builtins
 import sys
 from pathlib import Path
 
-from sandbox.hot.chains import updated_names
+from sandbox.hot.effects import updated_names
 from sandbox.hot.names import resolve
 from sandbox.hot.source import Kind, ParsedSource, SourceError, Statement
 

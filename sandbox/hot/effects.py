@@ -1,0 +1,198 @@
+"""What a statement changes: the names it updates from their own value, and through calls.
+
+``SPEED *= 2``, ``ENEMIES.append(e)``, ``COLORS['blue'] = 2``, ``del COLORS['red']`` and
+``X = f(X)`` change a name from its value. So does ``spawn(3)`` when ``spawn`` is a function
+of the same module whose body does one of those to a module name (``ENEMIES.append(n)``),
+directly or through the functions it calls in turn. :mod:`chains` uses this to run such a
+chain again from its binding. Setting an attribute (``PLAYER.x = 5``) is not counted: running
+it again gives what a fresh start gives.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from collections.abc import Iterable, Iterator, Sequence
+
+from sandbox.hot.source import Kind, Statement
+
+__all__ = ["Effects", "updated_names"]
+
+_NONE: frozenset[str] = frozenset()
+_PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
+_DEPTH = 4  # calls followed from a statement: spawn() → add() → ... (cycles stop at once)
+
+
+def _root(node: ast.expr) -> str | None:
+    """``X`` for ``X``, ``X[k]``, ``X.a.b`` and ``X.a[k]``; None for ``f()[k]`` and the like."""
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+class _Updates(ast.NodeVisitor):
+    """Collects the names a statement changes from their own value (see the module doc)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.calls: set[str] = set()  # plain names called: ``spawn(3)``
+
+    def _add(self, node: ast.expr | None) -> None:
+        name = _root(node) if node is not None else None
+        if name is not None:
+            self.names.add(name)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        self._add(node.target)
+        self.visit(node.value)
+
+    def _targets(self, targets: Iterable[ast.expr], value: ast.expr | None) -> None:
+        read = ({n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+                if value is not None else set())
+        for target in targets:
+            if isinstance(target, (ast.Tuple, ast.List)):
+                self._targets(target.elts, value)
+            elif isinstance(target, ast.Starred):
+                self._targets([target.value], value)
+            elif isinstance(target, ast.Subscript):
+                self._add(target)
+            elif isinstance(target, ast.Name) and target.id in read:
+                self.names.add(target.id)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self._targets(node.targets, node.value)
+        self.visit(node.value)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self._targets([node.target], node.value)
+        if node.value is not None:
+            self.visit(node.value)
+
+    def visit_Delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            if isinstance(target, ast.Subscript):
+                self._add(target)
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        call = node.value
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+            self._add(call.func.value)
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if isinstance(node.func, ast.Name):
+            self.calls.add(node.func.id)
+        self.generic_visit(node)
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        pass
+
+    # What a def, class or lambda body does runs later, if ever: not part of a chain.
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        pass
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
+        pass
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        pass
+
+
+@functools.lru_cache(maxsize=4096)
+def _updates_of(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(names updated, plain names called) by a top-level statement's text."""
+    try:
+        tree = ast.parse(text)
+    except _PARSE_ERRORS:
+        return _NONE, _NONE  # parsed once already; nothing to learn here
+    visitor = _Updates()
+    visitor.visit(tree)
+    return frozenset(visitor.names), frozenset(visitor.calls)
+
+
+def _stores(body: Iterable[ast.AST]) -> Iterator[str]:
+    """Names a function body binds in its own scope (nested scopes left out)."""
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            yield node.id
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield node.name
+            continue
+        elif isinstance(node, ast.Lambda):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
+@functools.lru_cache(maxsize=4096)
+def _function_effects(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(module names updated, plain names called) when the def in ``text`` is called."""
+    try:
+        tree = ast.parse(text)
+    except _PARSE_ERRORS:
+        return _NONE, _NONE
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return _NONE, _NONE
+    declared = {n for g in ast.walk(node) if isinstance(g, ast.Global) for n in g.names}
+    args = node.args
+    params = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg,
+                              args.kwarg] if a is not None}
+    stored = set(_stores(node.body))
+    visitor = _Updates()
+    for stmt in node.body:
+        visitor.visit(stmt)
+    local = (params | stored) - declared
+    names = {n for n in visitor.names if n not in local} | (declared & stored)
+    return frozenset(names), frozenset(visitor.calls)
+
+
+def _may_update(st: Statement) -> bool:
+    """Cheap first test: a plain statement binding nothing, reading a name it binds, or of
+    several lines (``for e in LEVEL:`` / ``    ENEMIES.append(Enemy(e))``)."""
+    if st.kind is not Kind.STMT or st.imports:
+        return False
+    return (not st.binds or st.start != st.end or not set(st.binds).isdisjoint(st.reads))
+
+
+def updated_names(st: Statement) -> frozenset[str]:
+    """The names ``st`` itself changes from their own value (``X += 1``, ``X.append(v)``)."""
+    return _updates_of(st.text)[0] if _may_update(st) else _NONE
+
+
+class Effects:
+    """What the statements of one module's source change, calls to its own functions included."""
+
+    def __init__(self, statements: Sequence[Statement]) -> None:
+        # The last def of a name is the one a call at the end of the module runs.
+        self._defs = {st.name: st for st in statements
+                      if st.kind is Kind.DEF and st.name is not None}
+        self._called: dict[str, frozenset[str]] = {}
+
+    def updates(self, st: Statement) -> frozenset[str]:
+        """The names ``st`` changes from their value, by itself or through a call."""
+        if st.kind is not Kind.STMT or st.imports:
+            return _NONE
+        defs = self._defs
+        if not (_may_update(st) or (defs and any(r in defs for r in st.reads))):
+            return _NONE
+        names, calls = _updates_of(st.text)
+        for name in calls:
+            if name in defs:
+                names = names | self._through(name, _DEPTH)
+        return names
+
+    def _through(self, name: str, depth: int) -> frozenset[str]:
+        """The module names a call of this module's function ``name`` changes."""
+        known = self._called.get(name)
+        if known is not None:
+            return known
+        self._called[name] = _NONE  # a recursive call adds nothing new
+        names, calls = _function_effects(self._defs[name].text)
+        if depth > 1:
+            for callee in calls:
+                if callee in self._defs and callee != name:
+                    names = names | self._through(callee, depth - 1)
+        self._called[name] = names
+        return names
