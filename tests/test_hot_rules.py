@@ -1233,3 +1233,12 @@ def test_16_a_function_keeping_its_list_local_is_no_chain(game: Game) -> None:
     report = game.edit(source.replace("make(1)", "make(2)"))
     assert report.ok, report
     assert (main.ENEMIES, main.FIRST) == ([0, 5], [2])  # the module's list was not rebuilt
+
+
+def test_1_an_edited_append_in_a_class_body_follows(game: Game) -> None:
+    source = "class Config:\n    COLORS = []\n    COLORS.append(1)\n    SPEED = 2\n"
+    main = game.load(source)
+    new = source.replace("append(1)", "append(5)")
+    report = game.edit(new)
+    assert report.ok, report
+    assert main.Config.COLORS == fresh(new)["Config"].COLORS == [5]

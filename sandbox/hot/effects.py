@@ -14,6 +14,7 @@ import ast
 import functools
 from collections.abc import Iterable, Iterator, Sequence
 
+from sandbox.hot.names import Updates
 from sandbox.hot.source import Kind, Statement
 
 __all__ = ["Effects", "updated_names"]
@@ -23,81 +24,6 @@ _PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
 _DEPTH = 4  # calls followed from a statement: spawn() → add() → ... (cycles stop at once)
 
 
-def _root(node: ast.expr) -> str | None:
-    """``X`` for ``X``, ``X[k]``, ``X.a.b`` and ``X.a[k]``; None for ``f()[k]`` and the like."""
-    while isinstance(node, (ast.Subscript, ast.Attribute)):
-        node = node.value
-    return node.id if isinstance(node, ast.Name) else None
-
-
-class _Updates(ast.NodeVisitor):
-    """Collects the names a statement changes from their own value (see the module doc)."""
-
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-        self.calls: set[str] = set()  # plain names called: ``spawn(3)``
-
-    def _add(self, node: ast.expr | None) -> None:
-        name = _root(node) if node is not None else None
-        if name is not None:
-            self.names.add(name)
-
-    def visit_AugAssign(self, node: ast.AugAssign) -> None:
-        self._add(node.target)
-        self.visit(node.value)
-
-    def _targets(self, targets: Iterable[ast.expr], value: ast.expr | None) -> None:
-        read = ({n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
-                if value is not None else set())
-        for target in targets:
-            if isinstance(target, (ast.Tuple, ast.List)):
-                self._targets(target.elts, value)
-            elif isinstance(target, ast.Starred):
-                self._targets([target.value], value)
-            elif isinstance(target, ast.Subscript):
-                self._add(target)
-            elif isinstance(target, ast.Name) and target.id in read:
-                self.names.add(target.id)
-
-    def visit_Assign(self, node: ast.Assign) -> None:
-        self._targets(node.targets, node.value)
-        self.visit(node.value)
-
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
-        self._targets([node.target], node.value)
-        if node.value is not None:
-            self.visit(node.value)
-
-    def visit_Delete(self, node: ast.Delete) -> None:
-        for target in node.targets:
-            if isinstance(target, ast.Subscript):
-                self._add(target)
-
-    def visit_Expr(self, node: ast.Expr) -> None:
-        call = node.value
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
-            self._add(call.func.value)
-        self.generic_visit(node)
-
-    def visit_Call(self, node: ast.Call) -> None:
-        if isinstance(node.func, ast.Name):
-            self.calls.add(node.func.id)
-        self.generic_visit(node)
-
-    def visit_Lambda(self, node: ast.Lambda) -> None:
-        pass
-
-    # What a def, class or lambda body does runs later, if ever: not part of a chain.
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        pass
-
-    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
-        pass
-
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        pass
-
-
 @functools.lru_cache(maxsize=4096)
 def _updates_of(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """(names updated, plain names called) by a top-level statement's text."""
@@ -105,7 +31,7 @@ def _updates_of(text: str) -> tuple[frozenset[str], frozenset[str]]:
         tree = ast.parse(text)
     except _PARSE_ERRORS:
         return _NONE, _NONE  # parsed once already; nothing to learn here
-    visitor = _Updates()
+    visitor = Updates()
     visitor.visit(tree)
     return frozenset(visitor.names), frozenset(visitor.calls)
 
@@ -140,7 +66,7 @@ def _function_effects(text: str) -> tuple[frozenset[str], frozenset[str]]:
     params = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg,
                               args.kwarg] if a is not None}
     stored = set(_stores(node.body))
-    visitor = _Updates()
+    visitor = Updates()
     for stmt in node.body:
         visitor.visit(stmt)
     local = (params | stored) - declared
