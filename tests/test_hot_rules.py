@@ -1242,3 +1242,22 @@ def test_1_an_edited_append_in_a_class_body_follows(game: Game) -> None:
     report = game.edit(new)
     assert report.ok, report
     assert main.Config.COLORS == fresh(new)["Config"].COLORS == [5]
+
+
+def test_8_a_block_binding_a_name_then_changing_it_is_not_refused(game: Game) -> None:
+    # Found by replaying arcade's history: ``if __name__ == "__main__":`` / ``window = ...``
+    # / ``window.run()`` at the end of every example was refused as read before bound.
+    main = game.load("X = 1\n")
+    new = "X = 5\nfor w in [[1]]:\n    w.append(2)\nif X == 5:\n    v = [1]\n    v.append(2)\n"
+    report = game.edit(new)
+    assert report.ok, report
+    want = fresh(new)
+    assert (main.w, main.v) == (want["w"], want["v"]) == ([1, 2], [1, 2])
+
+
+def test_8_an_augmented_assignment_above_its_binding_is_refused(game: Game) -> None:
+    main = game.load("SPEED = 10\nSPEED *= 2\n")
+    report = game.edit("SPEED *= 2\nSPEED = 10\n")
+    assert not report.ok
+    assert "SPEED is read before it is bound (main.py:1)" in str(report)
+    assert main.SPEED == 20

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from sandbox.hot.names import Updates
 from sandbox.hot.source import Kind, Statement
 
-__all__ = ["Effects", "updated_names"]
+__all__ = ["Effects", "reads_before_binding", "updated_names"]
 
 _NONE: frozenset[str] = frozenset()
 _PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
@@ -80,6 +80,32 @@ def _may_update(st: Statement) -> bool:
     if st.kind is not Kind.STMT or st.imports:
         return False
     return (not st.binds or st.start != st.end or not set(st.binds).isdisjoint(st.reads))
+
+
+@functools.lru_cache(maxsize=4096)
+def _reads_first(text: str) -> frozenset[str]:
+    try:
+        body = ast.parse(text).body
+    except _PARSE_ERRORS:
+        return _NONE
+    node = body[0] if len(body) == 1 else None
+    if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+        return frozenset({node.target.id})
+    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        bound = {t.id for t in targets if isinstance(t, ast.Name)}
+        return frozenset(n.id for n in ast.walk(node.value)
+                         if isinstance(n, ast.Name) and n.id in bound)
+    return _NONE
+
+
+def reads_before_binding(st: Statement) -> frozenset[str]:
+    """Names ``st`` reads before it binds them: ``SPEED *= 2``, ``X = X + 1``.
+
+    Only a single assignment says so for sure: a block (``for w in ...:`` /
+    ``    w.append(2)``) may bind a name before it reads it.
+    """
+    return _reads_first(st.text) if _may_update(st) and st.start == st.end else _NONE
 
 
 def updated_names(st: Statement) -> frozenset[str]:
