@@ -21,14 +21,10 @@ from types import ModuleType
 from typing import Any
 
 from sandbox.hot.names import resolve
-from sandbox.hot.parsecache import load_cached, store_cached
-from sandbox.hot.source import ParsedSource, SourceFile, parse, read
+from sandbox.hot.parsecache import load
+from sandbox.hot.source import RACY_NS, ParsedSource, SourceFile
 
 __all__ = ["RACY_NS", "GameFinder", "GameLoader", "Tracked", "set_linecache"]
-
-# A file whose mtime is this close to when it was read may be rewritten within the same
-# mtime tick (Linux mtimes are coarse) with the same size: compare its content, not its stat.
-RACY_NS = 100_000_000
 
 
 @dataclass
@@ -98,22 +94,14 @@ class GameLoader(importlib.abc.Loader):
 
     def exec_module(self, module: ModuleType) -> None:
         """Track the module, then run its code in its namespace."""
-        path = Path(self.origin)
-        source = read(path)
-        cached = load_cached(source.text, self.origin)
-        if cached is not None:
-            parsed, code = cached
-        else:
-            parsed = parse(source.text, self.origin)
-            code = compile(source.text, self.origin, "exec", dont_inherit=True)
-            store_cached(parsed, code, self.origin)
-        name = module.__name__
-        tracked = Tracked(name, path, parsed, source.mtime_ns, source.size, source.read_ns,
-                          module)
+        loaded = load(self.origin)
+        source, name = loaded.source, module.__name__
+        tracked = Tracked(name, Path(self.origin), loaded.parsed, source.mtime_ns, source.size,
+                          source.read_ns, module)
         self._on_loaded(tracked)
         set_linecache(self.origin, source.text)
         try:
-            exec(code, module.__dict__)
+            exec(loaded.code, module.__dict__)
         except BaseException:
             self._on_failed(name)
             raise
