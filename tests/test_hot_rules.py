@@ -1261,3 +1261,16 @@ def test_8_an_augmented_assignment_above_its_binding_is_refused(game: Game) -> N
     assert not report.ok
     assert "SPEED is read before it is bound (main.py:1)" in str(report)
     assert main.SPEED == 20
+
+
+def test_16_a_reader_between_a_binding_and_its_update_follows_an_equal_object(
+        game: Game) -> None:
+    # Found by the oracle on 3.10 (seed b'AXicY3BkcGRmYHBkBNFAEsQGQ6gYiGRyZAAAUCoEIA=='):
+    # SPEED = 2 gave the very int SPEED held after ``*= 2``, so nothing counted as rebound
+    # and TAIL kept the value it read from SPEED = 1.
+    main = game.load("SPEED = 1\nTAIL = SPEED * 1\nSPEED *= 2\n")
+    new = "SPEED = 2\nTAIL = SPEED * 1\nSPEED *= 2\n"
+    report = game.edit(new)
+    assert report.ok, report
+    want = fresh(new)
+    assert (main.SPEED, main.TAIL) == (want["SPEED"], want["TAIL"]) == (4, 2)

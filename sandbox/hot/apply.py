@@ -101,7 +101,10 @@ class ModuleApplier:
         object; ``Base.HP`` when a class patched in place has a new value there)."""
         new = self.ns.get(n, _MISSING)
         if new is old:
-            return set()
+            # The very object, yet a later statement binds the name again (``SPEED = 2`` above
+            # ``TAIL = SPEED`` and ``SPEED *= 2``): it held another value in between before.
+            later = step.new.kind is Kind.STMT and self._shadowing.last(n) is not step
+            return {n} if later else set()
         if new is _MISSING or old is _MISSING:
             if step.new.kind is not Kind.STMT and new is not _MISSING:
                 self.ctx.changes.added.append(f"{self.name}.{n}")
