@@ -1274,3 +1274,16 @@ def test_16_a_reader_between_a_binding_and_its_update_follows_an_equal_object(
     assert report.ok, report
     want = fresh(new)
     assert (main.SPEED, main.TAIL) == (want["SPEED"], want["TAIL"]) == (4, 2)
+
+
+def test_16_an_edited_reader_between_a_binding_and_its_update_reads_the_value_there(
+        game: Game) -> None:
+    # Found by the oracle on 3.10 (seed b'AXicY3BkcGRiYHBkBNLMQMgIZYNIJkcGADPFA1w='): the
+    # edited TAIL ran alone and read SPEED after ``*= 2``.
+    main = game.load("SPEED = 1\nTAIL = SPEED * 1\nSPEED *= 2\nX = 1\nY = X\nX = 2\n")
+    new = "SPEED = 1\nTAIL = SPEED * 2\nSPEED *= 2\nX = 1\nY = X + 1\nX = 2\n"
+    report = game.edit(new)
+    assert report.ok, report
+    want = fresh(new)
+    assert (main.SPEED, main.TAIL, main.X, main.Y) == (
+        want["SPEED"], want["TAIL"], want["X"], want["Y"]) == (2, 2, 2, 2)

@@ -32,6 +32,7 @@ class _Chains:
     def __init__(self, new: Sequence[Statement]) -> None:
         self.new = new
         self.effects = Effects(new)
+        self._last: dict[str, int] | None = None  # name -> the last statement binding it
 
     def updates(self, st: Statement) -> frozenset[str]:
         return self.effects.updates(st)
@@ -62,6 +63,15 @@ class _Chains:
                 break
         return found
 
+    def bound_after(self, i: int, name: str) -> bool:
+        """Whether a statement below ``i`` binds ``name`` or changes it from its value."""
+        if self._last is None:
+            self._last = {}
+            for k, st in enumerate(self.new):
+                for n in (*st.binds, *self.updates(st)):
+                    self._last[n] = k
+        return self._last.get(name, -1) > i
+
     def readers_after(self, after: int, name: str) -> set[int]:
         """The statements below ``after`` reading ``name`` (or ``name.attr``)."""
         prefix = name + "."
@@ -90,25 +100,8 @@ def chain_binders(new: Sequence[Statement], old: Sequence[Statement | None],
     whether it runs anyway (edited or new); ``removed``: running statements now gone.
     """
     chains = _Chains(new)
-    triggers: list[tuple[int, str]] = []
     found: set[int] = set()
-    for i, st in enumerate(new):
-        if not runs[i]:
-            continue
-        for name in chains.updates(st):
-            if old[i] is not None or chains.after(i, name):
-                triggers.append((i - 1, name))
-            else:
-                # A new ``ENEMIES.append(9)`` at the end of its chain: running it alone gives
-                # what a fresh start gives and keeps what play did to the list; what reads the
-                # list below (``COUNT = len(ENEMIES)``) runs again, since nothing was rebound.
-                found |= chains.readers_after(i, name)
-    for gone in removed:
-        names = chains.updates(gone)
-        if names:
-            above = max((i for i, before in enumerate(old)
-                         if before is not None and before.start < gone.start), default=-1)
-            triggers.extend((above, name) for name in names)
+    triggers = _edited(chains, old, runs, found) + _removed(chains, old, removed)
     triggers.extend(chains.reordered(old))
     for before, name in triggers:
         j = chains.binder(before, name)
@@ -120,3 +113,40 @@ def chain_binders(new: Sequence[Statement], old: Sequence[Statement | None],
             for name in st.binds:
                 found |= chains.after(j, name)
     return sorted(found)
+
+
+def _edited(chains: _Chains, old: Sequence[Statement | None], runs: Sequence[bool],
+            found: set[int]) -> list[tuple[int, str]]:
+    """(index to search up from, name) for the chains edited or new statements are in."""
+    triggers: list[tuple[int, str]] = []
+    for i, st in enumerate(chains.new):
+        if not runs[i]:
+            continue
+        if st.kind is Kind.STMT:
+            # ``TAIL = SPEED * 2`` between ``SPEED = 1`` and ``SPEED *= 2`` reads the value
+            # SPEED had there, not the one it ends with: run again from SPEED's binding.
+            for name in {r.partition(".")[0] for r in st.reads} - set(st.binds):
+                if chains.bound_after(i, name):
+                    triggers.append((i - 1, name))
+        for name in chains.updates(st):
+            if old[i] is not None or chains.after(i, name):
+                triggers.append((i - 1, name))
+            else:
+                # A new ``ENEMIES.append(9)`` at the end of its chain: running it alone gives
+                # what a fresh start gives and keeps what play did to the list; what reads the
+                # list below (``COUNT = len(ENEMIES)``) runs again, since nothing was rebound.
+                found |= chains.readers_after(i, name)
+    return triggers
+
+
+def _removed(chains: _Chains, old: Sequence[Statement | None],
+             removed: Sequence[Statement]) -> list[tuple[int, str]]:
+    """(index to search up from, name) for the chains removed statements were in."""
+    triggers: list[tuple[int, str]] = []
+    for gone in removed:
+        names = chains.updates(gone)
+        if names:
+            above = max((i for i, before in enumerate(old)
+                         if before is not None and before.start < gone.start), default=-1)
+            triggers.extend((above, name) for name in names)
+    return triggers
