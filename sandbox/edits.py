@@ -32,8 +32,8 @@ from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from sandbox.hot.matching import Status, Step, match
 from sandbox.hot.names import resolve
-from sandbox.hot.plan import Status, Step, match
 from sandbox.hot.source import Kind, ParsedSource, Statement, parse
 
 if TYPE_CHECKING:

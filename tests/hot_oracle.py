@@ -134,6 +134,7 @@ Template = Callable[[int, int, Ctx], str]
 # (module, item key) -> source of the item for parameters p and q.
 TEMPLATES: dict[tuple[str, str], Template] = {
     ("consts", "speed"): lambda p, q, c: f"SPEED = {p}\n",
+    ("consts", "scale"): lambda p, q, c: f"SPEED *= {p % 3 + 1}\n",  # a chain: docs/reloading
     ("consts", "grav"): lambda p, q, c: f"GRAV = {p} + {q}\n",
     ("consts", "tail"): lambda p, q, c: f"TAIL = SPEED * {p}\n",
     ("consts", "back"): _back,
@@ -177,6 +178,9 @@ TEMPLATES: dict[tuple[str, str], Template] = {
     ("main", "player"): lambda p, q, c: "PLAYER = Ent()\n",
     ("main", "vel"): lambda p, q, c: f"VEL = consts.SPEED * {p}\n",
     ("main", "fn"): lambda p, q, c: f"def speed_of(x):\n    return x * VEL + {q}\n",
+    ("main", "items"): lambda p, q, c: f"ITEMS = [{p}]\n",
+    ("main", "more"): lambda p, q, c: f"ITEMS.append({q})\nCOUNT = len(ITEMS)\n",
+    ("main", "fill"): lambda p, q, c: f"for _ in range({p % 3}):\n    ITEMS.append({q})\n",
 }
 TEMPLATES.update({(m, "shared"): _shared for m in ALL_MODULES})
 # Items of main that need a module the game may not have.

@@ -1008,3 +1008,161 @@ def test_oracle_2_editing_the_first_of_two_same_named_classes(game: Game) -> Non
     want = fresh(new)
     assert (main.Ent.HP, main.FIRST_HP) == (want["Ent"].HP, want["FIRST_HP"]) == (2, 9)
     assert held.HP == 2
+
+
+def test_oracle_2_registration_dropped_from_the_first_of_two_same_named_defs(
+        game: Game) -> None:
+    reg = """
+        HANDLERS = []
+        def on(fn):
+            HANDLERS.append(fn)
+            return fn
+        @on
+        def helper(x):
+            return 1
+        @on
+        def helper(x):
+            return 0
+    """
+    main = game.load(reg)
+    second = main.helper
+    new = reg.replace("@on\n        def helper(x):\n            return 1",
+                      "def helper(x):\n            return 1")
+    report = game.edit(new)
+    assert report.ok, report
+    want = fresh(new)
+    assert [f(0) for f in main.HANDLERS] == [f(0) for f in want["HANDLERS"]] == [0]
+    assert [second] == main.HANDLERS  # not registered twice
+    assert main.helper is second
+
+
+def test_oracle_2_an_edited_def_above_a_plain_rebinding_of_its_name(game: Game) -> None:
+    source = """
+        def helper(x):
+            return 1
+        FIRST = helper
+        def other(x):
+            return 2
+        helper = other
+    """
+    main = game.load(source)
+    new = source.replace("return 1", "return 5")
+    report = game.edit(new)
+    assert report.ok, report
+    want = fresh(new)
+    assert (main.helper(0), main.other(0), main.FIRST(0)) == (
+        want["helper"](0), want["other"](0), want["FIRST"](0)) == (2, 2, 5)
+
+
+# -- 16. a statement changing a name from its own value runs again from its binding --------
+
+
+def test_16_an_edited_augmented_assignment_starts_again_from_the_binding(game: Game) -> None:
+    source = """
+        SPEED = 10
+        SPEED *= 2
+        VEL = SPEED + 1
+    """
+    main = game.load(source)
+    new = source.replace("*= 2", "*= 3")
+    report = game.edit(new)
+    assert report.ok, report
+    want = fresh(new)
+    assert (main.SPEED, main.VEL) == (want["SPEED"], want["VEL"]) == (30, 31)
+    assert "re-ran SPEED" in str(report)
+
+
+def test_16_x_equals_x_plus_one_edited(game: Game) -> None:
+    main = game.load("X = 1\nX = X + 1\n")
+    report = game.edit("X = 1\nX = X + 5\n")
+    assert report.ok, report
+    assert main.X == fresh("X = 1\nX = X + 5\n")["X"] == 6
+
+
+def test_16_an_edited_append_does_not_add_a_second_entry(game: Game) -> None:
+    source = "ENEMIES = []\nENEMIES.append(3)\nENEMIES.append(4)\nCOUNT = len(ENEMIES)\n"
+    main = game.load(source)
+    for new in (source.replace("append(3)", "append(5)"),   # edited
+                source.replace("append(3)", "append(5)").replace("ENEMIES.append(4)\n", ""),
+                "ENEMIES = []\nENEMIES.append(4)\nENEMIES.append(5)\nCOUNT = len(ENEMIES)\n"):
+        report = game.edit(new)
+        assert report.ok, report
+        want = fresh(new)
+        assert (want["ENEMIES"], want["COUNT"]) == (main.ENEMIES, main.COUNT), new
+
+
+def test_16_a_subscript_store_whose_key_changed_leaves_no_old_key(game: Game) -> None:
+    source = "COLORS = {'red': 1}\nCOLORS['blue'] = 2\ndel COLORS['red']\n"
+    main = game.load(source)
+    new = source.replace("'blue'", "'green'")
+    report = game.edit(new)
+    assert report.ok, report
+    assert main.COLORS == fresh(new)["COLORS"] == {"green": 2}
+
+
+def test_16_appends_swapped_run_again_in_their_new_order(game: Game) -> None:
+    main = game.load("L = []\nL.append(1)\nL.append(2)\n")
+    report = game.edit("L = []\nL.append(2)\nL.append(1)\n")
+    assert report.ok, report
+    assert main.L == [2, 1]
+
+
+def test_16_an_append_added_at_the_end_keeps_what_play_did(game: Game) -> None:
+    main = game.load("ENEMIES = []\nENEMIES.append(3)\nENEMIES.append(4)\nN = len(ENEMIES)\n")
+    main.ENEMIES.remove(3)  # play: the first enemy died
+    report = game.edit("ENEMIES = []\nENEMIES.append(3)\nENEMIES.append(4)\nENEMIES.append(9)\n"
+                       "N = len(ENEMIES)\n")
+    assert report.ok, report
+    assert main.ENEMIES == [4, 9]  # the new one joins; the dead one stays dead
+    assert main.N == 2  # what reads the list below runs again
+    # An append added in the middle changes the order: the list is built again.
+    new = "ENEMIES = []\nENEMIES.append(3)\nENEMIES.append(7)\nENEMIES.append(4)\n" \
+          "ENEMIES.append(9)\n"
+    report = game.edit(new)
+    assert report.ok, report
+    assert main.ENEMIES == fresh(new)["ENEMIES"] == [3, 7, 4, 9]
+
+
+def test_16_setting_an_attribute_again_keeps_the_object_it_is_set_on(game: Game) -> None:
+    source = """
+        class Player:
+            hp = 3
+        PLAYER = Player()
+        PLAYER.x = 5
+    """
+    main = game.load(source)
+    player = main.PLAYER
+    player.hp = 1  # play
+    report = game.edit(source.replace("x = 5", "x = 7"))
+    assert report.ok, report
+    assert main.PLAYER is player and (player.x, player.hp) == (7, 1)
+
+
+def test_oracle_2_a_line_added_above_two_loops_binding_the_same_name_runs_neither(
+        game: Game) -> None:
+    # Found by replaying pgzero's history (examples/basic/stars.py): two ``for _ in range``
+    # loops both bind ``_``; a line added above shifted both, and both ran again.
+    source = "x = []\nfor _ in range(2):\n    x.append(1)\nfor _ in range(3):\n    x.append(2)\n"
+    main = game.load(source)
+    report = game.edit("A = 1\n" + source)
+    assert report.ok, report
+    assert main.x == fresh(source)["x"] == [1, 1, 2, 2, 2]
+    assert "re-ran A" in str(report) and "x" not in report.reran
+
+
+def test_oracle_2_a_reader_moved_past_a_second_binding_reads_the_later_value(
+        game: Game) -> None:
+    main = game.load("X = 1\nY = X\nX = 2\n")
+    report = game.edit("X = 1\nX = 2\nY = X\n")
+    assert report.ok, report
+    assert main.Y == fresh("X = 1\nX = 2\nY = X\n")["Y"] == 2
+
+
+def test_16_a_loop_filling_a_list_edited_fills_it_once(game: Game) -> None:
+    source = "ENEMIES = []\nfor i in range(2):\n    ENEMIES.append(i)\nN = len(ENEMIES)\n"
+    main = game.load(source)
+    new = source.replace("range(2)", "range(3)")
+    report = game.edit(new)
+    assert report.ok, report
+    want = fresh(new)
+    assert (want["ENEMIES"], want["N"]) == (main.ENEMIES, main.N) == ([0, 1, 2], 3)

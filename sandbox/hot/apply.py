@@ -19,15 +19,16 @@ from typing import Any
 from sandbox.hot.context import ReloadContext
 from sandbox.hot.definitions import Definition, defined_by, patch_body_only
 from sandbox.hot.freshstart import star_exports
+from sandbox.hot.matching import Status, Step
 from sandbox.hot.names import first_attribute, resolve
 from sandbox.hot.patch import shift_functions
-from sandbox.hot.plan import Status, Step
 from sandbox.hot.reach import find_function, purge
+from sandbox.hot.shadowing import MISSING, Shadowing
 from sandbox.hot.source import Kind, Statement
 
 __all__ = ["ModuleApplier"]
 
-_MISSING: Any = object()
+_MISSING: Any = MISSING
 _CONTAINERS = frozenset({list, dict, set})  # exactly these: a subclass may not copy back
 
 
@@ -51,8 +52,7 @@ class ModuleApplier:
         self.definitions = Definition(name, ns, filename, ctx)
         self._steps: list[Step] = []
         self._own_names: frozenset[str] | None = None
-        self._last: dict[str, Step] | None = None
-        self._start: dict[str, Any] = {}  # the namespace as the reload found it
+        self._shadowing = Shadowing([], [], {})
 
     @property
     def own_names(self) -> frozenset[str]:
@@ -71,6 +71,8 @@ class ModuleApplier:
         """
         if patch_body_only(step, self.name, self.ns, self.filename, self.flags, self.ctx):
             return set()
+        if self._put_back(step, rebound):
+            return set(step.new.binds)
         st = step.new
         ns = self.ns
         star = "*" in st.binds  # ``from m import *`` binds whatever m exports now
@@ -104,22 +106,45 @@ class ModuleApplier:
             if step.new.kind is not Kind.STMT and new is not _MISSING:
                 self.ctx.changes.added.append(f"{self.name}.{n}")
             return {n}
-        if self._last_binder(n) is not step:
+        if self._shadowing.last(n) is not step:
             # ``def helper`` edited above a second ``def helper``: the function under the name
             # is the second's, never this one's to patch; the second runs again below and wins.
+            if step.old is not None and step.old.decorators != step.new.decorators:
+                self._retire(step.old, n)
             return {n}
-        first = self._start.get(n, _MISSING)
+        first = self._shadowing.origin(n)
         if first is not old and first is not _MISSING and n in rebound:
             # An earlier binding re-ran this reload: patch what the game held at the start,
             # so old references keep running what the name runs.
             old = first
         return self.definitions.settle(n, old, new, step, rebound)
 
-    def _last_binder(self, n: str) -> Step | None:
-        """The last step binding ``n`` by name (a fresh start's winner); made when first asked."""
-        if self._last is None:
-            self._last = {name: step for step in self._steps for name in step.new.binds}
-        return self._last.get(n)
+    def _retire(self, old: Statement, n: str) -> None:
+        """``@on`` dropped from a def a later one shadows: its function leaves ``HANDLERS``."""
+        current = self.ns.get(n)  # the def's new function, in the old one's lines: not it
+        roots = [value for value in self.ns.values() if value is not current]
+        raw = find_function(roots, n, self.filename, old.start, old.end)
+        if raw is not None:
+            purge(self.ctx.namespaces(), [raw], self.ctx.journal)
+
+    def _put_back(self, step: Step, rebound: frozenset[str]) -> bool:
+        """An unchanged def or class below an edited one of the same name: its object again.
+
+        It runs only because the name was rebound above it; running it would call its
+        decorators again (registering twice). It reads nothing rebound, so what it made when
+        the game started is what it would make now.
+        """
+        st, n = step.new, step.new.name
+        if (st.kind is Kind.STMT or n is None or step.status.runs
+                or not rebound.isdisjoint(st.reads) or self._shadowing.last(n) is not step
+                or not self._shadowing.held(n, step)):
+            return False
+        first = self._shadowing.origin(n)
+        if first is _MISSING or not self.definitions.ours(first, n, step.old):
+            return False
+        self.ns[n] = first
+        self.bound[n] = first
+        return True
 
     def _record(self, st: Statement, names: set[str], rebinds: set[str], first: bool) -> None:
         # What ran, as it ran: the looper carries these values into its snapshot (a ``del``
@@ -329,8 +354,8 @@ class ModuleApplier:
         ``removed``: the running statements the new source no longer has.
         """
         self._save()
-        self._steps, self._own_names, self._last = steps, None, None
-        self._start = dict(self.ns)
+        self._steps, self._own_names = steps, None
+        self._shadowing = Shadowing(steps, removed, self.ns)
         # Lambda handlers belong to no name: they go and move with the lines of their statement.
         # Their old line numbers stay valid until every step has run, then moves are applied.
         lambdas = self.ctx.handlers.anonymous(self.name)

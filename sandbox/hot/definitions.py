@@ -15,8 +15,8 @@ from typing import Any
 from sandbox.hot.classes import ClassPatch, migrate_instances, patch_class, unpatchable
 from sandbox.hot.context import ReloadContext
 from sandbox.hot.enums import is_enum
+from sandbox.hot.matching import Status, Step
 from sandbox.hot.patch import defined_in, forward, patch_callable, patch_function
-from sandbox.hot.plan import Status, Step
 from sandbox.hot.reach import find_function, inner_cells_changed, purge
 from sandbox.hot.source import Kind, Statement
 

@@ -19,7 +19,8 @@ from pathlib import Path
 from sandbox.hot.apply import ModuleApplier
 from sandbox.hot.context import Changes, ReloadContext
 from sandbox.hot.graph import ImportGraph
-from sandbox.hot.plan import ModulePlan, Plan, Step, shown_path, unchanged_steps
+from sandbox.hot.matching import Step, unchanged_steps
+from sandbox.hot.plan import ModulePlan, Plan, shown_path
 from sandbox.hot.reach import follow_closures
 from sandbox.hot.source import ParsedSource
 from sandbox.hot.tracking import Tracked, set_linecache
