@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 
-__all__ = ["documented_names"]
+__all__ = ["documented_failure", "documented_names"]
 
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
@@ -63,3 +63,16 @@ def documented_names(old: str, new: str) -> set[str]:
             else undocumented
         target |= _bound(stmt)
     return documented - undocumented
+
+
+def documented_failure(old: str, new: str, line: int) -> bool:
+    """A fresh import failed inside game code called from line ``line`` of ``new``: True
+    when that top-level statement is unchanged (the engine rightly does not run it again)."""
+    before, after = _statements(old), _statements(new)
+    if before is None or after is None:
+        return False
+    unchanged = {text for text, _ in before}
+    for text, stmt in after:
+        if stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno):
+            return text in unchanged and not isinstance(stmt, _DEFS)
+    return False

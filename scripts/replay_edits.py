@@ -161,7 +161,7 @@ def collect(gitdir: str, specs: list[str], max_pairs: int,
     return jobs
 
 
-def _run_job(job: dict[str, object], workdir: Path, timeout: int) -> list[dict[str, object]]:
+def _run_job(job: dict[str, object], workdir: Path, timeout: float) -> list[dict[str, object]]:
     """Run a job's pairs in worker processes; a pair that kills its worker is recorded."""
     pairs: list[dict[str, object]] = job["pairs"]  # type: ignore[assignment]
     job_file, results = workdir / "job.json", workdir / "results.jsonl"
@@ -198,7 +198,7 @@ def _worker_env() -> dict[str, str]:
     return env
 
 
-def run(targets: list[tuple[str, list[str]]], max_pairs: int, timeout: int = 10,
+def run(targets: list[tuple[str, list[str]]], max_pairs: int, timeout: float = 10,
         progress: bool = False) -> list[dict[str, object]]:
     """Replay every pair of every target (git dir, pathspecs); every pair's result."""
     seen: set[tuple[str, str]] = set()
@@ -246,7 +246,7 @@ def _print_summary(summary: dict[str, object]) -> None:
             print(f"  {title}: {n:5d}  {what}")
 
 
-def _replay_files(old: Path, new: Path, timeout: int) -> int:
+def _replay_files(old: Path, new: Path, timeout: float) -> int:
     """``--pair OLD NEW``: one edit, its result printed as JSON (1 when it diverged)."""
     texts = [p.read_bytes() for p in (old, new)]
     job = {"repo": "", "file": str(new), "package": any(RELATIVE_IMPORT.search(t) for t in texts),
@@ -280,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--real", action="store_true", help="the four mirrored histories")
     parser.add_argument("--max-pairs", type=int, default=4,
                         help="per file (default 4: about 1,800 pairs with --real)")
-    parser.add_argument("--timeout", type=int, default=10, help="seconds per pair")
+    parser.add_argument("--timeout", type=float, default=10, help="seconds per pair")
     parser.add_argument("--json", type=Path, help="write the divergences (and summary) here")
     parser.add_argument("--progress", action="store_true", help="a line per file on stderr")
     parser.add_argument("--pair", nargs=2, type=Path, metavar=("OLD", "NEW"),

@@ -168,6 +168,12 @@ class StandInModule(types.ModuleType):
             raise AttributeError(name)
         return StandIn(f"{self.__name__}.{name}")
 
+    def __setattr__(self, name: str, value: object) -> None:
+        # No state: a game monkeypatching ``pyxel.pal = _pal`` on the live side must not be
+        # seen by the fresh import (both run in one process; a fresh start has a new one).
+        if name.startswith("__") and name.endswith("__"):
+            super().__setattr__(name, value)
+
 
 class _Loader(importlib.abc.Loader):
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:

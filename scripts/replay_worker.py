@@ -17,6 +17,7 @@ import importlib.util
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import sys
@@ -32,7 +33,7 @@ for _p in (str(HERE), str(HERE.parent)):
         sys.path.insert(0, _p)
 
 import replay_standins  # noqa: E402
-from replay_classify import documented_names  # noqa: E402
+from replay_classify import documented_failure, documented_names  # noqa: E402
 from replay_observe import compare, describe_namespace  # noqa: E402
 
 from sandbox.hot import Reloader  # noqa: E402
@@ -76,14 +77,20 @@ def _fresh_import(name: str, file: Path, seed: int) -> tuple[Described | None, s
         sys.modules[name] = module
         spec.loader.exec_module(module)
         return {raw: describe_namespace(module.__dict__, name, raw) for raw in (False, True)}, ""
-    except Exception as exc:
-        return None, _error(exc)
-    except SystemExit as exc:
-        return None, f"SystemExit: {exc}"
+    except (Exception, SystemExit) as exc:
+        return None, _error(exc) + _called_from(exc, file)
     finally:
         sys.modules.pop(name, None)
         if saved is not None:
             sys.modules[name] = saved
+
+
+def _called_from(exc: BaseException, file: Path) -> str:
+    """`` (called from line N)`` when game code called by line N of the module raised."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(file)]
+    if len(frames) > 1 and frames[0].name == "<module>":
+        return f" (called from line {frames[0].lineno})"
+    return ""
 
 
 def _write(file: Path, text: str, bump: int) -> None:
@@ -129,6 +136,9 @@ def replay_pair(old: str, new: str, package: bool = False) -> dict[str, object]:
         verdict = _verdict(report, live, fresh, name)
         if verdict.get("names"):
             _mark_documented(verdict, old, new)
+        elif _documented_refusal(verdict, old, new):
+            verdict.update(outcome="documented", category="documented: needs F5 (edited code "
+                           "that an unchanged statement called fails in a fresh start)")
         return verdict
     finally:
         reloader.close()
@@ -159,6 +169,13 @@ def _verdict(report: Any, live: Described, fresh: list[tuple[Described | None, s
                 "bytecode variant": not raw_same}
     return {"outcome": "diverged", "category": differences[0].category, "engine": str(report),
             "names": [d.as_json() for d in differences], "nondeterministic": ignored}
+
+
+def _documented_refusal(verdict: dict[str, object], old: str, new: str) -> bool:
+    if verdict.get("category") != "engine accepted, fresh import refuses":
+        return False
+    called = re.search(r" \(called from line (\d+)\)$", str(verdict.get("fresh", "")))
+    return called is not None and documented_failure(old, new, int(called.group(1)))
 
 
 def _mark_documented(verdict: dict[str, object], old: str, new: str) -> None:
@@ -207,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the pairs of JOB from START, appending one JSON line per pair to RESULTS."""
     job_file, results_file, start = (argv if argv is not None else sys.argv[1:])[:3]
     job = json.loads(Path(job_file).read_text(encoding="utf-8"))
-    timeout = int(job.get("timeout", 10))
+    timeout = float(job.get("timeout", 10))
     _quiet_prelude()
     signal.signal(signal.SIGALRM, _on_alarm)
     isolation = _Isolation()
@@ -216,17 +233,17 @@ def main(argv: list[str] | None = None) -> int:
         for index in range(int(start), len(job["pairs"])):
             pair = job["pairs"][index]
             sys.stdout = sys.stderr = devnull
-            signal.alarm(timeout)
+            signal.setitimer(signal.ITIMER_REAL, timeout)
             try:
                 result = replay_pair(pair["old_source"], pair["new_source"],
                                      bool(job.get("package")))
             except PairTimeout:
-                result = {"outcome": "skipped", "reason": f"timed out ({timeout} s)"}
+                result = {"outcome": "skipped", "reason": f"timed out ({timeout:g} s)"}
             except BaseException as exc:  # the harness must go on: this pair is recorded
                 result = {"outcome": "skipped", "reason": "harness error",
                           "error": _error(exc)}
             finally:
-                signal.alarm(0)
+                signal.setitimer(signal.ITIMER_REAL, 0)
                 isolation.restore()
             result["index"] = index
             out.write(json.dumps(result) + "\n")

@@ -76,19 +76,19 @@ def test_a_value_made_by_calling_edited_code_is_documented_not_diverged(
 
 def test_pairs_that_cannot_be_compared_are_skipped_and_counted(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # old fails to import / new loops at import, then old does (1 s time-outs) / new kills
+    # old fails to import / new loops at import, then old does (0.5 s time-outs) / new kills
     # the process.
     versions = [BROKEN, V1, "while True:\n    pass\n", V2, "import os\nos._exit(3)\n"]
     gitdir = _history(tmp_path, versions)
-    out, data = _run(capsys, [f"{gitdir}=game.py", "--timeout", "1", "--json",
+    out, data = _run(capsys, [f"{gitdir}=game.py", "--timeout", "0.5", "--json",
                               str(tmp_path / "out.json")])
     summary = data["summary"]
     assert summary["tried"] == 4 and summary["skipped"] == 4
     assert summary["skipped by reason"] == {"old version does not import": 1,
-                                            "timed out (1 s)": 2,
+                                            "timed out (0.5 s)": 2,
                                             "worker crashed or hung": 1}
     assert summary["compared"] == 0 and data["divergences"] == []
-    assert "skipped:     2  timed out (1 s)" in out
+    assert "skipped:     2  timed out (0.5 s)" in out
 
 
 def test_a_bad_target_is_a_clear_message() -> None:
