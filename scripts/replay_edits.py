@@ -36,7 +36,8 @@ fresh import fails too: agreement), *diverged* (by category: a name differs, the
 refused what a fresh import accepts, the engine accepted what a fresh import refuses,
 ``reload()`` raised), *skipped* (by reason: v_k does not import, time-out, worker crash).
 Every divergence is written to ``--json`` as a record: both versions' paths and commits,
-the differing names with the engine's and the fresh value.
+the differing names with the engine's and the fresh value (and every skipped pair, with
+why). ``--pair OLD NEW`` replays one edit between two files and prints its record.
 """
 
 from __future__ import annotations
@@ -293,8 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     _print_summary(summary)
     if args.json is not None:
         diverged = [r for r in results if r["outcome"] in ("diverged", "documented")]
-        args.json.write_text(json.dumps({"summary": summary, "divergences": diverged},
-                                        indent=1), encoding="utf-8")
+        skipped = [r for r in results if r["outcome"] == "skipped"]
+        args.json.write_text(json.dumps({"summary": summary, "divergences": diverged,
+                                         "skipped": skipped}, indent=1), encoding="utf-8")
     return 0
 
 

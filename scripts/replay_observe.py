@@ -34,6 +34,7 @@ IMPORT_SYSTEM = frozenset({"__builtins__", "__loader__", "__spec__", "__cached__
 # Class attributes Python makes for every class (descriptors describing themselves).
 CLASS_SLOTS = frozenset({"__dict__", "__weakref__"})
 PLAIN = (type(None), bool, int, str, bytes)
+UNSPELLED = frozenset({"EXTENDED_ARG", "PUSH_NULL"})  # see _instructions
 
 
 @dataclass
@@ -139,17 +140,18 @@ def _instructions(code: types.CodeType) -> list[tuple[object, ...]]:
     Python 3.11 compiles ``random.randint()`` as ``LOAD_GLOBAL NULL + random; LOAD_ATTR``
     when the module's own ``import random`` is in the same compile (``is_import_originated``),
     and as ``LOAD_GLOBAL random; LOAD_METHOD`` otherwise: the same behaviour, other bytes
-    and cache sizes (so a jump may need an ``EXTENDED_ARG`` in one and not the other). So
-    the method load is one opcode here, globals are named, jumps point at instruction
-    indexes, ``EXTENDED_ARG`` is left out. (``raw=True`` compares the bytes as they are.)
+    and cache sizes (so a jump may need an ``EXTENDED_ARG`` in one and not the other), and
+    ``random.choice(x)(y)`` gets a ``PUSH_NULL`` first in one of them. So the method load is
+    one opcode here, globals are named, jumps point at instruction indexes, ``EXTENDED_ARG``
+    and ``PUSH_NULL`` are left out. (``raw=True`` compares the bytes as they are.)
     """
     everything = list(dis.get_instructions(code))
-    instructions = [i for i in everything if i.opname != "EXTENDED_ARG"]
+    instructions = [i for i in everything if i.opname not in UNSPELLED]
     index: dict[int, int] = {}
     position = 0
     for inst in everything:  # a jump to an EXTENDED_ARG goes to the instruction it extends
         index[inst.offset] = position
-        position += inst.opname != "EXTENDED_ARG"
+        position += inst.opname not in UNSPELLED
     found: list[tuple[object, ...]] = []
     line: int | None = None
     for inst in instructions:
@@ -214,8 +216,20 @@ def _short(value: object) -> str:
     return text if len(text) <= 600 else text[:600] + "…"
 
 
+def _items(a: list[object], b: list[object]) -> list[tuple[str, object, object]]:
+    """Two lists item by item, then what one has beyond the other (``[3:]``)."""
+    parts: list[tuple[str, object, object]] = [(f"[{i}]", x, y)
+                                               for i, (x, y) in enumerate(zip(a, b, strict=False))]
+    if len(a) != len(b):
+        n = min(len(a), len(b))
+        parts.append((f"[{n}:]", a[n:], b[n:]))
+    return parts
+
+
 def _step(a: object, b: object) -> tuple[list[tuple[str, object, object]], bool]:
     """The parts of two descriptions of one shape, labelled (``[key]``, ``.attr``, ``[i]``)."""
+    if isinstance(a, list) and isinstance(b, list):
+        return _items(a, b), True
     if isinstance(a, dict) and isinstance(b, dict):
         keys = list(dict.fromkeys([*a, *b]))
         return [(f".{k}", a.get(k, "<missing>"), b.get(k, "<missing>")) for k in keys], True
@@ -226,9 +240,8 @@ def _step(a: object, b: object) -> tuple[list[tuple[str, object, object]], bool]
         da, db = dict(a[1]), dict(b[1])
         keys = list(dict.fromkeys([*da, *db]))
         return [(f"[{k}]", da.get(k, "<missing>"), db.get(k, "<missing>")) for k in keys], True
-    if a[0] in ("list", "tuple", "set", "frozenset") and len(a[1]) == len(b[1]):
-        pairs = enumerate(zip(a[1], b[1], strict=True))
-        return [(f"[{i}]", x, y) for i, (x, y) in pairs], True
+    if a[0] in ("list", "tuple", "set", "frozenset"):
+        return _items(a[1], b[1]), True
     return [(f"[{i}]", x, y) for i, (x, y) in enumerate(zip(a, b, strict=True)) if i], True
 
 
