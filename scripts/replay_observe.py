@@ -251,6 +251,8 @@ def _first_difference(a: object, b: object, where: str) -> tuple[str, object, ob
     parts, ok = _step(a, b)
     if ok:
         for label, x, y in parts:
+            if x != y and label.endswith(":]"):  # what one list has beyond the other
+                return where + label, x, y
             if x != y:
                 return _first_difference(x, y, where + label)
     return where, a, b

@@ -241,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
                 result = {"outcome": "skipped", "reason": f"timed out ({timeout:g} s)"}
             except BaseException as exc:  # the harness must go on: this pair is recorded
                 result = {"outcome": "skipped", "reason": "harness error",
-                          "error": _error(exc)}
+                          "error": _error(exc), "trace": traceback.format_exc()[-3000:]}
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 isolation.restore()

@@ -96,14 +96,17 @@ def test_a_bad_target_is_a_clear_message() -> None:
         replay_edits.main(["no-equals-sign"])
 
 
-def test_the_comparison_sees_moved_functions_and_leftover_names() -> None:
+def test_the_comparison_sees_moved_functions_leftover_names_and_longer_lists() -> None:
     before: dict[str, object] = {"__name__": "m"}
     after: dict[str, object] = {"__name__": "m"}
-    exec(compile("def f():\n    return 1\n_A__priv = 2\n", "g.py", "exec"), before)
-    exec(compile("\ndef f():\n    return 1\n", "g.py", "exec"), after)
+    exec(compile("def f():\n    return 1\n_A__priv = 2\nL = [1, [2]]\n", "g.py", "exec"),
+         before)
+    exec(compile("\ndef f():\n    return 1\nL = [1]\n", "g.py", "exec"), after)
     found = compare(describe_namespace(before, "m"), describe_namespace(after, "m"))
     assert [(d.name, d.category) for d in found] == [
-        ("_A__priv", "name left over after reload"), ("f", "function co_firstlineno differs")]
+        ("L", "value differs (list)"), ("_A__priv", "name left over after reload"),
+        ("f", "function co_firstlineno differs")]
+    assert (found[0].where, found[0].engine, found[0].fresh) == ("[1:]", [("list", [2])], [])
 
 
 def test_method_loads_compiled_without_the_modules_imports_are_the_same_code() -> None:
