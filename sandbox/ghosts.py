@@ -127,8 +127,12 @@ class Ghosts:
         """
         if (isinstance(event, ReloadReport) and event.ok and event.changed) or \
                 (isinstance(event, AssetReloaded) and event.ok):
-            self.version += 1
-            self.forget()  # never show the old game's ghosts, even paused on an error
+            self.changed()
+
+    def changed(self) -> None:
+        """The game may draw or move differently now (new code, a line run at ``--repl``)."""
+        self.version += 1
+        self.forget()  # never show the old game's ghosts, even paused on an error
 
     @property
     def waiting(self) -> list[int]:

@@ -207,17 +207,20 @@ class History:
 
     def simulate(self, start: int, end: int,
                  fingerprints: list[dict[str, bytes]] | None = None,
-                 keyframes: bool = False) -> bool:
+                 keyframes: bool = False, opaque: set[str] | None = None,
+                 stop: Callable[[], bool] | None = None) -> bool:
         """Run the updates ``start`` .. ``end - 1`` with the logged input, from the state now.
 
         ``fingerprints`` gets one per tick from ``start + 1`` to ``end``; with ``keyframes``
-        the keyframes after ``start`` are taken afresh (the past under new code).
+        the keyframes after ``start`` are taken afresh (the past under new code). ``opaque``:
+        :func:`fingerprint`'s, kept by a run that goes on over several calls; ``stop``, asked
+        after each tick, ends the call early (``shown`` says where).
         """
         if keyframes:
             self.keyframes = [kf for kf in self.keyframes if kf.tick <= start]
         modules = self.modules()
         names = self._names(modules) if fingerprints is not None else []
-        opaque: set[str] = set()
+        opaque = set() if opaque is None else opaque
         for tick in range(start, end):
             if not all(self.replay(data) for data in self.events.get(tick, ())) \
                     or not self.update():
@@ -229,6 +232,8 @@ class History:
                 fingerprints.append(fingerprint(modules, names, opaque))
             if keyframes and tick + 1 - self.keyframes[-1].tick >= self.every:
                 self.keyframes.append(self.take(tick + 1))
+            if stop is not None and stop():
+                break
         return True
 
     def _names(self, modules: Mapping[str, ModuleType],

@@ -13,7 +13,6 @@ last good frame is re-presented under the error panel; a half-drawn frame is nev
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +23,7 @@ from sandbox.changes import Changes, HostHooks
 from sandbox.clock import FixedClock, StepPerFrame
 from sandbox.console_sink import ConsoleLike, ConsoleSink
 from sandbox.controls import Controls
-from sandbox.devtools import DevTools, TerminalKeys
+from sandbox.devtools import DevTools
 from sandbox.eventlog import EventLog
 from sandbox.events import ErrorInfo, Notice, Restarted, ScreenshotSaved
 from sandbox.events.errors import startup_error
@@ -42,13 +41,12 @@ from sandbox.live_assets import LiveAssets
 from sandbox.looping import Looper, Mode
 from sandbox.overlay import Overlay
 from sandbox.play_gate import PlayGate
-from sandbox.process import debugger_in
 from sandbox.reload_followup import ReloadFollowUp
-from sandbox.repl import REPL_BANNER, Repl
 from sandbox.screen import Screen
 from sandbox.sdl import Display
 from sandbox.stale import StaleObjects
 from sandbox.status import Status
+from sandbox.terminal_input import TerminalInput
 from sandbox.timeline import Timeline
 from sandbox.tweak_edit import TweakEditor
 from sandbox.tweak_list import Tweakable
@@ -112,8 +110,7 @@ class Host:
                                     if headless else time.perf_counter)
         self.tweak_panel = TweakPanel(self.tweaking)
         self.events.sinks.append(self.tweak_panel.changed)  # its rows follow reloads, tweaks
-        self.keys: TerminalKeys | None = None
-        self.repl: Repl | None = None  # --repl: a prompt into the game (sandbox.repl)
+        self.terminal = TerminalInput()  # r / R / q and --repl (sandbox.terminal_input)
         self.assets: LiveAssets | None = None
         self.running, self.frames = True, 0
         self.screenshot_overlays = False  # F12 and --screenshot: the game's frame only
@@ -150,6 +147,9 @@ class Host:
         self.display = Display(self.settings.window_title, self.settings.size,
                                headless=self.headless)
         self.overlay = Overlay()
+        # F4's column ends above the error panel or strip at the bottom: neither hides the other.
+        self.tweak_panel.below = lambda surface: self.overlay.bottom_height(
+            surface, self.status.shown_error)
         self.followup = ReloadFollowUp(
             self.display, self.overlay, self.events.emit, game_name=self.spec.name,
             resized=lambda: self.screen.forget(), stale=self.stale, looping=self.looping,
@@ -174,12 +174,7 @@ class Host:
             self.watcher = Watcher(self.root, (".py", *self.assets.suffixes),
                                    {shared: self.assets.suffixes} if shared else None)
             self.watcher.start()
-        if terminal_keys:  # r / R / q from the terminal, only when stdin is one
-            # pdb's prompt reads this terminal: the key reader stays off it meanwhile.
-            main = threading.get_ident()
-            self.keys = TerminalKeys(hold=lambda: debugger_in(main) is not None)
-            if not self.keys.start():
-                self.keys = None
+        keys = terminal_keys and self.terminal.read_keys()  # only when stdin is a terminal
         hooks = HostHooks(call_hook=self.call_hook, run_engine=self.calls.run_engine,
                           around_reload=self.followup.around_reload,
                           code_changed=self._code_changed, restarted=self._restarted)
@@ -197,14 +192,11 @@ class Host:
         self.screen.badges.append(self.controls)  # "PAUSED" while F10 holds the game
         if self.console is not None:
             # Headless there is no window to press keys in: only the terminal's keys, if any.
-            keys = banner_rows(self.keys is not None, window=not self.headless)
-            self.console.banner(self.spec.name, self.root, keys)
+            self.console.banner(self.spec.name, self.root,
+                                banner_rows(keys, window=not self.headless))
         if repl:  # its lines run at the frame boundary, in the live main, under the watchdog
-            self.repl = Repl(lambda: vars(self.game), self.watchdog.call, self.events.emit,
-                             self.root)
-            if self.console is not None:
-                self.console.info(REPL_BANNER)
-            self.repl.start()
+            self.terminal.prompt(lambda: vars(self.game), self.watchdog.call, self.events.emit,
+                                 self.root, self.console, ran=self.ghosts.changed)
 
     # -- context manager -----------------------------------------------------------------------
     def __enter__(self) -> Host:
@@ -216,13 +208,8 @@ class Host:
     def close(self) -> None:
         """Stop watching, close the window and forget the game's modules (idempotent)."""
         self.looping.close()  # a recording still running is saved first (--record)
-        if self.repl is not None:
-            self.repl.stop()
-            self.repl = None
         self.input.close()  # input: SDL's gamepads
-        if self.keys is not None:
-            self.keys.stop()  # gives the terminal its settings back
-            self.keys = None
+        self.terminal.close()  # the prompt stops; the terminal gets its settings back
         if self.assets is not None:
             self.assets.close()  # sounds and textures go before the mixer and the renderer
             self.assets = None
@@ -330,11 +317,10 @@ class Host:
             return False
         if not self.status.paused:
             self.input.sync()  # input: no key stuck after F7, F5 or an error pause
-        self.controls.handle_terminal(self.keys)
+        self.controls.handle_terminal(self.terminal.keys)
         self.tweaking.frame()  # a drag's coalesced write, when due
         self.changes.apply_pending()
-        if self.repl is not None:
-            self.repl.run_pending()
+        self.terminal.run_lines()
         self.play.advance(self.controls.ticks(self.clock.tick()))  # F10 pauses, F11 steps
         if not self.status.paused and not self._draw_game():
             # The failure froze the last good frame; it overwrites the half-drawn one, on

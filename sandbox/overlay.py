@@ -23,11 +23,12 @@ from sandbox.panel import (
     Surface,
     draw_error_panel,
     error_lines,
+    error_panel_height,
     error_rows,
 )
 
 __all__ = ["Overlay", "Surface", "error_lines", "help_lines", "loop_indicator",
-           "loop_indicator_height", "notice_strip", "pause_badge", "wrap"]
+           "loop_indicator_height", "notice_strip", "pause_badge", "strip_height", "wrap"]
 
 PANEL_DARK = (0, 0, 0, 190)  # behind the loop indicator and the notice strip
 # Behind the HUD and the help: opaque, so the game's own text never shows through theirs.
@@ -96,6 +97,15 @@ class Overlay:
         elif self.notices:
             notice_strip(surface, self.notices)
 
+    def bottom_height(self, surface: Surface, error: ErrorInfo | None) -> int:
+        """Pixels at the bottom of ``surface`` that :meth:`draw` covers: the error panel, its
+        folded strip or the notice strip; 0 when none. The tweak panel (F4) ends above them."""
+        if error is not None and not self.fold_errors:
+            return error_panel_height(surface, error)
+        if error is not None or self.notices:
+            return strip_height(surface)
+        return 0
+
     def _graph(self, surface: Surface, x: int, y: int) -> None:
         """One 2-pixel bar per frame; the middle line is the frame budget, red bars exceed it."""
         height = GRAPH_ROWS * surface.line_height - 4
@@ -117,7 +127,7 @@ class Overlay:
         width, height = surface.size
         columns = (width - 2 * MARGIN) // max(1, surface.text_size("M")[0])
         head = error_rows(error, max(8, columns - len(FOLD_NOTE)), 1)[0][0]
-        strip_h = surface.line_height + 2 * FOLD_PAD
+        strip_h = strip_height(surface)
         surface.fill_rect(0, height - strip_h, width, strip_h, PANEL)
         surface.text(MARGIN, height - strip_h + FOLD_PAD, head + FOLD_NOTE, TITLE_RGB)
 
@@ -144,26 +154,30 @@ class Overlay:
             surface.text(MARGIN, y0 + MARGIN + i * step, text, rgb)
 
 
-def notice_strip(surface: Surface, notices: Sequence[str], max_rows: int = 3) -> None:
-    """The notice strip: one row a notice, at the bottom left, only as wide as its text.
+def strip_height(surface: Surface) -> int:
+    """A one-row strip at the bottom: the folded error panel (F2), the notice strip."""
+    return surface.line_height + 2 * FOLD_PAD
 
-    At the bottom like the error panel (which takes its place while there is an error), and
-    narrow so the game stays visible beside it.
+
+def notice_strip(surface: Surface, notices: Sequence[str]) -> None:
+    """The notice strip: the first notice, at the bottom left, only as wide as its text.
+
+    Where the folded error panel is, and as thin (``strip_height``): games keep their bottom
+    rows for play. Breakout's paddle ends 20 rows above the bottom; the strip of one notice a
+    row, 25 pixels and more, covered it at the far left, this one (19 with the overlay's
+    font) never does. More notices are counted on the same row; the terminal has them all.
     """
     width, height = surface.size
     char_w = max(1, surface.text_size("M")[0])
     columns = max(8, (width - 2 * MARGIN) // char_w)
-    rows = [text if len(text) <= columns else text[:columns - 1] + "…"
-            for text in notices[:max_rows]]
-    if len(notices) > max_rows:
-        rows[-1] = f"… and {len(notices) - max_rows + 1} more (see the terminal)"
-    step = surface.line_height
-    strip_w = max(surface.text_size(row)[0] for row in rows) + 2 * MARGIN
-    strip_h = len(rows) * step + MARGIN
-    y0 = height - strip_h
-    surface.fill_rect(0, y0, min(width, strip_w), strip_h, PANEL_DARK)
-    for i, row in enumerate(rows):
-        surface.text(MARGIN, y0 + MARGIN // 2 + i * step, row, HUD_RGB)
+    more = f"  (+{len(notices) - 1} more in the terminal)" if len(notices) > 1 else ""
+    room = max(1, columns - len(more))
+    text = notices[0] if len(notices[0]) <= room else notices[0][:room - 1] + "…"
+    row = text + more
+    strip_h = strip_height(surface)
+    strip_w = surface.text_size(row)[0] + 2 * MARGIN
+    surface.fill_rect(0, height - strip_h, min(width, strip_w), strip_h, PANEL_DARK)
+    surface.text(MARGIN, height - strip_h + FOLD_PAD, row, HUD_RGB)
 
 
 def loop_indicator(surface: Surface, label: str, fraction: float,

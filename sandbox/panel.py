@@ -29,7 +29,7 @@ from sandbox.events import ErrorInfo
 
 __all__ = [
     "DIM_RGB", "HUD_RGB", "LINE_ROWS", "MARGIN", "PANEL", "TEXT_RGB", "TITLE_RGB", "Surface",
-    "draw_error_panel", "error_lines", "error_rows", "source_rows",
+    "draw_error_panel", "error_lines", "error_panel_height", "error_rows", "source_rows",
 ]
 
 RGB = tuple[int, int, int]
@@ -140,15 +140,27 @@ def error_lines(info: ErrorInfo) -> list[Row]:
     return list(error_rows(info, 120, 40))
 
 
-def draw_error_panel(surface: Surface, info: ErrorInfo) -> None:
-    """Draw the panel for ``info`` across the bottom of ``surface``."""
+def _fitted(surface: Surface, info: ErrorInfo) -> tuple[tuple[Row, ...], int]:
+    """The panel's rows for ``info`` on ``surface``, and the panel's height in pixels."""
     width, height = surface.size
     char_w = max(1, surface.text_size("M")[0])
     step = max(1, surface.line_height)
     columns = max(1, (width - 2 * MARGIN) // char_w)
     max_rows = max(1, (height * 2 // 3 - 2 * MARGIN) // step)
     rows = error_rows(info, columns, max_rows)
-    panel_h = min(height, len(rows) * step + 2 * MARGIN)
+    return rows, min(height, len(rows) * step + 2 * MARGIN)
+
+
+def error_panel_height(surface: Surface, info: ErrorInfo) -> int:
+    """How many pixels at the bottom of ``surface`` the panel for ``info`` takes."""
+    return _fitted(surface, info)[1]
+
+
+def draw_error_panel(surface: Surface, info: ErrorInfo) -> None:
+    """Draw the panel for ``info`` across the bottom of ``surface``."""
+    width, height = surface.size
+    rows, panel_h = _fitted(surface, info)
+    step = max(1, surface.line_height)
     y0 = height - panel_h
     surface.fill_rect(0, y0, width, panel_h, PANEL)
     for i, (text, rgb) in enumerate(rows):

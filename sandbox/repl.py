@@ -41,16 +41,20 @@ class Repl:
     ``namespace()``: the dict lines run in (the game's live ``main``; after F5 the fresh one);
     ``run(fn)``: call ``fn`` under the watchdog (raises HookTimeout, GameExit);
     ``emit``: the event sink, told a ``ReplFailed`` when a line fails; ``root``: the game
-    folder, for error locations. ``stream``: stdin unless given (a test's pipe).
+    folder, for error locations. ``stream``: stdin unless given (a test's pipe). ``ran``:
+    called after each line that ran (a line can define code: the timeline's ghosts, drawn
+    by the code before it, are drawn again).
     """
 
     def __init__(self, namespace: Callable[[], dict[str, Any]],
                  run: Callable[[Callable[[], object]], object], emit: Callable[[object], None],
-                 root: Path, stream: TextIO | None = None) -> None:
+                 root: Path, stream: TextIO | None = None,
+                 ran: Callable[[], None] = lambda: None) -> None:
         self.namespace = namespace
         self.run = run
         self.emit = emit
         self.root = root
+        self.ran = ran
         self._stream = stream
         self._queue: queue.SimpleQueue[tuple[str, threading.Event]] = queue.SimpleQueue()
         self._stop = threading.Event()
@@ -157,6 +161,7 @@ class Repl:
             return False
         finally:
             sys.stdout.flush()
+        self.ran()
         return True
 
 

@@ -1,4 +1,7 @@
-"""``potato-sandbox new PATH``: create a runnable game skeleton, never overwriting anything."""
+"""``potato-sandbox new PATH [--from EXAMPLE]``: a runnable new game, or an example's copy.
+
+Nothing that exists is overwritten: a file the game would need that is already there stops it.
+"""
 
 from __future__ import annotations
 

@@ -11,6 +11,9 @@ from the cursor, with the same input: under the old code first, then under the n
 a fingerprint of the state at every tick (``history.fingerprint``). The bar marks the first
 tick where they differ, and the re-run under the new code becomes the history's future.
 
+That re-run goes on over the frames after the save, within a time budget, its progress on
+the bar (``sandbox.scrub_save``).
+
 The timeline does not know the host: it gets the history, an event sink and what to do when
 play resumes (the host forgets the time spent paused). While it is open, the host gives it
 the game's input (:meth:`handle`) instead of the game, and runs no update.
@@ -18,16 +21,18 @@ the game's input (:meth:`handle`) instead of the game, and runs no update.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sandbox.events import Notice
 from sandbox.ghosts import EVERY, REACH, Ghosts
-from sandbox.history import History, fingerprint
+from sandbox.history import History
 from sandbox.keys import Scrub, timeline_action
 from sandbox.overlay import Surface
 from sandbox.recording import RecordingError
+from sandbox.scrub_save import BUDGET, ScrubSaves
 
 if TYPE_CHECKING:
     from sandbox.hot import ReloadReport
@@ -43,6 +48,7 @@ PAST_RGBA = (110, 170, 240, 255)
 KEYFRAME_RGBA = (200, 200, 210, 255)
 CURSOR_RGBA = (255, 255, 255, 255)
 DIVERGE_RGBA = (255, 80, 80, 255)
+RERUN_RGBA = (240, 200, 80, 255)  # the ticks a save's re-run has run so far
 LABEL_RGB = (230, 230, 230)
 TRACK_H = 8
 PAD = 6
@@ -53,7 +59,8 @@ class Timeline:
 
     def __init__(self, history: History, *, emit: Callable[[object], None],
                  resumed: Callable[[], None] = lambda: None, game: str = "",
-                 save_to: Callable[[], Path | None] = lambda: None) -> None:
+                 save_to: Callable[[], Path | None] = lambda: None,
+                 clock: Callable[[], float] = time.perf_counter, budget: float = BUDGET) -> None:
         self.history = history
         self.emit = emit
         self.resumed = resumed
@@ -61,14 +68,11 @@ class Timeline:
         self.save_to = save_to  # --record FILE: S in the timeline writes the history there
         self.is_open = False
         self.cursor = 0
-        self.divergence: int | None = None  # first tick the last save's re-run differs at
         self.dragging = False
         self._track: tuple[int, int, int, int] | None = None  # x, y, w, h as last drawn
         self._top = 0  # the bar's top edge as last drawn: a press below it scrubs
-        # A save while scrubbed back: the old run's fingerprints from the cursor on, and the
-        # names the reload bound, until the re-run under the new code has compared with them.
-        self._baseline: list[dict[str, bytes]] | None = None
-        self._edited: set[str] | None = None
+        # A save while scrubbed back: the history run again under the new code, over frames.
+        self.saves = ScrubSaves(history, emit, clock=clock, budget=budget)
         # G: faint frames around the cursor (sandbox.ghosts); the host sets them once it
         # has a window to draw them with.
         self.ghosts: Ghosts | None = None
@@ -80,6 +84,21 @@ class Timeline:
     def visible(self) -> bool:
         """True while open: the bar is drawn (``sandbox.screen`` badges)."""
         return self.is_open
+
+    @property
+    def divergence(self) -> int | None:
+        """The first tick where the last save's re-run differed from the old run, or None."""
+        return self.saves.divergence
+
+    @property
+    def rerunning(self) -> bool:
+        """True while a save's re-run of the history under the new code is going on."""
+        return self.saves.rerunning
+
+    @property
+    def preparing(self) -> bool:
+        """True while the old run a save would compare with is being taken (scrubbed back)."""
+        return self.is_open and self.saves.preparing(self.cursor)
 
     def hud_line(self) -> str | None:
         """The HUD's (F3) line while open: the cursor and what the history holds."""
@@ -107,8 +126,8 @@ class Timeline:
             self._say("nothing to rewind yet: the history starts with the first update "
                       "(and again after a loop or a hot restart)")
             return
-        self.is_open, self.cursor, self.divergence, self.dragging = True, history.tick, None, False
-        self._baseline = self._edited = None
+        self.is_open, self.cursor, self.dragging = True, history.tick, False
+        self.saves.forget()
         seconds = (history.tick - history.start) * history.step
         self._say(f"timeline: {seconds:.1f} s to rewind — Left/Right scrub (Shift: one tick), "
                   "drag the bar; F8 resumes from the tick shown")
@@ -116,6 +135,7 @@ class Timeline:
     def close(self) -> None:
         """Resume play from the cursor; what came after it is dropped."""
         history = self.history
+        self.saves.forget()  # the future goes: a run of it unfinished is not needed
         self.show()
         dropped = history.tick - self.cursor
         history.resume_at(self.cursor)
@@ -129,25 +149,25 @@ class Timeline:
     def cancel(self) -> None:
         """Close without resuming (a hot restart replaced the game the history was of)."""
         self.is_open = self.dragging = False
+        self.saves.forget()
         if self.ghosts is not None:
             self.ghosts.drop()
 
     def show(self) -> None:
         """Make the game's state the cursor's (the host calls this instead of updating).
 
-        After a save while scrubbed back, this is where the history is re-run; then the
-        ghosts (G) are drawn, when on and not drawn for this cursor and code yet.
+        Then the runs of the history go on for this frame's budget: a save's run under the
+        new code, else the old run the next save compares with; then the ghosts (G) are
+        drawn, when on and not drawn for this cursor and code yet.
         """
         history, ghosts = self.history, self.ghosts
         # The ghosts' budget counts the seek (or a save's re-run) too: the frame is all of it.
         began = None if ghosts is None else ghosts.clock()
-        if self._edited is not None:
-            edited, self._edited = self._edited, None
-            ok = self._rerun(edited)
-        elif history.shown is None and self.cursor == history.tick:
+        if history.shown is None and self.cursor == history.tick:
             ok = True  # the state now: nothing to re-simulate
         else:
             ok = history.shown == self.cursor or history.seek(self.cursor)
+        ok = ok and self.saves.frame(self.cursor)
         if ok and ghosts is not None:
             ghosts.refresh(self.cursor, began)
 
@@ -243,66 +263,19 @@ class Timeline:
         start, end = self.history.start, self.history.tick
         return left + round((tick - start) * (width - 1) / max(1, end - start))
 
-    # -- saving while scrubbed back --------------------------------------------------------------
+    # -- saving while scrubbed back (sandbox.scrub_save) ---------------------------------------
     def around_reload(self, reload: Callable[[], ReloadReport]) -> ReloadReport:
-        """Run ``reload``; while scrubbed back, the old run's fingerprints are taken first.
+        """Run ``reload``; while scrubbed back, the history is run again under the new code.
 
-        The re-run under the new code waits for :meth:`show` (the host calls it after the
-        reload resumed the game), so an error in it pauses the game and stays on screen.
-        After such an error the next save compares with the same old run, not the broken one.
+        ``sandbox.scrub_save`` holds how: over the next frames, from :meth:`show`.
         """
-        history = self.history
-        if not self.is_open or self.cursor >= history.tick:
-            return history.around_reload(reload)
-        if self._baseline is None:
-            if not history.seek(self.cursor):
-                return history.around_reload(reload)
-            history.anchor(self.cursor)
-            old = [fingerprint(history.modules())]
-            if history.simulate(self.cursor, history.tick, old):
-                self._baseline = old
-        history.seek(self.cursor)  # the anchor: the reload lands on the cursor's state
-        report = history.around_reload(reload)
-        if report.ok and report.changed and self._baseline is not None:
-            self._edited = {f"{module}.{name}" for module, name in report.bound_names}
-        return report
-
-    def _rerun(self, edited: set[str]) -> bool:
-        """Run the history from the cursor under the new code and mark where it diverges.
-
-        False when a hook failed on the way (the game is paused on the error).
-        """
-        history, cursor = self.history, self.cursor
-        history.anchor(cursor)  # after_reload handlers may have changed the cursor's state
-        new = [fingerprint(history.modules())]
-        if not history.simulate(cursor, history.tick, new, keyframes=True):
-            return False  # paused on the error; the next save compares with the same old run
-        assert self._baseline is not None
-        self._diverged(cursor, self._baseline, new, edited)
-        self._baseline = None
-        return history.seek(cursor)
-
-    def _diverged(self, cursor: int, old: list[dict[str, bytes]], new: list[dict[str, bytes]],
-                  edited: set[str]) -> None:
-        """Mark and tell the first tick where the new run's state differs from the old one.
-
-        The names the reload's statements bound (an edited ``HEIGHT = 400``) are code: they
-        differ from the old run everywhere, so they are left out of the comparison.
-        """
-        first = next((i for i, (a, b) in enumerate(zip(old, new, strict=True))
-                      if _differs(a, b, edited)), None)
-        self.divergence = None if first is None else cursor + first
-        ticks = len(new) - 1
-        if self.divergence is None:
-            self._say(f"re-ran {ticks} ticks under the new code: the state never differs "
-                      "from the old run")
-        else:
-            self._say(f"re-ran {ticks} ticks under the new code: it diverges from the old run "
-                      f"at tick {self.divergence} ({first} ticks after the cursor)")
+        scrubbed = self.is_open and self.cursor < self.history.tick
+        return self.saves.around_reload(reload, self.cursor if scrubbed else None)
 
     # -- drawing -----------------------------------------------------------------------------------
     def draw(self, surface: Surface) -> None:
-        """The bar along the bottom: history, keyframes, the divergence mark, the cursor."""
+        """The bar along the bottom: history, keyframes, a re-run's progress or the divergence
+        mark, the cursor."""
         if not self.is_open:
             return
         history = self.history
@@ -313,7 +286,11 @@ class Timeline:
         surface.fill_rect(0, top, width, height - top, BACK_RGBA)
         ago = (history.tick - self.cursor) * history.step
         label = f"TIMELINE  -{ago:.2f} s  tick {self.cursor}/{history.tick}   F8 resumes here"
-        if self.divergence is not None:
+        progress = self.saves.progress
+        if progress is not None:  # in place of "F8 resumes here": 60 columns at 480 pixels
+            label = (f"TIMELINE  -{ago:.2f} s  tick {self.cursor}/{history.tick}   "
+                     f"re-simulating {progress}")
+        elif self.divergence is not None:
             label += f"   diverges at {self.divergence}"
         elif self.ghosts is not None:  # 78 columns at 640 pixels: one or the other
             label += "   G ghosts"
@@ -326,14 +303,12 @@ class Timeline:
         surface.fill_rect(x, y, cursor_x - x, h, PAST_RGBA)
         for frame in history.keyframes:
             surface.fill_rect(self.x_of(frame.tick), y + h - 3, 1, 3, KEYFRAME_RGBA)
+        reached = self.saves.reached
+        if reached is not None:  # how far the re-run under the new code has come
+            surface.fill_rect(cursor_x, y, self.x_of(reached) - cursor_x + 1, h // 2, RERUN_RGBA)
         if self.divergence is not None:
             mark = self.x_of(self.divergence)
             surface.fill_rect(mark, y, x + w - mark, h // 2, DIVERGE_RGBA)
             surface.fill_rect(mark - 1, y - 3, 3, h + 6, DIVERGE_RGBA)
         surface.fill_rect(cursor_x - 1, y - 4, 3, h + 8, CURSOR_RGBA)
 
-
-def _differs(old: dict[str, bytes], new: dict[str, bytes], edited: set[str]) -> bool:
-    """True when a state value other than the ``edited`` names differs between the runs."""
-    return any(old.get(name) != new.get(name) for name in old.keys() | new.keys()
-               if name not in edited)

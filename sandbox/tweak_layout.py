@@ -71,11 +71,14 @@ class PanelLayout:
         self.line = 17
         self.char = 8  # the overlay font's width of a character, measured when drawn
         self.scroll = 0  # first row shown
+        self.bottom = 0  # pixels at the window's bottom the overlay's panels take: kept free
 
-    def measure(self, surface: Surface) -> None:
-        """The window's size and the font's line and character, as this draw has them."""
+    def measure(self, surface: Surface, bottom: int = 0) -> None:
+        """The window's size and the font's line and character, as this draw has them;
+        ``bottom``: the pixels below the panel that the error panel or a strip takes."""
         self.size, self.line = surface.size, surface.line_height
         self.char = max(1, surface.text_size("M")[0])
+        self.bottom = bottom
 
     def x0(self) -> int:
         """The panel's left edge."""
@@ -88,7 +91,7 @@ class PanelLayout:
 
     def height(self, shown: int) -> int:
         """The panel's height with ``shown`` rows, the heading and the keys' line."""
-        return min(self.size[1] - TOP, (shown + 2) * self.line + MARGIN)
+        return min(self.size[1] - TOP - self.bottom, (shown + 2) * self.line + MARGIN)
 
     def inside(self, x: int, y: int, shown: int) -> bool:
         """(x, y) is on the panel, drawn with ``shown`` rows."""
@@ -96,7 +99,7 @@ class PanelLayout:
 
     def shown(self, rows: Sequence[Row], keep: Tweakable | None) -> Sequence[Row]:
         """The rows that fit from the scroll, scrolled first to keep ``keep``'s row in view."""
-        fits = max(1, (self.size[1] - TOP - MARGIN) // self.line - 2)
+        fits = max(1, (self.size[1] - TOP - self.bottom - MARGIN) // self.line - 2)
         if keep is not None:
             index = rows.index(next(r for r in rows if r.item == keep))
             self.scroll = min(max(self.scroll, index - fits + 1), index)

@@ -20,7 +20,7 @@ painting them ``sandbox.tweak_draw``.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sandbox.events import Notice
@@ -74,6 +74,9 @@ class TweakPanel:
         self._stale = True  # an event since: list the rows again at the next draw
         self._stamp: tuple[int, tuple[str, ...]] = (-1, ())  # the editor's listing_stamp
         self._mouse = (-1, -1)  # where the mouse last moved
+        # The pixels at the window's bottom the overlay covers (the error panel, a strip):
+        # the panel ends above them, so neither hides the other (the host sets it).
+        self.below: Callable[[Surface], int] = lambda surface: 0
         self._taken: set[str] = set()  # keys pressed that the panel took (their release too)
         self._pressed = False  # the panel took the mouse button's press
 
@@ -296,7 +299,7 @@ class TweakPanel:
 
     def draw(self, surface: Surface) -> None:
         """The panel at the right of the window: heading, rows, the keys' line."""
-        self.layout.measure(surface)
+        self.layout.measure(surface, self.below(surface))
         self._refresh()
         shown = self._shown()
         live = self.editor.live([row.item for row in shown if row.item is not None])

@@ -541,8 +541,17 @@ def section_history(quick: bool) -> dict[str, Any]:
     rows += [["breakout: frame showing a random tick (F8)", *stat_cells(scrub["show"], 2)],
              ["breakout: frame showing a worst tick (F8)", *stat_cells(scrub["worst"], 2)],
              ["breakout: plain frame, same host", *stat_cells(scrub["frame"], 2)],
-             [f"breakout: save scrubbed back, {rerun['ticks']} ticks re-run twice",
+             [f"breakout: save scrubbed back, its {rerun['ticks']} ticks re-run (all frames)",
               *stat_cells(rerun["rerun"], 1)]]
+    import bench_reload_frame
+
+    saving = bench_reload_frame.reload_frame_cost(2 if quick else 9)
+    out["save_frame"] = saving
+    rows += [["breakout: frame of a save, timeline open (scrubbed back 10 s)",
+              *stat_cells(saving["open"], 2)],
+             ["breakout: frame of a save, timeline shut", *stat_cells(saving["shut"], 2)],
+             ["breakout:   slowest frame of its re-run", *stat_cells(saving["after_max"], 2)],
+             ["breakout:   its CPU time", *stat_cells(saving["after_cpu_max"], 2)]]
     for game in ("bounce", "breakout"):
         ghosts = bench_history.ghost_cost(game, 5 if quick else 30)
         out[f"ghosts_{game}"] = ghosts
@@ -587,6 +596,13 @@ def section_history(quick: bool) -> dict[str, Any]:
               f"timeline frame), moved a tick {fmt_ms(moved)} ms ({ratios[1]:.2f}×), afresh "
               f"{fmt_ms(afresh)} ms ({ratios[2]:.2f}×); 12 ghosts ≤ 8 ms a frame: "
               f"{verdict(None if kept is None else kept <= 0.008)}")
+    opened, shut = (summary(saving[k]).get("median") for k in ("open", "shut"))
+    slowest = max(saving["after_cpu_max"] + [summary(saving["open"]).get("max") or 0.0])
+    print(f"  save with the timeline open: {fmt_ms(opened)} ms vs {fmt_ms(shut)} ms shut "
+          f"({(opened or 0) / (shut or 1):.1f}×, medians), then "
+          f"{statistics.median(saving['after_frames']):.0f} frames to re-run "
+          f"{saving['ticks'][0]:.0f} ticks; every frame of it and its re-run "
+          f"≤ 16.7 ms: {verdict(slowest <= FRAME_BUDGET)} (worst {fmt_ms(slowest)} ms)")
     for game in ("bounce", "breakout"):
         cost, ratio = out[game]["cost"], summary(out[game]["ratio"]).get("median")
         inside = summary(out[game]["inside"]).get("median")

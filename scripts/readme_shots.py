@@ -59,6 +59,8 @@ def timeline(game: Path, out: Path) -> Path:
         _edit(game / "main.py", "(255, 128, 128)", "(255, 255, 128)")
         _press(host, "F9")
         host.step(1)
+        while host.timeline.rerunning:  # the re-run goes on over frames; the shot is its end
+            host.step(1)
         return host.screenshot(out / "timeline.png", overlays=True)
 
 

@@ -493,3 +493,28 @@ def test_blends_count_against_the_budget_before_they_are_done(bounce_copy: Path)
         host.step(1)
         assert len(host.ghosts.waiting) == 12 - 5
         assert settle(host) == 2  # five, then the last two
+
+
+def test_a_line_run_at_the_repl_redraws_the_ghosts(bounce_copy: Path) -> None:
+    """``--repl``: a new ``draw`` typed at the prompt shows in the ghosts, as a save does."""
+    with Host(bounce_copy, headless=True, watch=False, repl=True) as host:
+        assert host.terminal.repl is not None
+        live = play_pictures(host, 400, range(220, 281, 5))
+        open_timeline(host)
+        host.timeline.move_to(250)
+        host.step(1)
+        tap(host, "G")
+        settle(host)
+        box = (190, 190, 312, 312)
+        assert mismatches(shown_picture(host), composite(live[250], around(250, live)), box) == []
+        # The line runs on the main thread at the frame boundary, as run_pending runs it.
+        assert host.terminal.repl.execute("def draw(renderer):\n    renderer.clear(BACKGROUND)\n"
+                                 "    renderer.fill((pos_x - 25, pos_y - 25, 50, 50), "
+                                 "(255, 255, 128))\n")
+        host.step(1)
+        settle(host)
+
+        def yellow(p: Picture) -> Picture:
+            return lambda x, y: YELLOW if p(x, y) == PINK else p(x, y)
+        expected = composite(yellow(live[250]), around(250, live, yellow))
+        assert mismatches(shown_picture(host), expected, box) == []

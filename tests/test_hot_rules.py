@@ -1166,3 +1166,33 @@ def test_16_a_loop_filling_a_list_edited_fills_it_once(game: Game) -> None:
     assert report.ok, report
     want = fresh(new)
     assert (want["ENEMIES"], want["N"]) == (main.ENEMIES, main.N) == ([0, 1, 2], 3)
+
+
+def test_13_adding_future_annotations_recompiles_a_class_s_unchanged_methods(
+        game: Game) -> None:
+    # Found by replaying arcade's history (111 of 1,819 real edits): module-level functions
+    # followed the new flags, methods kept the old ones.
+    source = "def f(x: int):\n    return x\nclass K:\n    def m(self, y: int):\n        return y\n"
+    main = game.load(source)
+    for new in ("from __future__ import annotations\n" + source, source):
+        report = game.edit(new)
+        assert report.ok, report
+        want = fresh(new)
+        assert main.K.m.__annotations__ == want["K"].m.__annotations__
+        assert main.K.m.__code__.co_flags == want["K"].m.__code__.co_flags
+        assert main.f.__annotations__ == want["f"].__annotations__
+
+
+def test_10_removing_the_module_docstring_removes_doc(game: Game) -> None:
+    # Found by replaying arcade's history (arcade/examples/test.py).
+    main = game.load('"""Old doc."""\nX = 1\n')
+    assert main.__doc__ == "Old doc."
+    report = game.edit("X = 1\n")
+    assert report.ok, report
+    assert main.__doc__ is None  # as in a fresh import: a module without a docstring
+    report = game.edit('X = 1\n"""Not a docstring here."""\n')
+    assert report.ok, report
+    assert main.__doc__ is None
+    report = game.edit('"""New doc."""\nX = 1\n')
+    assert report.ok, report
+    assert main.__doc__ == "New doc."

@@ -24,6 +24,10 @@ def test_the_readme_shots_show_the_timeline_and_the_ghosts(tmp_path: Path) -> No
         shots[name] = {tuple(rgba[i:i + 3]) for i in range(0, width * 400 * 4, 4)}  # above the bar
     # The save while scrubbed back turned bounce yellow; no ghosts there.
     assert shots["timeline"] == {(0, 0, 255), (255, 255, 128)}
+    # The shot is of the re-run's end (it goes on over frames): the bar marks the divergence.
+    width, height, rgba = read_png(tmp_path / "timeline.png")
+    bar = {tuple(rgba[i:i + 3]) for i in range(width * 440 * 4, width * height * 4, 4)}
+    assert (255, 80, 80) in bar
     # The ghosts: bounce's pink, and faint pink over blue in many shades (one a ghost, more
     # where they overlap), and nothing else.
     faint = {c for c in shots["ghosts"] if c not in {(0, 0, 255), (255, 128, 128)}}

@@ -76,7 +76,7 @@ def _pipe_repl(host: Host) -> tuple[Repl, int]:
     read_end, write_end = os.pipe()
     repl = Repl(lambda: vars(host.game), host.watchdog.call, host.events.emit, host.root,
                 stream=os.fdopen(read_end, "r"))
-    host.repl = repl
+    host.terminal.repl = repl
     repl.start()
     return repl, write_end
 
@@ -145,3 +145,18 @@ def test_completion_offers_the_game_s_names(tmp_path: Path) -> None:
             state += 1
         assert sorted(found) == ["tick_rate", "ticks"]
         assert repl._complete("upd", 0) == "update("
+
+
+def test_the_terminals_keys_and_prompt_start_and_stop_with_the_host(tmp_path: Path) -> None:
+    """No terminal on stdin: no key reader; ``--repl``'s prompt runs lines, and stops on close."""
+    (tmp_path / "main.py").write_text(COUNTING)
+    host = Host(tmp_path, headless=True, watch=False, repl=True, terminal_keys=True)
+    terminal = host.terminal
+    assert terminal.keys is None  # pytest's stdin is no terminal: nothing read, nothing changed
+    repl = terminal.repl
+    assert repl is not None and repl.execute("dx = 7")
+    host.step(3)
+    assert host.game.dx == 7
+    host.close()
+    assert terminal.repl is None and terminal.keys is None
+    host.close()  # idempotent

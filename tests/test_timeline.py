@@ -64,6 +64,15 @@ def tap(host: Host, name: str, shift: bool = False) -> None:
     host.step(1)
 
 
+def settle(host: Host, limit: int = 1000) -> int:
+    """Run frames until a save's re-run of the history ended (or paused on an error)."""
+    for frames in range(limit):
+        if not host.timeline.rerunning or host.paused:
+            return frames
+        host.step(1)
+    raise AssertionError(f"the re-run did not end in {limit} frames")
+
+
 def open_timeline(host: Host) -> None:
     host.press("F8")
     host.step(1)
@@ -270,6 +279,7 @@ def test_a_colour_edit_while_scrubbed_back_shows_on_every_frame(bounce_copy: Pat
         edit(bounce_copy / "main.py", "(255, 128, 128)", "(255, 255, 128)")
         host.press("F9")
         host.step(1)
+        settle(host)
         assert host.timeline.cursor == 280 and host.timeline.divergence is None
         assert bounce_state(host) == live[280][0]
         assert any("never differs" in str(ev) for ev in host.events)
@@ -303,6 +313,7 @@ def test_a_physics_edit_changes_the_rerun_from_the_cursor_and_marks_the_divergen
              "if y <= 20:\n        dy = +SPEED")
         host.press("F9")
         host.step(1)
+        settle(host)
         # The oracle: the edited module imported fresh, stepped from the cursor's state after
         # bounce's after_reload handler (which sets the speed again: the same here).
         physics = fresh_physics(bounce_copy / "physics.py")
@@ -419,6 +430,7 @@ def test_a_save_that_fails_in_the_rerun_pauses_on_the_error_and_a_fix_goes_on(
         edit(main_py, "    pos_x += dx\n", "    pos_x += dx\n    assert pos_y > 20, 'too high'\n")
         host.press("F9")
         host.step(1)
+        settle(host)
         assert host.paused and host.last_error is not None
         assert "too high" in host.last_error.message and host.last_error.where.startswith(
             "main.py:")
@@ -427,6 +439,7 @@ def test_a_save_that_fails_in_the_rerun_pauses_on_the_error_and_a_fix_goes_on(
         edit(main_py, "    assert pos_y > 20, 'too high'\n", "")
         host.press("F9")
         host.step(1)
+        settle(host)
         assert not host.paused
         # Compared with the old run, not the broken one: the fix behaves as the old code did.
         assert "re-ran 100 ticks under the new code: the state never differs from the old run" \

@@ -14,8 +14,9 @@ from pathlib import Path
 from gamefiles import BLUE
 
 from sandbox.host import Host
-from sandbox.overlay import HUD_PANEL
-from sandbox.sdl import write_png
+from sandbox.overlay import HUD_PANEL, strip_height
+from sandbox.sdl import push_event, write_png
+from sandbox.tweak_layout import TOP
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -219,3 +220,80 @@ def test_f10_shows_a_pause_badge_top_right_under_the_loop_badge_not_in_screensho
         assert host.pixel(width - 3, 3) != BLUE                  # the loop badge
         assert host.pixel(width - 3, below + text_h // 2) != BLUE  # the pause badge under it
         assert host.pixel(width - 3, below + text_h + 20) == BLUE
+
+
+def test_the_notice_strip_leaves_breakouts_paddle_whole_at_the_far_left(tmp_path: Path) -> None:
+    """Two misspelt hooks: one thin row at the bottom left, under the paddle, never over it."""
+    game = tmp_path / "breakout"
+    shutil.copytree(REPO / "games" / "breakout", game,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    with (game / "main.py").open("a") as f:
+        f.write("\n\ndef drow(renderer):\n    pass\n\n\ndef updat(dt):\n    pass\n")
+    with Host(game, headless=True, watch=False) as host:
+        assert host.display is not None
+        push_event({"type": "keydown", "key": "Left", "mod": 0, "repeat": 0},
+                   host.display.window_id)
+        host.step(60)  # held: the paddle goes to the window's left edge and stays there
+        paddle, main = host.game.paddle, host.game
+        assert paddle.x == paddle.WIDTH / 2 and len(host.overlay.notices) == 2
+        height = main.SIZE[1]
+        colour = (*paddle.COLOUR, 255)
+        for x in range(0, paddle.WIDTH):
+            assert [host.pixel(x, y) for y in range(paddle.Y, paddle.Y + paddle.HEIGHT)] == \
+                [colour] * paddle.HEIGHT, x
+        below = (*main.BACKGROUND, 255)
+        assert host.pixel(5, paddle.Y + paddle.HEIGHT) == below  # a row of game between
+        strip = strip_height(host.display)
+        assert strip < height - paddle.Y - paddle.HEIGHT
+        assert host.pixel(2, height - 1) != below and host.pixel(2, height - strip) != below
+        assert host.pixel(2, height - strip - 1) == below  # one row, no more
+        assert "(+1 more in the terminal)" in host.overlay.notices[0] + \
+            "  (+1 more in the terminal)"  # told on the same row (the terminal has both)
+
+
+TWEAKABLE = '''\
+SIZE = (480, 240)
+BACKGROUND = (40, 120, 40)
+''' + "".join(f"VALUE_{i} = {i}.5\n" for i in range(20)) + '''
+
+def draw(renderer):
+    renderer.clear(BACKGROUND)
+'''
+
+
+def test_the_tweak_panel_ends_above_the_error_panel(tmp_path: Path) -> None:
+    """F4 with twenty values, then a draw() that raises: both panels whole, apart."""
+    game = tmp_path / "knobs"
+    game.mkdir()
+    (game / "main.py").write_text(TWEAKABLE)
+    with Host(game, headless=True, watch=False) as host:
+        assert host.display is not None
+        host.press("F4")
+        host.step(1)
+        width, height = host.display.size
+        column_x = width - 5  # inside the tweak panel's column, right of its sliders
+        game_rgba = (40, 120, 40, 255)
+
+        def panel_bottom() -> int:
+            """The first row under the tweak panel's column where the game shows again."""
+            return next(y for y in range(TOP, height) if host.pixel(column_x, y) == game_rgba)
+        alone = panel_bottom()
+        assert alone > height * 3 // 4  # nearly to the bottom, alone
+        (game / "main.py").write_text(TWEAKABLE + "    return 1 / 0\n")
+        host.press("F9")
+        host.step(2)
+        error = host.last_error
+        assert error is not None and host.paused and error.kind == "ZeroDivisionError"
+        top = height - host.overlay.bottom_height(host.display, error)
+        assert height // 3 < top < height - 40
+        # Below the top: the error panel alone, the same colour across the whole width.
+        for y in (top + 1, height - 2):
+            assert host.pixel(column_x, y) == host.pixel(3, y), y
+        # Above it: the tweak panel, fewer rows (it scrolls), ending within a row of the top.
+        line = host.display.line_height
+        assert top - line <= panel_bottom() < top < alone
+        # F2 folds the error to its strip: the tweak panel takes the room back.
+        host.press("F2")
+        host.step(1)
+        assert host.overlay.bottom_height(host.display, error) == strip_height(host.display)
+        assert panel_bottom() > top

@@ -52,7 +52,7 @@ class ModuleApplier:
         self.definitions = Definition(name, ns, filename, ctx)
         self._steps: list[Step] = []
         self._own_names: frozenset[str] | None = None
-        self._shadowing = Shadowing([], [], {})
+        self._shadowing = Shadowing([], [], ns)
 
     @property
     def own_names(self) -> frozenset[str]:
@@ -71,7 +71,7 @@ class ModuleApplier:
         """
         if patch_body_only(step, self.name, self.ns, self.filename, self.flags, self.ctx):
             return set()
-        if self._put_back(step, rebound):
+        if self._shadowing.put_back(step, rebound, self.bound, self.definitions.ours):
             return set(step.new.binds)
         st = step.new
         ns = self.ns
@@ -110,7 +110,7 @@ class ModuleApplier:
             # ``def helper`` edited above a second ``def helper``: the function under the name
             # is the second's, never this one's to patch; the second runs again below and wins.
             if step.old is not None and step.old.decorators != step.new.decorators:
-                self._retire(step.old, n)
+                self._shadowing.retire(step.old, n, self.filename, self.ctx)
             return {n}
         first = self._shadowing.origin(n)
         if first is not old and first is not _MISSING and n in rebound:
@@ -118,33 +118,6 @@ class ModuleApplier:
             # so old references keep running what the name runs.
             old = first
         return self.definitions.settle(n, old, new, step, rebound)
-
-    def _retire(self, old: Statement, n: str) -> None:
-        """``@on`` dropped from a def a later one shadows: its function leaves ``HANDLERS``."""
-        current = self.ns.get(n)  # the def's new function, in the old one's lines: not it
-        roots = [value for value in self.ns.values() if value is not current]
-        raw = find_function(roots, n, self.filename, old.start, old.end)
-        if raw is not None:
-            purge(self.ctx.namespaces(), [raw], self.ctx.journal)
-
-    def _put_back(self, step: Step, rebound: frozenset[str]) -> bool:
-        """An unchanged def or class below an edited one of the same name: its object again.
-
-        It runs only because the name was rebound above it; running it would call its
-        decorators again (registering twice). It reads nothing rebound, so what it made when
-        the game started is what it would make now.
-        """
-        st, n = step.new, step.new.name
-        if (st.kind is Kind.STMT or n is None or step.status.runs
-                or not rebound.isdisjoint(st.reads) or self._shadowing.last(n) is not step
-                or not self._shadowing.held(n, step)):
-            return False
-        first = self._shadowing.origin(n)
-        if first is _MISSING or not self.definitions.ours(first, n, step.old):
-            return False
-        self.ns[n] = first
-        self.bound[n] = first
-        return True
 
     def _record(self, st: Statement, names: set[str], rebinds: set[str], first: bool) -> None:
         # What ran, as it ran: the looper carries these values into its snapshot (a ``del``
@@ -360,15 +333,7 @@ class ModuleApplier:
         # Their old line numbers stay valid until every step has run, then moves are applied.
         lambdas = self.ctx.handlers.anonymous(self.name)
         moves: list[tuple[int, int, int]] = []
-        for gone in removed:
-            self.ctx.handlers.forget_lines(self.name, self.filename, gone.start, gone.end)
-        self._unregister(removed)
-        touched = self._delete(deleted)
-        if "*" in deleted:
-            touched |= self._drop_star_provided([st for st in removed if "*" in st.binds])
-        if deleted:  # a name a star import provides comes back from it
-            force = force | {i for i, s in enumerate(steps) if "*" in s.new.binds}
-        force = force | self._shadowed_binders(steps, force)
+        touched, force = self._remove(steps, removed, deleted, force)
         rebound |= touched
         for i, step in enumerate(steps):
             st = step.new
@@ -389,4 +354,20 @@ class ModuleApplier:
                     touched.add("__getattr__")
         if moves and lambdas:
             self._shift_lambdas(lambdas, moves)
+        doc = steps[0].new.docstring if steps else None
+        if self.ns.get("__doc__") != doc:  # the docstring removed, or moved below a statement
+            self.ns["__doc__"] = doc
         return touched
+
+    def _remove(self, steps: list[Step], removed: Sequence[Statement], deleted: frozenset[str],
+                force: set[int]) -> tuple[set[str], set[int]]:
+        """What removed statements leave: names deleted (touched) and steps forced to run."""
+        for gone in removed:
+            self.ctx.handlers.forget_lines(self.name, self.filename, gone.start, gone.end)
+        self._unregister(removed)
+        touched = self._delete(deleted)
+        if "*" in deleted:
+            touched |= self._drop_star_provided([st for st in removed if "*" in st.binds])
+        if deleted:  # a name a star import provides comes back from it
+            force = force | {i for i, s in enumerate(steps) if "*" in s.new.binds}
+        return touched, force | self._shadowed_binders(steps, force)

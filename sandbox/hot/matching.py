@@ -43,6 +43,9 @@ class Step:
     new: Statement
     old: Statement | None
     status: Status
+    # The module's ``from __future__`` flags changed: a class's unchanged methods are compiled
+    # again too (``def m(self, y: int)`` gets string annotations), not only its edited ones.
+    recompile: bool = False
 
 
 def match(old: list[Statement], new: list[Statement],

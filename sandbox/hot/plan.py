@@ -164,6 +164,7 @@ def _module_plan(t: Tracked, source: SourceFile, parsed: ParsedSource, root: Pat
         for step in steps:
             if step.new.kind is not Kind.STMT and step.status is not Status.NEW:
                 step.status = Status.CHANGED
+                step.recompile = True
     kept: set[str] = set()
     check = bool(removed)
     for step in steps:

@@ -9,11 +9,13 @@ object, and the last one then runs again (or, unchanged, puts back the object it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from sandbox.hot.context import ReloadContext
 from sandbox.hot.matching import Step
-from sandbox.hot.source import Statement
+from sandbox.hot.reach import find_function, purge
+from sandbox.hot.source import Kind, Statement
 
 __all__ = ["MISSING", "Shadowing"]
 
@@ -27,6 +29,7 @@ class Shadowing:
                  ns: dict[str, Any]) -> None:
         self._steps = steps
         self._removed = removed
+        self.ns = ns
         self.start = dict(ns)  # the namespace as the reload found it
         self._last: dict[str, Step] | None = None
         self._last_old: dict[str, int] | None = None
@@ -53,3 +56,32 @@ class Shadowing:
     def origin(self, n: str) -> Any:
         """What ``n`` held as the reload began (:data:`MISSING`: nothing)."""
         return self.start.get(n, MISSING)
+
+    def retire(self, old: Statement, n: str, filename: str, ctx: ReloadContext) -> None:
+        """``@on`` dropped from a def a later one shadows: its function leaves ``HANDLERS``."""
+        current = self.ns.get(n)  # the def's new function, in the old one's lines: not it
+        roots = [value for value in self.ns.values() if value is not current]
+        raw = find_function(roots, n, filename, old.start, old.end)
+        if raw is not None:
+            purge(ctx.namespaces(), [raw], ctx.journal)
+
+    def put_back(self, step: Step, rebound: frozenset[str], bound: dict[str, Any],
+                 ours: Callable[[object, str, Statement | None], bool]) -> bool:
+        """An unchanged def or class below an edited one of the same name: its object again.
+
+        It runs only because the name was rebound above it; running it would call its
+        decorators again (registering twice). It reads nothing rebound, so what it made when
+        the game started is what it would make now. ``ours``: whether an object is a def or
+        class of this module that a statement made (``Definition.ours``).
+        """
+        st, n = step.new, step.new.name
+        if (st.kind is Kind.STMT or n is None or step.status.runs
+                or not rebound.isdisjoint(st.reads) or self.last(n) is not step
+                or not self.held(n, step)):
+            return False
+        first = self.origin(n)
+        if first is MISSING or not ours(first, n, step.old):
+            return False
+        self.ns[n] = first
+        bound[n] = first
+        return True
