@@ -228,7 +228,21 @@ def summarize(results: list[dict[str, object]]) -> dict[str, object]:
             "nondeterministic": sum(1 for r in results if r.get("nondeterministic")),
             "documented": outcomes["documented"],
             "diverged": outcomes["diverged"], "diverged by category": dict(diverged),
-            "skipped": outcomes["skipped"], "skipped by reason": dict(skipped)}
+            "skipped": outcomes["skipped"], "skipped by reason": dict(skipped),
+            "by repository": _by_repository(results)}
+
+
+def _by_repository(results: list[dict[str, object]]) -> dict[str, dict[str, int]]:
+    """Pairs tried, compared and diverged per repository (its folder's name)."""
+    found: dict[str, dict[str, int]] = {}
+    for r in results:
+        name = Path(str(r["repo"])).parent.name if str(r["repo"]).endswith(
+            ("/repo", "/.git")) else str(r["repo"])
+        counts = found.setdefault(name, {"tried": 0, "compared": 0, "diverged": 0})
+        counts["tried"] += 1
+        counts["compared"] += r["outcome"] != "skipped"
+        counts["diverged"] += r["outcome"] == "diverged"
+    return found
 
 
 def _print_summary(summary: dict[str, object]) -> None:
@@ -242,6 +256,9 @@ def _print_summary(summary: dict[str, object]) -> None:
     print(f"  agreed with an equivalent bytecode variant only: {summary['bytecode variant']}; "
           f"pairs with names two fresh imports disagree on (left out): "
           f"{summary['nondeterministic']}")
+    for name, n in summary["by repository"].items():  # type: ignore[attr-defined]
+        print(f"  {name}: {n['tried']} tried, {n['compared']} compared, "
+              f"{n['diverged']} diverged")
     for title, key in (("diverged", "diverged by category"), ("skipped", "skipped by reason")):
         for what, n in sorted(summary[key].items(), key=lambda kv: -kv[1]):  # type: ignore[attr-defined]
             print(f"  {title}: {n:5d}  {what}")

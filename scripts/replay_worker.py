@@ -41,6 +41,7 @@ from sandbox.hot import Reloader  # noqa: E402
 __all__ = ["PairTimeout", "replay_pair"]
 
 PACKAGE = "replaygame"  # the package a game with relative imports is put in
+SUBPACKAGE = "sub"
 MODULE = "game"
 SEED = 20261202
 _roots: list[str] = []  # the running pair's game folder (stand-ins for its imports)
@@ -100,11 +101,15 @@ def _write(file: Path, text: str, bump: int) -> None:
 
 
 def _layout(root: Path, package: bool) -> tuple[str, Path]:
+    """Where the game file goes: ``game.py``, or ``replaygame/sub/game.py`` when it has
+    relative imports (two levels: the pyxel editor's widgets say ``from ..settings``)."""
     if not package:
         return MODULE, root / f"{MODULE}.py"
-    (root / PACKAGE).mkdir()
-    (root / PACKAGE / "__init__.py").write_text("", encoding="utf-8")
-    return f"{PACKAGE}.{MODULE}", root / PACKAGE / f"{MODULE}.py"
+    folder = root / PACKAGE / SUBPACKAGE
+    folder.mkdir(parents=True)
+    for init in (root / PACKAGE / "__init__.py", folder / "__init__.py"):
+        init.write_text("", encoding="utf-8")
+    return f"{PACKAGE}.{SUBPACKAGE}.{MODULE}", folder / f"{MODULE}.py"
 
 
 def replay_pair(old: str, new: str, package: bool = False) -> dict[str, object]:
