@@ -5,12 +5,13 @@
   frames and picked up by the watcher. The frame that picked up each save is timed.
 - ``first_import``: a generated game of 100 modules (~28,000 lines), imported in fresh
   processes: plain ``import main`` with its bytecode cache warm, the engine with its parse
-  cache cold (deleted before) and warm. Rounds alternate the three.
+  cache cold (deleted before) and warm. Rounds alternate the three. With valgrind installed,
+  also the instructions of each import (cachegrind), which a shared machine does not blur.
 - ``fanout``: ``config.py`` with ``SPEED`` and N modules doing ``from config import SPEED``;
   the reload of a ``SPEED`` edit, for N = 10, 50, 200 (checked: every dependent sees it).
 
-Also a worker: ``bench_hot.py --import-worker plain|engine DIR`` prints the seconds one first
-import of ``DIR/main.py`` took.
+Also a worker: ``bench_hot.py --import-worker plain|engine|none DIR`` prints the seconds one
+first import of ``DIR/main.py`` took (``none``: makes the Reloader, imports nothing).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -106,6 +109,9 @@ def _import_worker(kind: str, folder: str) -> None:
         sys.path.insert(0, folder)
         start = time.perf_counter(), time.process_time()
         __import__("main")
+    elif kind == "none":  # what the engine's import is counted over, in instructions
+        Reloader(folder)
+        start = time.perf_counter(), time.process_time()
     else:
         r = Reloader(folder)
         start = time.perf_counter(), time.process_time()
@@ -121,6 +127,35 @@ def _run_worker(kind: str, folder: Path) -> tuple[float, float]:
                           str(folder)], capture_output=True, text=True, check=True, env=env)
     wall, cpu = out.stdout.split()[-2:]
     return float(wall), float(cpu)
+
+
+_REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
+
+
+def _worker_instructions(kind: str, folder: Path) -> int:
+    """Instructions of one worker process under cachegrind (median of three)."""
+    cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+           sys.executable, str(Path(__file__)), "--import-worker", kind, str(folder)]
+    # A fixed hash seed: string hashes decide dict probe sequences, so instruction counts.
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    counts = []
+    for _ in range(3):
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+        found = _REFS.search(proc.stderr)
+        if proc.returncode != 0 or found is None:
+            raise RuntimeError((proc.stderr.strip().splitlines() or ["valgrind failed"])[-1])
+        counts.append(int(found.group(1).replace(",", "")))
+    return int(statistics.median(counts))
+
+
+def import_instructions(folder: Path) -> dict[str, int] | None:
+    """Instructions of a warm first import, plain and engine, over a process that only makes
+    the Reloader (None: valgrind is not installed, a system package)."""
+    if shutil.which("valgrind") is None:
+        return None
+    base = _worker_instructions("none", folder)
+    return {kind: _worker_instructions(kind, folder) - base for kind in ("plain", "engine")}
 
 
 def _clear_engine_cache(folder: Path) -> None:
@@ -139,10 +174,12 @@ def _generated_game(modules: int, lines: int) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def first_import(modules: int = 100, lines: int = 280, rounds: int = 11) -> dict[str, Any]:
+def first_import(modules: int = 100, lines: int = 280, rounds: int = 11,
+                 instructions: bool = True) -> dict[str, Any]:
     """Seconds of a first import: plain (bytecode cache), engine cold cache, engine warm.
 
-    Each in a fresh process, the three alternating; wall and CPU time of the import alone.
+    Each in a fresh process, the three alternating; wall and CPU time of the import alone;
+    ``instructions``: also the warm imports' instruction counts (when valgrind is installed).
     """
     kinds = ("plain", "engine_cold", "engine_warm")
     out: dict[str, Any] = {"modules": modules, **{k: [] for k in kinds},
@@ -158,6 +195,7 @@ def first_import(modules: int = 100, lines: int = 280, rounds: int = 11) -> dict
                 wall, cpu = _run_worker("plain" if kind == "plain" else "engine", folder)
                 out[kind].append(wall)
                 out[f"{kind}_cpu"].append(cpu)
+        out["instructions"] = import_instructions(folder) if instructions else None
     return out
 
 
@@ -229,7 +267,7 @@ def section_typo(quick: bool) -> dict[str, Any]:
 
 def section_import(quick: bool) -> dict[str, Any]:
     """bench.py import: a 100-module game's first import, the engine against plain import."""
-    res = first_import(10, 100, 1) if quick else first_import()
+    res = first_import(10, 100, 1, instructions=False) if quick else first_import()
     print(f"import: first import of a {res['modules']}-module game ({res['lines']:,} lines), "
           "one fresh process each, rounds alternating (ms)")
     names = {"plain": "plain import, bytecode cache warm", "engine_cold":
@@ -245,6 +283,14 @@ def section_import(quick: bool) -> dict[str, Any]:
             plain = summary(res["plain" + suffix]).get("median")
             mine = summary(res[kind + suffix]).get("median")
             ratios[kind + suffix] = mine / plain if plain and mine else None
+    counts = res.get("instructions")
+    if counts:
+        ratios["instructions"] = counts["engine"] / counts["plain"]
+        print(f"  instructions (cachegrind, median of 3, beyond a process that only makes the "
+              f"Reloader): plain {counts['plain'] / 1e6:.1f} M, engine warm "
+              f"{counts['engine'] / 1e6:.1f} M: {ratios['instructions']:.2f}×")
+    elif not quick:
+        print("  instructions: not measured (valgrind is not installed)")
     warm, warm_cpu = ratios["engine_warm"], ratios["engine_warm_cpu"]
     print(f"  engine / plain, wall (CPU): cold cache {ratios['engine_cold'] or 0:.2f}× "
           f"({ratios['engine_cold_cpu'] or 0:.2f}×), warm cache {warm or 0:.2f}× "
@@ -280,4 +326,4 @@ if __name__ == "__main__":
         sys.path.insert(0, str(HERE.parent))
         _import_worker(sys.argv[2], sys.argv[3])
     else:
-        sys.exit("usage: bench_hot.py --import-worker plain|engine DIR")
+        sys.exit("usage: bench_hot.py --import-worker plain|engine|none DIR")

@@ -43,7 +43,7 @@ MAKES = {"link1": ("BONUS", "bonus"), "link2": ("TOTAL", "total")}
 # Names the headers bind: library objects, not the game's.
 HEADER_NAMES = frozenset({"functools", "dataclass", "Enum", "Flag", "consts", "ents"})
 # Calling these has side effects (``on(1)`` registers 1): the oracle never calls them.
-SIDE_EFFECTS = frozenset({"on"})
+SIDE_EFFECTS = frozenset({"on", "spawn"})  # calling them changes the game
 # Items a game does not start with (an edit may add them): imports back up the chain.
 LATER = frozenset({"back"})
 
@@ -181,6 +181,10 @@ TEMPLATES: dict[tuple[str, str], Template] = {
     ("main", "items"): lambda p, q, c: f"ITEMS = [{p}]\n",
     ("main", "more"): lambda p, q, c: f"ITEMS.append({q})\nCOUNT = len(ITEMS)\n",
     ("main", "fill"): lambda p, q, c: f"for _ in range({p % 3}):\n    ITEMS.append({q})\n",
+    # (Its body has no numbers: a body edit does not run the calls made at import again —
+    # docs/reloading.md, "What needs F5".)
+    ("main", "spawn"): lambda p, q, c: "def spawn(n):\n    ITEMS.append(n)\n",
+    ("main", "call"): lambda p, q, c: f"spawn({q})\n",
 }
 TEMPLATES.update({(m, "shared"): _shared for m in ALL_MODULES})
 # Items of main that need a module the game may not have.

@@ -1196,3 +1196,68 @@ def test_10_removing_the_module_docstring_removes_doc(game: Game) -> None:
     report = game.edit('"""New doc."""\nX = 1\n')
     assert report.ok, report
     assert main.__doc__ == "New doc."
+
+
+def test_16_an_edited_call_of_a_function_filling_a_list_fills_it_once(game: Game) -> None:
+    source = """
+        ENEMIES = []
+        def add(n):
+            ENEMIES.append(n)
+        def spawn(n):
+            add(n)
+        spawn(1)
+        spawn(2)
+        COUNT = len(ENEMIES)
+    """
+    source = textwrap.dedent(source)
+    main = game.load(source)
+    for new in (source.replace("spawn(2)", "spawn(3)"), source.replace("spawn(1)\n", "")):
+        report = game.edit(new)
+        assert report.ok, report
+        want = fresh(new)
+        assert (want["ENEMIES"], want["COUNT"]) == (main.ENEMIES, main.COUNT), new
+
+
+def test_16_a_function_keeping_its_list_local_is_no_chain(game: Game) -> None:
+    source = """
+        ENEMIES = []
+        def make(n):
+            ENEMIES = []
+            ENEMIES.append(n)
+            return ENEMIES
+        ENEMIES.append(0)
+        FIRST = make(1)
+    """
+    main = game.load(source)
+    main.ENEMIES.append(5)  # play
+    report = game.edit(source.replace("make(1)", "make(2)"))
+    assert report.ok, report
+    assert (main.ENEMIES, main.FIRST) == ([0, 5], [2])  # the module's list was not rebuilt
+
+
+def test_1_an_edited_append_in_a_class_body_follows(game: Game) -> None:
+    source = "class Config:\n    COLORS = []\n    COLORS.append(1)\n    SPEED = 2\n"
+    main = game.load(source)
+    new = source.replace("append(1)", "append(5)")
+    report = game.edit(new)
+    assert report.ok, report
+    assert main.Config.COLORS == fresh(new)["Config"].COLORS == [5]
+
+
+def test_8_a_block_binding_a_name_then_changing_it_is_not_refused(game: Game) -> None:
+    # Found by replaying arcade's history: ``if __name__ == "__main__":`` / ``window = ...``
+    # / ``window.run()`` at the end of every example was refused as read before bound.
+    main = game.load("X = 1\n")
+    new = "X = 5\nfor w in [[1]]:\n    w.append(2)\nif X == 5:\n    v = [1]\n    v.append(2)\n"
+    report = game.edit(new)
+    assert report.ok, report
+    want = fresh(new)
+    assert (main.w, main.v) == (want["w"], want["v"]) == ([1, 2], [1, 2])
+
+
+def test_8_an_augmented_assignment_above_its_binding_is_refused(game: Game) -> None:
+    main = game.load("SPEED = 10\nSPEED *= 2\n")
+    report = game.edit("SPEED *= 2\nSPEED = 10\n")
+    assert not report.ok
+    assert "SPEED is read before it is bound (main.py:1)" in str(report)
+    assert main.SPEED == 20

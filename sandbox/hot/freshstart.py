@@ -13,7 +13,7 @@ import builtins
 import sys
 from pathlib import Path
 
-from sandbox.hot.chains import updated_names
+from sandbox.hot.effects import reads_before_binding
 from sandbox.hot.names import resolve
 from sandbox.hot.source import Kind, ParsedSource, SourceError, Statement
 
@@ -77,7 +77,7 @@ def _first_unbound_read(st: Statement, bound: set[str], later: dict[str, int],
     for n in sorted(st.reads):
         if ("." not in n and n not in bound and n not in PRESET and n not in skip
                 and (later.get(n, 0) > 0 or stars_later)
-                and (n not in st.binds or n in updated_names(st))):  # ``SPEED *= 2`` reads first
+                and (n not in st.binds or n in reads_before_binding(st))):
             return n
     return None
 

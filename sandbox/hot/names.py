@@ -8,10 +8,11 @@ now, its methods' bodies do not. Comprehension variables are local to the compre
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["ClassBody", "ImportRef", "Imports", "StatementNames", "analyze", "class_body",
-           "first_attribute", "mangle", "resolve"]
+__all__ = ["ClassBody", "ImportRef", "Imports", "StatementNames", "Updates", "analyze",
+           "class_body", "first_attribute", "mangle", "resolve"]
 
 # (level, module, ((name, bound as), ...)): ``from ..a import x as y`` is (2, "a", (("x", "y"),));
 # ``import a as p`` is (0, "a", (("", "p"),)); ``import a.b`` is (0, "a.b", ()).
@@ -183,6 +184,83 @@ def analyze(tree: ast.AST) -> StatementNames:
                           frozenset(names.annotation_reads - names.reads))
 
 
+def _root(node: ast.expr) -> str | None:
+    """``X`` for ``X``, ``X[k]``, ``X.a.b`` and ``X.a[k]``; None for ``f()[k]`` and the like."""
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+class Updates(ast.NodeVisitor):
+    """Collects the names a statement changes from their own value, and the plain names it
+    calls: ``X += 1``, ``X = f(X)``, ``X[k] = v``, ``del X[k]``, ``X.append(v)`` (see
+    :mod:`sandbox.hot.effects`); attribute stores (``P.x = 5``) do not count."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.calls: set[str] = set()  # plain names called: ``spawn(3)``
+
+    def _add(self, node: ast.expr | None) -> None:
+        name = _root(node) if node is not None else None
+        if name is not None:
+            self.names.add(name)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        self._add(node.target)
+        self.visit(node.value)
+
+    def _targets(self, targets: Iterable[ast.expr], value: ast.expr | None) -> None:
+        read = ({n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+                if value is not None else set())
+        for target in targets:
+            if isinstance(target, (ast.Tuple, ast.List)):
+                self._targets(target.elts, value)
+            elif isinstance(target, ast.Starred):
+                self._targets([target.value], value)
+            elif isinstance(target, ast.Subscript):
+                self._add(target)
+            elif isinstance(target, ast.Name) and target.id in read:
+                self.names.add(target.id)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self._targets(node.targets, node.value)
+        self.visit(node.value)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self._targets([node.target], node.value)
+        if node.value is not None:
+            self.visit(node.value)
+
+    def visit_Delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            if isinstance(target, ast.Subscript):
+                self._add(target)
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        call = node.value
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+            self._add(call.func.value)
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if isinstance(node.func, ast.Name):
+            self.calls.add(node.func.id)
+        self.generic_visit(node)
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        pass
+
+    # What a def, class or lambda body does runs later, if ever: not part of a chain.
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        pass
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
+        pass
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        pass
+
+
 @dataclass(frozen=True)
 class ClassBody:
     """What a class statement's body binds: per name, its statements' texts and their reads.
@@ -218,7 +296,9 @@ def class_body(node: ast.ClassDef, lines: list[str]) -> ClassBody:
         chunk = "".join(lines[first - 1 : stmt.end_lineno])
         names = analyze(stmt)
         read = {mangle(n, node.name) for n in names.reads}
-        for name in names.binds:
+        updates = Updates()
+        updates.visit(stmt)  # ``COLORS.append(5)`` in the body is part of COLORS's statements
+        for name in names.binds | updates.names:
             name = mangle(name, node.name)
             texts.setdefault(name, []).append(chunk)
             reads.setdefault(name, set()).update(read)

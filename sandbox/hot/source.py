@@ -16,6 +16,7 @@ from sandbox.hot.statement import Kind, Statement
 
 __all__ = [
     "MAX_SOURCE_BYTES",
+    "RACY_NS",
     "EmptySourceError",
     "Kind",
     "ParsedSource",
@@ -94,6 +95,11 @@ class UnparsableSourceError(SourceError):
     """A game file the parser gives up on without a SyntaxError (too deep, a NUL byte)."""
 
     hint = "the running code is kept; fix the file and save to retry (F9)"
+
+
+# A file whose mtime is this close to when it was read may be rewritten within the same
+# mtime tick (Linux mtimes are coarse) with the same size: compare its content, not its stat.
+RACY_NS = 100_000_000
 
 
 @dataclass(frozen=True)

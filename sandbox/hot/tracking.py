@@ -14,21 +14,17 @@ import importlib.machinery
 import linecache
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from sandbox.hot.names import resolve
-from sandbox.hot.parsecache import load_cached, store_cached
-from sandbox.hot.source import ParsedSource, SourceFile, parse, read
+from sandbox.hot.parsecache import load
+from sandbox.hot.source import RACY_NS, ParsedSource, SourceFile
 
 __all__ = ["RACY_NS", "GameFinder", "GameLoader", "Tracked", "set_linecache"]
-
-# A file whose mtime is this close to when it was read may be rewritten within the same
-# mtime tick (Linux mtimes are coarse) with the same size: compare its content, not its stat.
-RACY_NS = 100_000_000
 
 
 @dataclass
@@ -74,13 +70,54 @@ class Tracked:
                 and self.mtime_ns + RACY_NS < self.read_ns)
 
 
+class _RunningLines(tuple):  # type: ignore[type-arg]
+    """A ``linecache`` entry, ``(size, None, lines, fullname)``, whose lines are split from
+    the running text when something first asks for them.
+
+    Splitting every module's text into lines was a third of what a game's first import cost
+    over a plain ``import`` (a 100-module game: 28,000 strings, and lists the garbage
+    collector walks), and most modules never appear in a traceback. linecache's own lazy
+    entries (a 1-tuple holding a function, ``linecache.lazycache``) cannot stand in: on
+    3.10–3.13 ``getlines`` uses one only when the file cannot be ``stat``-ed, so for a file
+    that exists it reads the disk, which after an edit is not the running code. This entry
+    is a 4-tuple as ``getlines`` returns it unread (``cache[filename][2]``) and
+    ``checkcache`` unpacks it (mtime None: never replaced by the file on disk); both go
+    through Python's subscript and iteration, which are overridden here.
+    """
+
+    _lines: list[str] | None
+    _text: str
+
+    def __new__(cls, path: str, text: str) -> _RunningLines:
+        entry = super().__new__(cls, (len(text), None, None, path))
+        entry._text, entry._lines = text, None
+        return entry
+
+    def lines(self) -> list[str]:
+        """The running text's lines, each ending in a newline (split on first use)."""
+        lines = self._lines
+        if lines is None:
+            lines = self._text.splitlines(keepends=True)
+            if lines and not lines[-1].endswith("\n"):
+                lines[-1] += "\n"
+            self._lines = lines
+        return lines
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        if index in (2, -2):
+            return self.lines()
+        return super().__getitem__(index)
+
+    def __iter__(self) -> Iterator[Any]:
+        yield from (len(self._text), None, self.lines(), super().__getitem__(3))
+
+
 def set_linecache(path: str, text: str) -> None:
-    """Make ``linecache`` (tracebacks, inspect) show ``text`` for ``path``."""
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    # mtime None: linecache.checkcache never replaces the entry with the file on disk.
-    linecache.cache[path] = (len(text), None, lines, path)
+    """Make ``linecache`` (tracebacks, inspect) show ``text`` for ``path``, whatever the file
+    on disk says, from now on; its lines are made when first asked for."""
+    linecache.cache[path] = _RunningLines(path, text)
 
 
 class GameLoader(importlib.abc.Loader):
@@ -98,22 +135,14 @@ class GameLoader(importlib.abc.Loader):
 
     def exec_module(self, module: ModuleType) -> None:
         """Track the module, then run its code in its namespace."""
-        path = Path(self.origin)
-        source = read(path)
-        cached = load_cached(source.text, self.origin)
-        if cached is not None:
-            parsed, code = cached
-        else:
-            parsed = parse(source.text, self.origin)
-            code = compile(source.text, self.origin, "exec", dont_inherit=True)
-            store_cached(parsed, code, self.origin)
-        name = module.__name__
-        tracked = Tracked(name, path, parsed, source.mtime_ns, source.size, source.read_ns,
-                          module)
+        loaded = load(self.origin)
+        source, name = loaded.source, module.__name__
+        tracked = Tracked(name, Path(self.origin), loaded.parsed, source.mtime_ns, source.size,
+                          source.read_ns, module)
         self._on_loaded(tracked)
         set_linecache(self.origin, source.text)
         try:
-            exec(code, module.__dict__)
+            exec(loaded.code, module.__dict__)
         except BaseException:
             self._on_failed(name)
             raise
