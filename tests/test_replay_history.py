@@ -122,3 +122,15 @@ def test_method_loads_compiled_without_the_modules_imports_are_the_same_code() -
     raw = compare(describe_namespace(alone, "m", raw=True), describe_namespace(whole, "m",
                                                                                 raw=True))
     assert sys.version_info >= (3, 12) or [d.name for d in raw] == ["f"]
+
+
+def test_pair_replays_two_files_and_prints_the_record(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = tmp_path / "old.py", tmp_path / "new.py"
+    old.write_text(V1, encoding="utf-8")
+    new.write_text(V2, encoding="utf-8")
+    assert replay_edits.main(["--pair", str(old), str(new)]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["outcome"] == "agreed"
+    assert record["engine"].startswith("reloaded game.py")
+    assert record["new"]["path"] == str(new)
