@@ -96,12 +96,16 @@ def test_a_bad_target_is_a_clear_message() -> None:
         replay_edits.main(["no-equals-sign"])
 
 
+def _module(source: str) -> dict[str, object]:
+    """A module ``m``'s namespace after running ``source`` (compiled as one unit)."""
+    namespace: dict[str, object] = {"__name__": "m"}
+    exec(compile(source, "m.py", "exec"), namespace)
+    return namespace
+
+
 def test_the_comparison_sees_moved_functions_leftover_names_and_longer_lists() -> None:
-    before: dict[str, object] = {"__name__": "m"}
-    after: dict[str, object] = {"__name__": "m"}
-    exec(compile("def f():\n    return 1\n_A__priv = 2\nL = [1, [2]]\n", "g.py", "exec"),
-         before)
-    exec(compile("\ndef f():\n    return 1\nL = [1]\n", "g.py", "exec"), after)
+    before = _module("def f():\n    return 1\n_A__priv = 2\nL = [1, [2]]\n")
+    after = _module("\ndef f():\n    return 1\nL = [1]\n")
     found = compare(describe_namespace(before, "m"), describe_namespace(after, "m"))
     assert [(d.name, d.category) for d in found] == [
         ("L", "value differs (list)"), ("_A__priv", "name left over after reload"),
@@ -112,11 +116,8 @@ def test_the_comparison_sees_moved_functions_leftover_names_and_longer_lists() -
 def test_method_loads_compiled_without_the_modules_imports_are_the_same_code() -> None:
     # Python 3.11 spells ``random.randint()`` differently when ``import random`` is in the
     # same compile; the engine compiles a def on its own. Same behaviour: not a divergence.
-    alone: dict[str, object] = {"__name__": "m"}
-    whole: dict[str, object] = {"__name__": "m"}
-    exec(compile("import random\ndef f():\n    return random.randint(1, 2)\n", "m", "exec"),
-         whole)
-    exec(compile("\ndef f():\n    return random.randint(1, 2)\n", "m", "exec"), alone)
+    whole = _module("import random\ndef f():\n    return random.randint(1, 2)\n")
+    alone = _module("\ndef f():\n    return random.randint(1, 2)\n")
     alone["random"] = whole["random"]
     assert compare(describe_namespace(alone, "m"), describe_namespace(whole, "m")) == []
     raw = compare(describe_namespace(alone, "m", raw=True), describe_namespace(whole, "m",
