@@ -1287,3 +1287,18 @@ def test_16_an_edited_reader_between_a_binding_and_its_update_reads_the_value_th
     want = fresh(new)
     assert (main.SPEED, main.TAIL, main.X, main.Y) == (
         want["SPEED"], want["TAIL"], want["X"], want["Y"]) == (2, 2, 2, 2)
+
+
+def test_7_a_binding_moved_into_a_block_that_does_not_run_is_gone(game: Game) -> None:
+    # Found by replaying arcade's history (gui examples): ``window = ...`` moved under
+    # ``if __name__ == "__main__":`` stayed bound, where a fresh import has no window.
+    main = game.load("window = [1]\nX = 1\n")
+    report = game.edit('if __name__ == "__main__":\n    window = [1]\nX = 1\n')
+    assert report.ok, report
+    assert not hasattr(main, "window")
+    report = game.edit("X = 1\nif X == 1:\n    window = [2]\n")
+    assert report.ok, report
+    assert main.window == [2]
+    report = game.edit("window = [3]\nif False:\n    window = [4]\nX = 1\n")
+    assert report.ok, report
+    assert main.window == [3]

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from sandbox.hot.names import Updates
 from sandbox.hot.source import Kind, Statement
 
-__all__ = ["Effects", "reads_before_binding", "updated_names"]
+__all__ = ["Effects", "may_leave_unbound", "reads_before_binding", "updated_names"]
 
 _NONE: frozenset[str] = frozenset()
 _PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
@@ -106,6 +106,23 @@ def reads_before_binding(st: Statement) -> frozenset[str]:
     ``    w.append(2)``) may bind a name before it reads it.
     """
     return _reads_first(st.text) if _may_update(st) and st.start == st.end else _NONE
+
+
+_BLOCKS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_block(text: str) -> bool:
+    try:
+        body = ast.parse(text).body
+    except _PARSE_ERRORS:
+        return False
+    return len(body) == 1 and isinstance(body[0], _BLOCKS)
+
+
+def may_leave_unbound(st: Statement) -> bool:
+    """Whether ``st`` may run without binding the names it binds (``if``, ``for``, ``try``...)."""
+    return st.kind is Kind.STMT and st.start != st.end and _is_block(st.text)
 
 
 def updated_names(st: Statement) -> frozenset[str]:

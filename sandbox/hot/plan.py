@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sandbox.hot.effects import may_leave_unbound
 from sandbox.hot.freshstart import check_fresh_start
 from sandbox.hot.matching import Status, Step, match
 from sandbox.hot.source import (
@@ -168,7 +169,10 @@ def _module_plan(t: Tracked, source: SourceFile, parsed: ParsedSource, root: Pat
     kept: set[str] = set()
     check = bool(removed)
     for step in steps:
-        kept.update(step.new.binds)
+        # ``window = Window()`` removed, ``if __name__ == "__main__": window = ...`` added:
+        # what the removed line bound goes, and the block binds it again if it runs.
+        if not (step.status.runs and removed and may_leave_unbound(step.new)):
+            kept.update(step.new.binds)
         if step.status is not Status.SAME:
             check = check or not _same_names(step)
             if step.status is Status.CHANGED or step.status is Status.NEW:
