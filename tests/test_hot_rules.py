@@ -1302,3 +1302,17 @@ def test_7_a_binding_moved_into_a_block_that_does_not_run_is_gone(game: Game) ->
     report = game.edit("window = [3]\nif False:\n    window = [4]\nX = 1\n")
     assert report.ok, report
     assert main.window == [3]
+
+
+def test_13_a_future_import_edit_keeps_what_play_set_on_a_class(game: Game) -> None:
+    source = ("class K:\n    HP = 3\n    def m(self, y: int):\n        return y\n"
+              "    class Inner:\n        def n(self, z: int):\n            return z\n")
+    main = game.load(source)
+    main.K.HP = 1  # play
+    main.K.level = 7  # play adds an attribute
+    new = "from __future__ import annotations\n" + source
+    report = game.edit(new)
+    assert report.ok, report
+    want = fresh(new)
+    assert (main.K.HP, main.K.level) == (1, 7)
+    assert main.K.Inner.n.__annotations__ == want["K"].Inner.n.__annotations__ == {"z": "int"}

@@ -152,9 +152,11 @@ class _ClassPatcher:
     """Moves one class statement's new definition onto the running class, step by step."""
 
     def __init__(self, old: type, new: type, journal: Journal, old_body: ClassBody | None,
-                 new_body: ClassBody | None, rebound: frozenset[str]) -> None:
+                 new_body: ClassBody | None, rebound: frozenset[str],
+                 recompile: bool = False) -> None:
         self.old, self.new, self.journal = old, new, journal
         self.old_body, self.new_body, self.rebound = old_body, new_body, rebound
+        self.recompile = recompile
         self.result = ClassPatch()
         # None: no bodies to compare, so every attribute is updated.
         self.changed: set[str] | None = None
@@ -162,6 +164,9 @@ class _ClassPatcher:
         if old_body is not None and new_body is not None:
             self.stated = new_body.texts
             self.changed = changed_names(old_body, new_body, rebound)
+            if recompile:  # new ``from __future__`` flags: every method's code is new
+                self.changed |= {n for n, v in new.__dict__.items()
+                                 if functions_in(v) or isinstance(v, type)}
         self.is_enum = is_enum(old)
         self.members: set[str] = set()
         if self.is_enum:
@@ -246,7 +251,7 @@ class _ClassPatcher:
         inner = patch_class(current, value, self.journal,
                             old_body=old_body.nested.get(name) if old_body else None,
                             new_body=new_body.nested.get(name) if new_body else None,
-                            rebound=self.rebound)
+                            rebound=self.rebound, recompile=self.recompile)
         for part in ("patched", "added", "attributes", "rebound", "removed", "fields"):
             getattr(self.result, part).extend(getattr(inner, part))
 
@@ -293,14 +298,14 @@ def move_first_line(old: type, new: type, journal: Journal) -> None:
 
 def patch_class(old: type, new: type, journal: Journal, *, old_body: ClassBody | None = None,
                 new_body: ClassBody | None = None,
-                rebound: frozenset[str] = frozenset()) -> ClassPatch:
+                rebound: frozenset[str] = frozenset(), recompile: bool = False) -> ClassPatch:
     """Update ``old`` in place from ``new`` (check :func:`unpatchable` first).
 
     With the bodies of both class statements, only the attributes whose statements changed
     (or read a name in ``rebound``, or an attribute that changed) are updated; without them,
     every attribute is.
     """
-    return _ClassPatcher(old, new, journal, old_body, new_body, rebound).run()
+    return _ClassPatcher(old, new, journal, old_body, new_body, rebound, recompile).run()
 
 
 def _patch_member(owner: type, name: str, current: Any, value: Any, journal: Journal) -> bool:

@@ -195,10 +195,9 @@ class Definition:
             note = f", {moved} instance{'s' if moved != 1 else ''} moved" if moved else ""
             changes.rebound.append(f"{qualname}: {reason}{note}")
             return None
-        # No running body to compare with: every attribute is taken from the new class.
-        old_body = step.old.body if step.old is not None and not step.recompile else None
+        old_body = step.old.body if step.old is not None else None
         result = patch_class(old, new, journal, old_body=old_body, new_body=step.new.body,
-                             rebound=rebound)
+                             rebound=rebound, recompile=step.recompile)
         prefix = f"{self.module}."
         changes.patched.extend(prefix + q for q in result.patched)
         changes.added.extend(prefix + q for q in result.added)
