@@ -1316,3 +1316,16 @@ def test_13_a_future_import_edit_keeps_what_play_set_on_a_class(game: Game) -> N
     want = fresh(new)
     assert (main.K.HP, main.K.level) == (1, 7)
     assert main.K.Inner.n.__annotations__ == want["K"].Inner.n.__annotations__ == {"z": "int"}
+
+
+def test_13_a_mandatory_future_import_leaves_no_flag_on_edited_functions(game: Game) -> None:
+    # Found by replaying pygame-ce's history (examples/playmus.py): an edited def of a module
+    # with ``from __future__ import print_function`` got CO_FUTURE_PRINT_FUNCTION in co_flags.
+    source = "from __future__ import print_function, annotations\ndef main(x: int):\n    return 1\n"
+    main = game.load(source)
+    new = source.replace("return 1", "return 2")
+    report = game.edit(new)
+    assert report.ok, report
+    want = fresh(new)
+    assert main.main.__code__.co_flags == want["main"].__code__.co_flags
+    assert main.main.__annotations__ == want["main"].__annotations__ == {"x": "int"}

@@ -12,6 +12,7 @@ import __future__
 import ast
 import enum
 import io
+import sys
 import tokenize
 from types import CodeType
 from typing import Any
@@ -27,6 +28,21 @@ class Kind(enum.Enum):
     DEF = "def"
     CLASS = "class"
     STMT = "stmt"
+
+
+def _optional_flag(name: str) -> int:
+    """The compiler flag of ``from __future__ import name``, when it still changes anything.
+
+    ``print_function`` and the like are mandatory now: the compiler ignores them in a
+    module's source, but passed to ``compile()`` as flags they end up in each code object's
+    ``co_flags``, where a fresh import has none.
+    """
+    feature = getattr(__future__, name, None)
+    flag = getattr(feature, "compiler_flag", 0)
+    mandatory = getattr(feature, "mandatory", None)
+    if not isinstance(flag, int) or (mandatory is not None and sys.version_info >= mandatory):
+        return 0
+    return flag
 
 
 class Statement:
@@ -78,8 +94,7 @@ class Statement:
         for item in body:
             if isinstance(item, ast.ImportFrom) and item.module == "__future__":
                 for alias in item.names:
-                    feature = getattr(__future__, alias.name, None)
-                    self.future |= getattr(feature, "compiler_flag", 0)
+                    self.future |= _optional_flag(alias.name)
         self._code: CodeType | None = None
         self._code_flags = 0
         self._norm: str | None = None
