@@ -217,6 +217,15 @@ def lacks_names(run: Run, fresh: dict[str, dict[str, Any]], report: object) -> b
     return True
 
 
+def refused_for_a_block(report: object) -> bool:
+    """A refusal of a read inside a block's body that comes before the name is bound.
+
+    ``for _ in range(0): ITEMS.append(1)`` above ``ITEMS = [1]``: this fresh start passes, yet
+    fails whenever the body runs; the engine refuses it, by rule (docs/reloading.md).
+    """
+    return "when this block runs" in str(report)
+
+
 def step(data: st.DataObject, run: Run) -> None:
     play(data, run)
     new = edit(data, run.model)
@@ -224,7 +233,8 @@ def step(data: st.DataObject, run: Run) -> None:
     before = observe(run.namespaces())
     run.write(new)
     report = run.r.reload()
-    if fresh is None or (not report.ok and lacks_names(run, fresh, report)):
+    if fresh is None or (not report.ok and (lacks_names(run, fresh, report)
+                                            or refused_for_a_block(report))):
         assert not report.ok, f"accepted what a fresh import refuses: {report}"
         assert observe(run.namespaces()) == before, "a failed reload left changes"
         run.write(run.model)  # the developer puts the running version back

@@ -1329,3 +1329,18 @@ def test_13_a_mandatory_future_import_leaves_no_flag_on_edited_functions(game: G
     want = fresh(new)
     assert main.main.__code__.co_flags == want["main"].__code__.co_flags
     assert main.main.__annotations__ == want["main"].__annotations__ == {"x": "int"}
+
+
+def test_8_a_read_inside_a_block_above_its_binding_is_refused_and_says_when(
+        game: Game) -> None:
+    # Found by the oracle (50,000 examples on 3.12): ``for _ in range(0): ITEMS.append(1)``
+    # above ``ITEMS = [1]`` passes a fresh start only because the body never runs.
+    main = game.load("ITEMS = [1]\n")
+    report = game.edit("for _ in range(0):\n    ITEMS.append(1)\nITEMS = [1]\n")
+    assert not report.ok
+    assert ("a fresh start may fail here: ITEMS is read before it is bound, when this block "
+            "runs (main.py:1)") in str(report)
+    assert main.ITEMS == [1]
+    report = game.edit("for _ in LATER:\n    pass\nLATER = [1]\n")
+    assert "a fresh start would fail here: LATER is read before it is bound (main.py:1)" \
+        in str(report)

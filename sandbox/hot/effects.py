@@ -17,7 +17,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from sandbox.hot.names import Updates
 from sandbox.hot.source import Kind, Statement
 
-__all__ = ["Effects", "may_leave_unbound", "reads_before_binding", "updated_names"]
+__all__ = ["Effects", "header_reads", "may_leave_unbound", "reads_before_binding",
+           "updated_names"]
 
 _NONE: frozenset[str] = frozenset()
 _PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
@@ -118,6 +119,35 @@ def _is_block(text: str) -> bool:
     except _PARSE_ERRORS:
         return False
     return len(body) == 1 and isinstance(body[0], _BLOCKS)
+
+
+@functools.lru_cache(maxsize=256)
+def _header_reads(text: str) -> frozenset[str] | None:
+    try:
+        body = ast.parse(text).body
+    except _PARSE_ERRORS:
+        return None
+    node = body[0] if len(body) == 1 else None
+    if isinstance(node, (ast.If, ast.While)):
+        heads: list[ast.AST] = [node.test]
+    elif isinstance(node, (ast.For, ast.AsyncFor)):
+        heads = [node.iter]
+    elif isinstance(node, (ast.With, ast.AsyncWith)):
+        return None  # a with block's body always runs (unless its context manager raises)
+    elif isinstance(node, ast.Try):
+        heads = []
+    else:
+        return None
+    return frozenset(n.id for head in heads for n in ast.walk(head) if isinstance(n, ast.Name))
+
+
+def header_reads(st: Statement) -> frozenset[str] | set[str]:
+    """What ``st`` reads for sure when it runs: all its reads, but for an ``if``, ``for``,
+    ``while`` or ``try`` block only its header's (a body may not run, or catch the error)."""
+    if st.kind is not Kind.STMT or st.start == st.end:
+        return set(st.reads)
+    heads = _header_reads(st.text)
+    return set(st.reads) if heads is None else heads
 
 
 def may_leave_unbound(st: Statement) -> bool:

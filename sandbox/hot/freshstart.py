@@ -13,7 +13,7 @@ import builtins
 import sys
 from pathlib import Path
 
-from sandbox.hot.effects import reads_before_binding
+from sandbox.hot.effects import header_reads, reads_before_binding
 from sandbox.hot.names import resolve
 from sandbox.hot.source import Kind, ParsedSource, SourceError, Statement
 
@@ -34,9 +34,14 @@ class FreshStartError(SourceError):
 
     hint = "bind it above the line that reads it, then save (F9)"
 
-    def __init__(self, name: str, path: Path, shown: str, line: int) -> None:
-        super().__init__(f"a fresh start would fail here: {name} is read before it is bound "
-                         f"({shown}:{line})", path, shown, line)
+    def __init__(self, name: str, path: Path, shown: str, line: int,
+                 conditional: bool = False) -> None:
+        # A read inside a block's body (``for e in LEVEL: ENEMIES.append(e)`` above
+        # ``ENEMIES = []``) fails only when the body runs: refused all the same, since a
+        # fresh start fails whenever it does, and the message says so.
+        what = ("may fail here: {0} is read before it is bound, when this block runs"
+                if conditional else "would fail here: {0} is read before it is bound")
+        super().__init__(f"a fresh start {what.format(name)} ({shown}:{line})", path, shown, line)
         self.name = name
 
 
@@ -101,7 +106,8 @@ def check_fresh_start(parsed: ParsedSource, path: Path, shown: str, package: str
     for st in parsed.statements:
         name = _first_unbound_read(st, bound, later, stars_later, lazy)
         if name is not None:
-            raise FreshStartError(name, path, shown, st.start)
+            raise FreshStartError(name, path, shown, st.start,
+                                  name not in header_reads(st))
         for n in st.binds:
             later[n] -= 1
             bound.add(n)
