@@ -16,7 +16,7 @@ from bad_input import assert_old_code_runs_on, save_fix, warm
 from test_hot_support import Game, game
 
 from sandbox.host import Host
-from sandbox.hot import ReloadReport
+from sandbox.hot import Reloader, ReloadReport
 
 __all__ = ["game"]
 
@@ -336,3 +336,31 @@ def test_the_window_shows_a_refused_cycle_and_the_game_runs_on(bounce_copy: Path
         assert host.last_error is not None and host.last_error.where == "physics.py:1"
         assert_old_code_runs_on(host, before)  # nothing changed; the rectangle moves on
         save_fix(host, physics, good)  # the next valid save reloads
+
+
+def test_a_star_import_of_a_partly_run_module_missing_a_name_bound_above_it_differs(
+        tmp_path: Path) -> None:
+    # Found by the oracle (20,000 examples on 3.12): ents binds its own helper above
+    # ``from consts import *``; consts now imports ents before it defines helper, so in a
+    # fresh start ents keeps its own helper, where the running game has consts's.
+    root = tmp_path / "game"
+    root.mkdir()
+    (root / "consts.py").write_text("SPEED = 1\ndef helper(x):\n    return 1\n")
+    (root / "ents.py").write_text("import consts\ndef helper(x):\n    return 0\n"
+                                  "from consts import *\nclass Ent:\n    pass\n")
+    (root / "main.py").write_text("import consts\nimport ents\n")
+    r = Reloader(root, retry_delay=0.0)
+    try:
+        main = r.import_module("main")
+        assert main.ents.helper(1) == 1
+        (root / "consts.py").write_text("SPEED = 1\nfrom ents import Ent\ndef helper(x):\n"
+                                        "    return 1\n")
+        report = r.reload()
+        assert not report.ok
+        assert "a fresh start would differ here" in str(report)
+        assert "helper" in str(report)
+        assert main.ents.helper(1) == 1  # the running game is left as it was
+    finally:
+        r.close()
+        for m in ("main", "consts", "ents"):
+            sys.modules.pop(m, None)

@@ -1344,3 +1344,18 @@ def test_8_a_read_inside_a_block_above_its_binding_is_refused_and_says_when(
     report = game.edit("for _ in LATER:\n    pass\nLATER = [1]\n")
     assert "a fresh start would fail here: LATER is read before it is bound (main.py:1)" \
         in str(report)
+
+
+def test_oracle_2_removing_the_last_binding_of_a_name_gives_the_one_above(game: Game) -> None:
+    # Found by replaying arcade's history (examples/sound_test.py): ``window = None`` …
+    # ``window = MyApplication()``; the second removed left the window, where a fresh import
+    # has None.
+    main = game.load("window = None\nX = 1\nwindow = [1]\n")
+    report = game.edit("window = None\nX = 1\n")
+    assert report.ok, report
+    assert main.window is fresh("window = None\nX = 1\n")["window"] is None
+    main = game.load("def helper(x):\n    return 1\ndef helper(x):\n    return 2\n", "other")
+    held = main.helper
+    report = game.edit("def helper(x):\n    return 1\n", "other")
+    assert report.ok, report
+    assert (main.helper(0), held(0)) == (1, 1)

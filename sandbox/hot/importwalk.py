@@ -293,8 +293,12 @@ class Walk:
         them when the other module was complete): the reload cannot make the game equal to
         what a fresh start gives, so it is refused.
         """
-        own = {n for st in m.src.parsed.statements for n in st.binds}
+        statements = m.src.parsed.statements
         for target, line, missing in m.stars:
+            # What the module binds below the star import wins either way; what it binds above
+            # (``def helper`` above ``from consts import *``) stays its own in a fresh start,
+            # where the running game got the other module's.
+            own = {n for st in statements if st.start > line for n in st.binds}
             lost = sorted(missing - own)
             if lost:
                 names = ", ".join(lost[:3]) + (f", +{len(lost) - 3} more" if len(lost) > 3

@@ -65,10 +65,30 @@ def match(old: list[Statement], new: list[Statement],
     _rerun_across_stars(steps, package)
     matched = {id(st) for st in pairs.values()}
     removed = [st for st in old if id(st) not in matched]
+    if removed:
+        _rerun_uncovered_bindings(steps, removed)
     for j in chain_binders([s.new for s in steps], [s.old for s in steps],
                            [s.status.runs for s in steps], removed):
         steps[j].status = Status.CHANGED  # ``SPEED = 10`` above an edited ``SPEED *= 3``
     return steps, removed
+
+
+def _rerun_uncovered_bindings(steps: list[Step], removed: list[Statement]) -> None:
+    """A removed statement that was a name's last binding: the one now last runs again.
+
+    ``window = None`` … ``window = MyWindow()``, the second removed: in a fresh start window is
+    None, while the running game still holds the window.
+    """
+    last: dict[str, Step] = {}
+    for step in steps:
+        for n in step.new.binds:
+            last[n] = step
+    for gone in removed:
+        for n in gone.binds:
+            winner = last.get(n)
+            if (winner is not None and winner.old is not None and not winner.status.runs
+                    and winner.old.start < gone.start):
+                winner.status = Status.CHANGED
 
 
 def _pair_definitions(old: list[Statement], new: list[Statement]) -> dict[int, Statement]:
